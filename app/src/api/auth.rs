@@ -1,0 +1,250 @@
+//! Signing in and out, and keeping a session alive.
+//!
+//! Sign-in is a plain form post that answers with a redirect (post/redirect/get): to the page the
+//! customer wanted on success, back to `/login` on failure, with the outcome in a one-minute
+//! cookie so the login page can say what went wrong and keep what was typed, the same with
+//! JavaScript on or off.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// What the login page shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginPageState {
+    pub error: Option<String>,
+    /// What was typed in the identifier field before a failed attempt.
+    pub identifier: String,
+    /// Whether the demo data (and its sign-ins) is loaded.
+    pub demo: bool,
+}
+
+/// The signed-in customer as the page header shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeaderInfo {
+    pub name: String,
+    /// Until the session times out for inactivity (or reaches its absolute limit).
+    pub seconds_left: i64,
+}
+
+pub const INVALID_CREDENTIALS: &str = "The email, phone number or password is not right.";
+
+#[cfg(feature = "ssr")]
+mod flash {
+    //! The failed-sign-in cookie: `<kind>.<identifier as hex>`, where kind is `invalid`,
+    //! `input` or `throttled-<minutes>`. Hex keeps any typed character cookie-safe.
+
+    pub fn encode(kind: &str, identifier: &str) -> String {
+        let hex: String = identifier
+            .bytes()
+            .take(200)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!("{kind}.{hex}")
+    }
+
+    pub fn decode(value: &str) -> Option<(String, String)> {
+        let (kind, hex) = value.split_once('.')?;
+        let bytes: Option<Vec<u8>> = (0..hex.len())
+            .step_by(2)
+            .map(|i| {
+                hex.get(i..i + 2)
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+            })
+            .collect();
+        Some((kind.to_string(), String::from_utf8(bytes?).ok()?))
+    }
+
+    #[cfg(test)]
+    #[test]
+    fn a_typed_identifier_survives_the_cookie() {
+        let value = encode("invalid", "Jana Nováková; +420");
+        assert!(!value.contains(';') && !value.contains(' '));
+        assert_eq!(
+            decode(&value),
+            Some(("invalid".into(), "Jana Nováková; +420".into()))
+        );
+    }
+}
+
+/// The login page's state; signed-in visitors are sent on to `next`.
+#[server(prefix = "/api", endpoint = "login_page")]
+pub async fn login_page(next: Option<String>) -> Result<LoginPageState, AppError> {
+    use super::ssr;
+    use selfcare::ids::LoginIdentifier;
+
+    let state = ssr::state()?;
+    if ssr::session().is_some() {
+        leptos_axum::redirect(&ssr::safe_next(next.as_deref()));
+    }
+    let mut page = LoginPageState {
+        demo: state.db.has_demo_data().await?,
+        ..Default::default()
+    };
+    if let Some((kind, identifier)) = ssr::cookie(ssr::LOGIN_FLASH).and_then(|v| flash::decode(&v))
+    {
+        ssr::set_cookie(&state.cookies.clear_login_flash());
+        page.error = Some(match kind.as_str() {
+            "input" => LoginIdentifier::parse(&identifier)
+                .err()
+                .map_or_else(|| INVALID_CREDENTIALS.into(), |e| e.message),
+            k if k.starts_with("throttled-") => format!(
+                "Too many failed sign-in attempts. Try again in {}.",
+                k.trim_start_matches("throttled-").replace('_', " ")
+            ),
+            _ => INVALID_CREDENTIALS.into(),
+        });
+        page.identifier = identifier;
+    }
+    Ok(page)
+}
+
+/// Signs a customer in with an email address or phone number and a password.
+#[server(prefix = "/api", endpoint = "login")]
+pub async fn login(
+    identifier: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use super::ssr;
+    use chrono::Utc;
+    use selfcare::auth::{
+        spend_a_verification, throttled_until, verify_password, wait_in_words, SessionToken,
+    };
+    use selfcare::ids::LoginIdentifier;
+    use selfcare::store::{Actor, AuditEntry};
+
+    let state = ssr::state()?;
+    let now = Utc::now();
+    let ip = ssr::client_ip();
+    let back_to_login = |kind: &str| {
+        ssr::set_cookie(&state.cookies.login_flash(&flash::encode(kind, &identifier)));
+        let next = ssr::safe_next(next.as_deref());
+        let query = if next == "/" {
+            String::new()
+        } else {
+            format!("?next={}", urlencode(&next))
+        };
+        leptos_axum::redirect(&format!("/login{query}"));
+        Ok(())
+    };
+
+    let Ok(who) = LoginIdentifier::parse(&identifier) else {
+        return back_to_login("input");
+    };
+    let (for_account, from_address) = state.db.recent_failures(who.key(), &ip, now).await?;
+    if let Some(until) = throttled_until(for_account, from_address, now) {
+        tracing::warn!(%ip, "sign-in throttled");
+        return back_to_login(&format!(
+            "throttled-{}",
+            wait_in_words(until, now).replace(' ', "_")
+        ));
+    }
+
+    let candidate = state.db.login_candidate(&who).await?;
+    // argon2 takes tens of milliseconds of CPU: keep it off the async workers.
+    let verified = tokio::task::spawn_blocking(move || match candidate {
+        Some(c) if verify_password(&password, &c.password_hash) => Some(c.customer_id),
+        Some(_) => None,
+        None => {
+            spend_a_verification(&password);
+            None
+        }
+    })
+    .await
+    .map_err(|_| AppError::Internal)?;
+    state
+        .db
+        .record_login_attempt(who.key(), &ip, now, verified.is_some())
+        .await?;
+    let Some(customer) = verified else {
+        return back_to_login("invalid");
+    };
+
+    // A new session id at every sign-in, so a planted cookie never becomes a signed-in one.
+    if let Some(old) = ssr::session() {
+        state.db.delete_session(&old.token_hash).await?;
+    }
+    let token = SessionToken::generate();
+    state
+        .db
+        .create_session(customer, &token.hash(), now, &ip, &ssr::user_agent())
+        .await?;
+    let method = match who {
+        LoginIdentifier::Email(_) => "email",
+        LoginIdentifier::Phone(_) => "phone number",
+    };
+    state
+        .db
+        .audit(&AuditEntry {
+            at: now,
+            actor: Actor::Customer(customer),
+            customer_id: Some(customer),
+            action: "sign_in",
+            detail: format!("Signed in to the portal with {method} and password"),
+            ip: Some(ip),
+        })
+        .await?;
+    ssr::set_cookie(&state.cookies.session(token.as_str()));
+    ssr::set_cookie(&state.cookies.clear_login_flash());
+    leptos_axum::redirect(&ssr::safe_next(next.as_deref()));
+    Ok(())
+}
+
+/// Percent-encodes a path for a query parameter.
+pub fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Signs out: the session is deleted on the server, the cookie cleared.
+#[server(prefix = "/api", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use super::ssr;
+    use selfcare::store::{Actor, AuditEntry};
+
+    let state = ssr::state()?;
+    if let Some(session) = ssr::session() {
+        state.db.delete_session(&session.token_hash).await?;
+        state
+            .db
+            .audit(&AuditEntry {
+                at: chrono::Utc::now(),
+                actor: Actor::Customer(session.customer),
+                customer_id: Some(session.customer),
+                action: "sign_out",
+                detail: "Signed out".into(),
+                ip: Some(ssr::client_ip()),
+            })
+            .await?;
+    }
+    ssr::set_cookie(&state.cookies.clear_session());
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// Keeps the session alive (the request itself renews it); answers how long it now has.
+#[server(prefix = "/api", endpoint = "keep_alive")]
+pub async fn keep_alive() -> Result<i64, AppError> {
+    let session = super::ssr::session().ok_or(AppError::Unauthorized)?;
+    Ok((session.ends_at - chrono::Utc::now()).num_seconds().max(0))
+}
+
+/// The header of every portal page.
+#[server(prefix = "/api", endpoint = "portal_header")]
+pub async fn portal_header() -> Result<HeaderInfo, AppError> {
+    use super::ssr;
+    let session = ssr::session().ok_or(AppError::Unauthorized)?;
+    let name = ssr::state()?.db.customer_name(session.customer).await?;
+    Ok(HeaderInfo {
+        name,
+        seconds_left: (session.ends_at - chrono::Utc::now()).num_seconds().max(0),
+    })
+}

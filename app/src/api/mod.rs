@@ -1,0 +1,7 @@
+//! Server functions, grouped by feature. Each is thin: authorise, parse, call one store or
+//! domain function, convert the error.
+
+pub mod auth;
+pub mod dashboard;
+#[cfg(feature = "ssr")]
+pub mod ssr;

@@ -1,0 +1,198 @@
+//! What server functions need from the request: the application state, the signed-in customer
+//! (put in the request's extensions by the server's session layer), the client address, and the
+//! session cookie's settings.
+
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue};
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use selfcare::ids::CustomerId;
+use selfcare::store::Db;
+
+use crate::error::AppError;
+
+/// Shared by every request; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: Db,
+    pub cookies: CookieSettings,
+}
+
+/// How the session cookie is written. Behind HTTPS it is `Secure` and named with the
+/// `__Host-` prefix, which browsers accept only from a secure origin, for the whole host.
+#[derive(Clone, Debug)]
+pub struct CookieSettings {
+    pub secure: bool,
+}
+
+impl CookieSettings {
+    pub fn session_name(&self) -> &'static str {
+        if self.secure {
+            "__Host-selfcare_session"
+        } else {
+            "selfcare_session"
+        }
+    }
+
+    fn attributes(&self) -> &'static str {
+        // Lax, not Strict: a link from an email to an invoice should open signed in.
+        // Cross-site POSTs are refused by the server's origin check anyway.
+        if self.secure {
+            "Path=/; HttpOnly; SameSite=Lax; Secure"
+        } else {
+            "Path=/; HttpOnly; SameSite=Lax"
+        }
+    }
+
+    /// `Set-Cookie` for a new session. No `Max-Age`: the session ends with the browser or on
+    /// the server's idle and absolute timeouts, whichever comes first.
+    pub fn session(&self, token: &str) -> String {
+        format!("{}={token}; {}", self.session_name(), self.attributes())
+    }
+
+    pub fn clear_session(&self) -> String {
+        format!("{}=; Max-Age=0; {}", self.session_name(), self.attributes())
+    }
+
+    /// A one-minute cookie carrying the outcome of a failed sign-in to the page it redirects to.
+    pub fn login_flash(&self, value: &str) -> String {
+        format!("{LOGIN_FLASH}={value}; Max-Age=60; {}", self.attributes())
+    }
+
+    pub fn clear_login_flash(&self) -> String {
+        format!("{LOGIN_FLASH}=; Max-Age=0; {}", self.attributes())
+    }
+}
+
+pub const LOGIN_FLASH: &str = "selfcare_login";
+
+/// Put in the request's extensions by the server when the session cookie names a live session.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub customer: CustomerId,
+    pub token_hash: String,
+    pub ends_at: DateTime<Utc>,
+}
+
+/// The client's address as the server determined it (the peer, or the proxy's
+/// `X-Forwarded-For` when configured to trust one).
+#[derive(Clone, Debug)]
+pub struct ClientIp(pub String);
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        AppError::Internal
+    })
+}
+
+fn parts() -> Result<Parts, AppError> {
+    use_context::<Parts>().ok_or(AppError::Internal)
+}
+
+/// The signed-in customer's session, if any.
+pub fn session() -> Option<SignedIn> {
+    use_context::<Parts>().and_then(|p| p.extensions.get::<SignedIn>().cloned())
+}
+
+/// The signed-in customer; every customer query is scoped by this id.
+pub fn customer() -> Result<CustomerId, AppError> {
+    session().map(|s| s.customer).ok_or(AppError::Unauthorized)
+}
+
+pub fn client_ip() -> String {
+    use_context::<Parts>()
+        .and_then(|p| p.extensions.get::<ClientIp>().map(|ip| ip.0.clone()))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+pub fn user_agent() -> String {
+    parts()
+        .ok()
+        .and_then(|p| {
+            p.headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(|s| s.chars().take(200).collect())
+        })
+        .unwrap_or_default()
+}
+
+/// A cookie of the request, by name.
+pub fn cookie(name: &str) -> Option<String> {
+    let parts = parts().ok()?;
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+pub fn set_cookie(value: &str) {
+    if let (Some(res), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(value),
+    ) {
+        res.append_header(header::SET_COOKIE, value);
+    }
+}
+
+/// Sets the HTTP status of the page being rendered.
+pub fn set_status(code: u16) {
+    if let (Some(res), Ok(status)) = (
+        use_context::<ResponseOptions>(),
+        axum::http::StatusCode::from_u16(code),
+    ) {
+        res.set_status(status);
+    }
+}
+
+/// Keeps a post-sign-in destination on this site: a path, never another host.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.starts_with("/login") =>
+        {
+            n.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(
+            safe_next(Some("/invoices?year=2026")),
+            "/invoices?year=2026"
+        );
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn the_secure_cookie_is_host_prefixed() {
+        let secure = CookieSettings { secure: true };
+        assert!(secure
+            .session("abc")
+            .starts_with("__Host-selfcare_session=abc; Path=/; HttpOnly; SameSite=Lax; Secure"));
+        let plain = CookieSettings { secure: false };
+        assert_eq!(
+            plain.session("abc"),
+            "selfcare_session=abc; Path=/; HttpOnly; SameSite=Lax"
+        );
+    }
+}

@@ -1,0 +1,74 @@
+//! The Selfcare UI: pages, components and server functions, rendered on the server and made
+//! interactive in the browser by Leptos *islands*.
+//!
+//! # Layout
+//!
+//! - this file: the HTML shell and the route table (routes are listed only here).
+//! - `pages/`: one file per page; server-rendered, complete without JavaScript.
+//! - `components/`: view pieces; the `#[island]`s among them are the only code shipped as WASM.
+//! - `api/`: `#[server]` functions, thin; `api/ssr.rs` reaches the request and the state.
+//! - `error.rs`: `AppError`, what the UI may see of a failure.
+//!
+//! Why islands and not full hydration: a portal page is mostly figures to read. Islands ship
+//! WASM only for the interactive parts (choosing the line in focus, the idle-timeout warning),
+//! which keeps the first load small on a phone; every form is a plain HTML form that posts to a
+//! server function, so it works before (and without) the WASM.
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use pages::{dashboard::DashboardPage, login::LoginPage, not_found::NotFound};
+
+/// The HTML document around every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="stylesheet" href="/pkg/selfcare.css" />
+                <link rel="icon" href="data:," />
+                <HydrationScripts options islands=true />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title formatter=|page: String| format!("{page} · Selfcare") />
+        <a class="skip" href="#main">"Skip to content"</a>
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async />
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+            </Routes>
+        </Router>
+    }
+}
+
+/// The WASM entry: hydrates the islands, then marks the page so tests (and styles) can tell.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
+    if let Some(body) = document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}

@@ -1,0 +1,6 @@
+//! One module per page. Pages are server-rendered (not islands): their code never ships as WASM.
+
+pub mod dashboard;
+pub mod login;
+pub mod not_found;
+pub mod portal;

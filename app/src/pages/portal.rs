@@ -1,0 +1,38 @@
+//! The frame of every signed-in page: header with the customer's name, navigation, sign-out,
+//! and the idle-timeout warning.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use leptos::server_fn::ServerFn;
+
+use crate::api::auth::{portal_header, Logout};
+use crate::components::idle_warning::IdleWarning;
+
+#[component]
+pub fn Portal(title: &'static str, children: Children) -> impl IntoView {
+    let header = Resource::new(|| (), |_| portal_header());
+    view! {
+        <Title text=title />
+        <header class="top">
+            <a class="brand" href="/">"Selfcare"</a>
+            <nav aria-label="Main">
+                <a href="/">"Overview"</a>
+            </nav>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    header.await.ok().map(|info| view! {
+                        <div class="who">
+                            <span class="name">{info.name}</span>
+                            <form method="post" action=Logout::url()>
+                                <button type="submit" class="link">"Sign out"</button>
+                            </form>
+                        </div>
+                        <IdleWarning seconds_left=info.seconds_left />
+                    })
+                })}
+            </Suspense>
+        </header>
+        <main id="main">{children()}</main>
+    }
+}

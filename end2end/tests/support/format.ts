@@ -1,0 +1,90 @@
+// How the portal writes money, dates and phone numbers, written again independently of the
+// Rust code so the tests compare the exact text a customer reads.
+
+export type Language = 'cs' | 'pl' | 'lt' | 'ru' | 'en';
+export type Currency = 'CZK' | 'PLN' | 'EUR';
+
+const NBSP = '\u00a0';
+
+/** Digits grouped in threes: `1 234 567` (no-break spaces), `1,234,567` in English. */
+export function groupDigits(whole: number | string, language: Language): string {
+  const digits = String(whole);
+  const sep = language === 'en' ? ',' : NBSP;
+  let out = '';
+  for (let i = 0; i < digits.length; i++) {
+    if (i > 0 && (digits.length - i) % 3 === 0) out += sep;
+    out += digits[i];
+  }
+  return out;
+}
+
+function symbol(currency: Currency, language: Language): string {
+  if (currency === 'EUR') return '€';
+  if (currency === 'CZK' && language === 'cs') return 'Kč';
+  if (currency === 'PLN' && language === 'pl') return 'zł';
+  return currency;
+}
+
+/** `1 234,50 Kč`, `1 234,50 zł`, `1 234,50 €`, `€1,234.50`, `CZK 1,234.50`. */
+export function formatMoney(cents: number, currency: Currency, language: Language): string {
+  if (!Number.isSafeInteger(cents)) throw new Error(`not a whole number of cents: ${cents}`);
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  const whole = Math.floor(abs / 100);
+  const minor = String(abs % 100).padStart(2, '0');
+  const number = groupDigits(whole, language) + (language === 'en' ? '.' : ',') + minor;
+  const sym = symbol(currency, language);
+  if (language === 'en') return sym === '€' ? `${sign}€${number}` : `${sign}${sym}${NBSP}${number}`;
+  return `${sign}${number}${NBSP}${sym}`;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A date (`YYYY-MM-DD`) as the language writes it: `5. 3. 2026`, `05.03.2026`, `2026-03-05`, `5 Mar 2026`. */
+export function formatDate(iso: string, language: Language): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (!m) throw new Error(`not a date: ${iso}`);
+  const [, y, mm, dd] = m;
+  const d = Number(dd);
+  const month = Number(mm);
+  switch (language) {
+    case 'cs':
+      return `${d}.${NBSP}${month}.${NBSP}${y}`;
+    case 'pl':
+    case 'ru':
+      return `${dd}.${mm}.${y}`;
+    case 'lt':
+      return `${y}-${mm}-${dd}`;
+    case 'en':
+      return `${d} ${MONTHS[month - 1]} ${y}`;
+  }
+}
+
+/** The day before a `YYYY-MM-DD` date, in the same form. */
+export function dayBefore(iso: string): string {
+  const t = Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) - 86_400_000;
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+/** Today in UTC, `YYYY-MM-DD` (the server's clock and the machine run on UTC). */
+export function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** An E.164 number grouped for reading: `+420 601 123 456`, `+48 601 234 567`, `+370 612 34567`. */
+export function displayMsisdn(e164: string): string {
+  const digits = e164.replace(/^\+/, '');
+  const known = ['420', '421', '370', '371', '372', '380'].find((cc) => digits.startsWith(cc));
+  const ccLen = known ? known.length : digits.startsWith('48') || digits.startsWith('49') ? 2 : 3;
+  const cc = digits.slice(0, ccLen);
+  const rest = digits.slice(ccLen);
+  let groups: string[];
+  if (cc === '370' && rest.length === 8) groups = [rest.slice(0, 3), rest.slice(3)];
+  else groups = rest.match(/.{1,3}/g) ?? [];
+  return `+${cc} ${groups.join(' ')}`;
+}
+
+/** Text as compared: no-break spaces read as spaces, runs of white space as one, trimmed. */
+export function norm(text: string | null | undefined): string {
+  return (text ?? '').replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,203 @@
+//! The `selfcare` command line. With no command it serves, which is what `cargo leptos serve`
+//! runs.
+
+use std::io::Read;
+
+use anyhow::{bail, Context};
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+use selfcare::auth::{hash_password, StaffRole};
+use selfcare::store::seed::{seed, SeedOptions};
+use selfcare::store::Db;
+
+use crate::config::{ServeConfig, DEFAULT_DATABASE_URL};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "selfcare",
+    version,
+    about = "Selfcare: a self-service portal for telecom customers"
+)]
+#[command(args_conflicts_with_subcommands = true)]
+struct Cli {
+    /// The database: `sqlite://path` (created when missing) or `postgres://user:pass@host/db`.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    database_url: String,
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeConfig,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the portal (the default). Migrates first; an empty SQLite database also gets the
+    /// demo data. PostgreSQL is never seeded by `serve`.
+    Serve(ServeConfig),
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Load the demo sign-ins (once) and N generated customers.
+    Seed {
+        /// How many customers to generate.
+        #[arg(long, default_value_t = 1000)]
+        customers: u64,
+        /// The random seed: the same seed gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Manage support staff.
+    Staff {
+        #[command(subcommand)]
+        action: StaffCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum StaffCommand {
+    /// Add a staff user; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = parse_role)]
+        role: StaffRole,
+        /// The name shown to customers in their audit log; defaults to the email.
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+fn parse_role(text: &str) -> Result<StaffRole, String> {
+    StaffRole::parse(text).ok_or_else(|| "expected agent, supervisor or admin".to_string())
+}
+
+pub async fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let url = &cli.database_url;
+    match cli.command {
+        None => crate::router::serve(url, cli.serve).await,
+        Some(Command::Serve(config)) => crate::router::serve(url, config).await,
+        Some(Command::Migrate) => {
+            let db = connect_and_migrate(url).await?;
+            println!("Migrated the {} database.", db.engine());
+            Ok(())
+        }
+        Some(Command::Seed {
+            customers,
+            seed: rng_seed,
+        }) => {
+            let db = connect_and_migrate(url).await?;
+            let report = seed_with_progress(&db, customers, rng_seed).await?;
+            println!(
+                "Seeded {} customers, {} lines, {} invoices, {} usage records{}.",
+                report.customers,
+                report.lines,
+                report.invoices,
+                report.usage_records,
+                if report.demo_created {
+                    ", and the demo sign-ins"
+                } else {
+                    ""
+                }
+            );
+            Ok(())
+        }
+        Some(Command::Staff {
+            action: StaffCommand::Add { email, role, name },
+        }) => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("reading the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            if password.chars().count() < 12 {
+                bail!("the password must have at least 12 characters");
+            }
+            if !email.contains('@') {
+                bail!("{email} is not an email address");
+            }
+            let db = connect_and_migrate(url).await?;
+            let id = db
+                .add_staff(
+                    &email,
+                    name.as_deref().unwrap_or(&email),
+                    role,
+                    &hash_password(password),
+                    Utc::now(),
+                )
+                .await
+                .with_context(|| format!("adding {email}"))?;
+            println!("Added staff user {id} ({email}, {}).", role.as_str());
+            Ok(())
+        }
+    }
+}
+
+pub async fn connect_and_migrate(url: &str) -> anyhow::Result<Db> {
+    let db = Db::connect(url)
+        .await
+        .with_context(|| format!("opening the database {}", redact(url)))?;
+    db.migrate().await.context("migrating the database")?;
+    Ok(db)
+}
+
+pub async fn seed_with_progress(
+    db: &Db,
+    customers: u64,
+    rng_seed: u64,
+) -> anyhow::Result<selfcare::store::seed::SeedReport> {
+    let progress = indicatif::ProgressBar::new(customers).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} seeding [{bar:40}] {pos}/{len} customers ({eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let now = Utc::now();
+    let options = SeedOptions {
+        customers,
+        seed: rng_seed,
+        today: now.date_naive(),
+        now,
+    };
+    Ok(seed(db, &options, &progress).await?)
+}
+
+/// A database URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{}://{user}:***@{}", &url[..scheme_end], &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_appear_in_messages() {
+        assert_eq!(
+            redact("postgres://app:s3cret@db:5432/selfcare"),
+            "postgres://app:***@db:5432/selfcare"
+        );
+        assert_eq!(redact("sqlite://selfcare.db"), "sqlite://selfcare.db");
+    }
+
+    #[test]
+    fn the_command_line_parses() {
+        Cli::try_parse_from(["selfcare", "seed", "--customers", "5", "--seed", "7"]).unwrap();
+        Cli::try_parse_from([
+            "selfcare", "staff", "add", "--email", "a@b.cz", "--role", "agent",
+        ])
+        .unwrap();
+        assert!(Cli::try_parse_from([
+            "selfcare", "staff", "add", "--email", "a@b.cz", "--role", "boss"
+        ])
+        .is_err());
+        Cli::try_parse_from(["selfcare", "serve", "--addr", "0.0.0.0:8080"]).unwrap();
+        Cli::try_parse_from(["selfcare"]).unwrap();
+    }
+}

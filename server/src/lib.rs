@@ -1,0 +1,14 @@
+//! The portal's server and command line; `main.rs` only starts [`cli::run`].
+//!
+//! # Layout
+//!
+//! - `cli.rs`: the commands (`serve`, `migrate`, `seed`, `staff add`) and what each does.
+//! - `config.rs`: settings from flags and the environment.
+//! - `router.rs`: the axum router: Leptos pages and server functions, static files, `/healthz`.
+//! - `session.rs`: the layer that reads the session cookie, checks the origin of mutations,
+//!   and sends signed-out visitors to `/login`.
+
+pub mod cli;
+pub mod config;
+pub mod router;
+pub mod session;

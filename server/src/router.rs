@@ -1,0 +1,172 @@
+//! The router and the `serve` command: Leptos pages and server functions, static files,
+//! `/healthz`, and the background job that purges expired sessions.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context;
+use app::api::ssr::{AppState, CookieSettings};
+use app::{shell, App};
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use selfcare::store::Db;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::config::ServeConfig;
+use crate::session;
+
+/// Builds the whole application for `state`, serving static files from `options.site_root`.
+pub fn app(state: AppState, options: LeptosOptions, config: &ServeConfig) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let render_shell = {
+        let options = options.clone();
+        move || shell(options.clone())
+    };
+    let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
+    // Built file names do not change between builds of the same version, so allow an hour.
+    let static_files = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=3600"),
+        ))
+        .service(
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
+    let session_layer = session::Layer {
+        db: state.db.clone(),
+        trust_proxy: config.trust_proxy,
+        cookies: state.cookies.clone(),
+    };
+
+    Router::new()
+        .route("/healthz", get(healthz).with_state(state.db.clone()))
+        .leptos_routes_with_context(&options, routes, context.clone(), render_shell)
+        .nest_service("/pkg", static_files)
+        .fallback(file_and_error_handler_with_context(context, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            session_layer,
+            session::layer,
+        ))
+        .layer(tower_http::compression::CompressionLayer::new())
+        .with_state(options)
+}
+
+/// 200 when the database answers, 503 when it does not.
+async fn healthz(State(db): State<Db>) -> impl IntoResponse {
+    match db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok\n"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unavailable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
+        }
+    }
+}
+
+/// Leptos's settings from cargo-leptos's environment, with the defaults of this workspace when
+/// the binary runs on its own.
+fn leptos_options(addr: SocketAddr) -> anyhow::Result<LeptosOptions> {
+    let mut options = get_configuration(None)
+        .context("reading the Leptos configuration")?
+        .leptos_options;
+    if options.output_name.is_empty() {
+        options.output_name = "selfcare".into();
+    }
+    options.site_addr = addr;
+    Ok(options)
+}
+
+pub async fn serve(url: &str, config: ServeConfig) -> anyhow::Result<()> {
+    let db = Db::connect(url)
+        .await
+        .with_context(|| format!("opening the database {}", crate::cli::redact(url)))?;
+    match db.migrate().await {
+        Ok(()) => {}
+        // Start anyway: pages answer 503 until the database is back, and migration is retried.
+        Err(e) if e.is_unavailable() => {
+            tracing::error!(error = %e, "database unavailable at start; retrying migrations in the background");
+            let db = db.clone();
+            tokio::spawn(async move {
+                while let Err(e) = db.migrate().await {
+                    tracing::warn!(error = %e, "migrations still failing");
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                }
+                tracing::info!("database back; migrations applied");
+            });
+        }
+        Err(e) => return Err(e).context("migrating the database"),
+    }
+    if matches!(db, Db::Sqlite(_)) && db.is_empty().await? {
+        tracing::info!("empty SQLite database: loading the demo data");
+        crate::cli::seed_with_progress(&db, config.demo_customers, 1).await?;
+    }
+
+    let options = leptos_options(config.addr)?;
+    let state = AppState {
+        db: db.clone(),
+        cookies: CookieSettings {
+            secure: config.secure_cookies,
+        },
+    };
+    let router = app(state, options, &config);
+
+    tokio::spawn(purge_expired_sessions(db.clone()));
+
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("listening on {}", config.addr))?;
+    tracing::info!(
+        "Selfcare listening on http://{} ({} database)",
+        config.addr,
+        db.engine()
+    );
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    db.close().await;
+    Ok(())
+}
+
+/// Every ten minutes. Safe on several app servers at once: it is one idempotent DELETE.
+async fn purge_expired_sessions(db: Db) {
+    let mut every = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        match db.purge_expired(chrono::Utc::now()).await {
+            Ok(n) if n > 0 => tracing::info!(sessions = n, "purged expired sessions"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "purging expired sessions failed"),
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut sig) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            sig.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}

@@ -1,0 +1,228 @@
+//! The session layer, in front of every route:
+//!
+//! 1. refuses cross-site mutations (CSRF): a non-GET request whose `Origin` is another host, or
+//!    whose `Sec-Fetch-Site` says cross-site, gets 403 — browsers always send one of them;
+//! 2. finds the live session named by the cookie (renewing its idle timer) and hands the
+//!    signed-in customer to the pages and server functions through the request's extensions;
+//! 3. sends signed-out visitors of portal pages to `/login?next=<where they were going>`;
+//! 4. answers "temporarily unavailable" (503) when the database cannot be reached.
+
+use std::net::SocketAddr;
+
+use app::api::ssr::{ClientIp, CookieSettings, SignedIn};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use selfcare::auth::SessionToken;
+use selfcare::store::Db;
+
+#[derive(Clone)]
+pub struct Layer {
+    pub db: Db,
+    pub trust_proxy: bool,
+    pub cookies: CookieSettings,
+}
+
+/// Paths anyone may open signed out.
+fn is_public(path: &str) -> bool {
+    path == "/login" || path == "/healthz" || path.starts_with("/pkg/") || path.starts_with("/api/")
+}
+
+pub async fn layer(State(layer): State<Layer>, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    if path == "/healthz" || path.starts_with("/pkg/") {
+        return next.run(req).await;
+    }
+    if !is_same_origin(req.method(), req.headers()) {
+        tracing::warn!(%path, "refused a cross-site request");
+        return (
+            StatusCode::FORBIDDEN,
+            "Cross-site requests are not allowed.\n",
+        )
+            .into_response();
+    }
+
+    let ip = client_ip(&req, layer.trust_proxy);
+    req.extensions_mut().insert(ClientIp(ip));
+
+    let token = cookie(req.headers(), layer.cookies.session_name())
+        .and_then(|v| SessionToken::from_cookie(&v));
+    let mut signed_in = false;
+    if let Some(token) = token {
+        let hash = token.hash();
+        match layer.db.use_session(&hash, chrono::Utc::now()).await {
+            Ok(Some(session)) => {
+                if let Some(customer) = session.customer_id {
+                    req.extensions_mut().insert(SignedIn {
+                        customer,
+                        token_hash: hash,
+                        ends_at: session.ends_at(),
+                    });
+                    signed_in = true;
+                }
+            }
+            Ok(None) => {}
+            Err(e) if e.is_unavailable() => {
+                tracing::error!(error = %e, %path, "database unavailable");
+                return unavailable();
+            }
+            Err(e) => {
+                tracing::error!(error = %e, %path, "session lookup failed");
+                return (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong on our side.\n",
+                )
+                    .into_response();
+            }
+        }
+    }
+
+    if !signed_in && !is_public(&path) && matches!(*req.method(), Method::GET | Method::HEAD) {
+        let target = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
+        return Redirect::to(&format!(
+            "/login?next={}",
+            app::api::auth::urlencode(target)
+        ))
+        .into_response();
+    }
+
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    // Pages carry one customer's data: never cache them in shared caches.
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    response
+}
+
+/// Whether a request may change things: safe methods always; others only from this site.
+fn is_same_origin(method: &Method, headers: &HeaderMap) -> bool {
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return true;
+    }
+    let value = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    if let Some(site) = value("sec-fetch-site") {
+        if !matches!(site, "same-origin" | "none") {
+            return false;
+        }
+    }
+    match (value("origin"), value("host")) {
+        (Some(origin), Some(host)) => {
+            let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+            origin_host.eq_ignore_ascii_case(host)
+        }
+        // `Origin: null` (sandboxed or privacy-stripped) or no Host: not provably ours.
+        (Some(_), None) => false,
+        // No Origin: not a browser (browsers send it on every POST), so no ambient cookie to abuse.
+        (None, _) => true,
+    }
+}
+
+fn client_ip(req: &Request, trust_proxy: bool) -> String {
+    if trust_proxy {
+        let forwarded = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
+        if let Some(first) = forwarded
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            return first.to_string();
+        }
+    }
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(
+            || "unknown".to_string(),
+            |ConnectInfo(addr)| addr.ip().to_string(),
+        )
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// The page shown when the database cannot be reached.
+pub fn unavailable() -> Response {
+    let page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+        <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+        <title>Temporarily unavailable · Selfcare</title><link rel=\"stylesheet\" href=\"/pkg/selfcare.css\"></head>\
+        <body><main id=\"main\" class=\"narrow\"><h1>Temporarily unavailable</h1>\
+        <p>The portal cannot reach its data right now. Please try again in a few minutes.</p>\
+        </main></body></html>";
+    let mut response = (StatusCode::SERVICE_UNAVAILABLE, Html(page)).into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (k, v) in pairs {
+            map.insert(*k, HeaderValue::from_static(v));
+        }
+        map
+    }
+
+    #[test]
+    fn a_post_from_another_site_is_refused() {
+        let post = Method::POST;
+        assert!(!is_same_origin(
+            &post,
+            &headers(&[
+                ("origin", "https://evil.example"),
+                ("host", "portal.example")
+            ])
+        ));
+        assert!(!is_same_origin(
+            &post,
+            &headers(&[("sec-fetch-site", "cross-site"), ("host", "portal.example")])
+        ));
+        assert!(!is_same_origin(
+            &post,
+            &headers(&[("origin", "null"), ("host", "portal.example")])
+        ));
+    }
+
+    #[test]
+    fn a_post_from_this_site_is_allowed() {
+        let post = Method::POST;
+        assert!(is_same_origin(
+            &post,
+            &headers(&[
+                ("origin", "http://127.0.0.1:3000"),
+                ("host", "127.0.0.1:3000"),
+                ("sec-fetch-site", "same-origin")
+            ])
+        ));
+        assert!(is_same_origin(
+            &Method::GET,
+            &headers(&[("origin", "https://evil.example")])
+        ));
+    }
+}

@@ -1,0 +1,212 @@
+//! Sign-in rules: how long a session lives, and when sign-in attempts are throttled.
+//! With feature `store`, also password hashing (argon2id) and session tokens.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::customer::text_enum;
+
+text_enum!(
+    /// What a staff user may do: agents verify callers; supervisors also review agents' work;
+    /// admins also manage staff.
+    StaffRole { Agent = "agent", Supervisor = "supervisor", Admin = "admin" }
+);
+
+/// A session ends after this long without a request.
+pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
+/// A session ends this long after sign-in, however active.
+pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
+/// The page warns this long before the idle timeout.
+pub const IDLE_WARNING: Duration = Duration::minutes(2);
+
+/// Failed attempts for one account, or from one address, counted over [`THROTTLE_WINDOW`].
+pub const MAX_FAILURES: i64 = 5;
+pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
+
+/// When a session ends, given when it started and when it was last used.
+pub fn session_ends_at(created_at: DateTime<Utc>, last_seen_at: DateTime<Utc>) -> DateTime<Utc> {
+    (last_seen_at + IDLE_TIMEOUT).min(created_at + ABSOLUTE_TIMEOUT)
+}
+
+/// Recent failed sign-in attempts, as the store counts them since `now - THROTTLE_WINDOW`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RecentFailures {
+    pub count: i64,
+    /// The oldest failure still inside the window.
+    pub oldest: Option<DateTime<Utc>>,
+}
+
+/// Whether another attempt may be made now; if not, when it may.
+///
+/// The lock lifts as the oldest counted failure leaves the window, so a locked-out user waits
+/// at most [`THROTTLE_WINDOW`], and an attacker gets at most five guesses per window.
+pub fn throttled_until(
+    for_account: RecentFailures,
+    from_address: RecentFailures,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    [for_account, from_address]
+        .into_iter()
+        .filter(|f| f.count >= MAX_FAILURES)
+        .filter_map(|f| f.oldest.map(|oldest| oldest + THROTTLE_WINDOW))
+        .filter(|until| *until > now)
+        .max()
+}
+
+/// "5 minutes", rounded up, for the throttling message.
+pub fn wait_in_words(until: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let minutes = ((until - now).num_seconds().max(1) + 59) / 60;
+    if minutes == 1 {
+        "1 minute".to_string()
+    } else {
+        format!("{minutes} minutes")
+    }
+}
+
+#[cfg(feature = "store")]
+pub use secrets::*;
+
+#[cfg(feature = "store")]
+mod secrets {
+    use argon2::password_hash::{
+        rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+    };
+    use argon2::Argon2;
+    use rand::RngCore;
+    use sha2::{Digest, Sha256};
+
+    /// Hashes a password with argon2id at the crate's defaults (m = 19 MiB, t = 2, p = 1),
+    /// OWASP's recommended parameters.
+    pub fn hash_password(password: &str) -> String {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            // Hashing with valid default parameters and a fresh salt cannot fail.
+            .unwrap_or_default()
+    }
+
+    /// Checks a password against a stored PHC string; false for a malformed hash.
+    pub fn verify_password(password: &str, phc: &str) -> bool {
+        PasswordHash::new(phc)
+            .map(|hash| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &hash)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    }
+
+    /// Checks a password against nothing, taking as long as a real check, so an unknown user
+    /// cannot be told from a wrong password by timing.
+    pub fn spend_a_verification(password: &str) {
+        static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let dummy = DUMMY.get_or_init(|| hash_password("not a real password"));
+        let _ = verify_password(password, dummy);
+    }
+
+    /// A session token: 256 bits from the operating system's CSPRNG, hex-encoded. The cookie
+    /// carries it; the database keeps only [`token_hash`].
+    #[derive(Clone, PartialEq, Eq)]
+    pub struct SessionToken(String);
+
+    impl SessionToken {
+        pub fn generate() -> Self {
+            let mut bytes = [0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut bytes);
+            Self(hex::encode(bytes))
+        }
+
+        pub fn from_cookie(value: &str) -> Option<Self> {
+            (value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
+                .then(|| Self(value.to_string()))
+        }
+
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+
+        pub fn hash(&self) -> String {
+            hex::encode(Sha256::digest(self.0.as_bytes()))
+        }
+    }
+
+    impl std::fmt::Debug for SessionToken {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("SessionToken(..)")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(min: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + min * 60, 0).unwrap()
+    }
+
+    #[test]
+    fn a_session_ends_after_thirty_idle_minutes_or_twelve_hours() {
+        assert_eq!(session_ends_at(at(0), at(10)), at(40));
+        assert_eq!(session_ends_at(at(0), at(700)), at(720));
+    }
+
+    #[test]
+    fn the_fifth_failure_locks_until_the_oldest_leaves_the_window() {
+        let four = RecentFailures {
+            count: 4,
+            oldest: Some(at(0)),
+        };
+        let five = RecentFailures {
+            count: 5,
+            oldest: Some(at(0)),
+        };
+        assert_eq!(
+            throttled_until(four, RecentFailures::default(), at(3)),
+            None
+        );
+        assert_eq!(
+            throttled_until(five, RecentFailures::default(), at(3)),
+            Some(at(15))
+        );
+        assert_eq!(
+            throttled_until(RecentFailures::default(), five, at(3)),
+            Some(at(15))
+        );
+        assert_eq!(
+            throttled_until(five, RecentFailures::default(), at(15)),
+            None
+        );
+    }
+
+    #[test]
+    fn the_wait_is_told_in_whole_minutes() {
+        assert_eq!(wait_in_words(at(15), at(3)), "12 minutes");
+        assert_eq!(
+            wait_in_words(at(1), at(0) + Duration::seconds(30)),
+            "1 minute"
+        );
+    }
+
+    #[cfg(feature = "store")]
+    #[test]
+    fn a_password_verifies_only_against_its_own_hash() {
+        let hash = hash_password("correct horse");
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(verify_password("correct horse", &hash));
+        assert!(!verify_password("wrong", &hash));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[cfg(feature = "store")]
+    #[test]
+    fn session_tokens_are_long_random_and_stored_hashed() {
+        let a = SessionToken::generate();
+        let b = SessionToken::generate();
+        assert_ne!(a.as_str(), b.as_str());
+        assert_eq!(a.as_str().len(), 64);
+        assert_ne!(a.hash(), a.as_str());
+        assert_eq!(SessionToken::from_cookie(a.as_str()), Some(a.clone()));
+        assert_eq!(SessionToken::from_cookie("short"), None);
+    }
+}

@@ -1,0 +1,46 @@
+//! Customer kinds and the attributes of a line that rules depend on.
+
+macro_rules! text_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The text stored in the database.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+pub(crate) use text_enum;
+
+text_enum!(
+    /// Who the customer is; decides which add-ons and views apply.
+    CustomerKind { Private = "private", Prepaid = "prepaid", Business = "business", Corporate = "corporate" }
+);
+
+text_enum!(
+    /// How a line pays: from credit up front, or by invoice afterwards.
+    PaymentType { Prepaid = "prepaid", Postpaid = "postpaid" }
+);
+
+text_enum!(
+    /// Whether a line can be used.
+    LineStatus { Active = "active", Suspended = "suspended", Terminated = "terminated" }
+);
+
+impl CustomerKind {
+    /// Business and corporate customers hold one account with many lines.
+    pub fn is_organisation(self) -> bool {
+        matches!(self, Self::Business | Self::Corporate)
+    }
+}

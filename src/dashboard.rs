@@ -1,0 +1,152 @@
+//! The overview a signed-in customer lands on: every line with its plan, what is due or the
+//! credit left, the allowances left, roaming and add-ons.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::balances::Allowance;
+use crate::customer::{CustomerKind, LineStatus, PaymentType};
+use crate::ids::{AccountId, LineId, Msisdn};
+use crate::locale::Language;
+use crate::money::{Currency, Money};
+
+/// What a customer owes on one invoice.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AmountDue {
+    pub invoice_number: String,
+    pub amount: Money,
+    pub due_on: NaiveDate,
+}
+
+impl AmountDue {
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.due_on < today
+    }
+}
+
+/// One line on the overview.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineOverview {
+    pub id: LineId,
+    pub account_id: AccountId,
+    pub msisdn: Msisdn,
+    pub label: Option<String>,
+    pub plan: String,
+    pub payment_type: PaymentType,
+    pub status: LineStatus,
+    /// Postpaid: the newest unpaid invoice of the line's account; `None` when nothing is due.
+    pub due: Option<AmountDue>,
+    /// Prepaid: the credit left.
+    pub credit: Option<Money>,
+    pub credit_expires_on: Option<NaiveDate>,
+    /// Empty when no allowance period is running.
+    pub allowances: Vec<Allowance>,
+    /// The last day of the current allowance period.
+    pub period_ends_on: Option<NaiveDate>,
+    /// When the newest usage counted in the allowances was rated.
+    pub usage_as_of: Option<DateTime<Utc>>,
+    pub roaming_on: bool,
+    pub data_roaming_on: bool,
+    pub active_addons: i64,
+}
+
+/// The whole overview of one customer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub customer_name: String,
+    pub kind: CustomerKind,
+    pub language: Language,
+    pub currency: Currency,
+    pub lines: Vec<LineOverview>,
+    /// Everything unpaid on all the customer's invoices.
+    pub total_due: Money,
+    /// Of which past its due date.
+    pub overdue: Money,
+}
+
+/// An unpaid invoice as the store reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenInvoice {
+    pub account_id: AccountId,
+    pub number: String,
+    pub issued_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub remaining: Money,
+}
+
+/// The rule for "what is due" per line: the newest unpaid invoice of the line's account
+/// (invoices are issued per account; every line of it shares the bill).
+pub fn newest_due(open: &[OpenInvoice], account: AccountId) -> Option<AmountDue> {
+    open.iter()
+        .filter(|inv| inv.account_id == account && !inv.remaining.is_zero())
+        .max_by_key(|inv| (inv.issued_on, inv.number.clone()))
+        .map(|inv| AmountDue {
+            invoice_number: inv.number.clone(),
+            amount: inv.remaining,
+            due_on: inv.due_on,
+        })
+}
+
+/// Totals of what is unpaid, and of that what is overdue, on `today`.
+pub fn totals_due(open: &[OpenInvoice], currency: Currency, today: NaiveDate) -> (Money, Money) {
+    let mut total = Money::from_cents(0, currency);
+    let mut overdue = Money::from_cents(0, currency);
+    for inv in open {
+        total.amount += inv.remaining.amount;
+        if inv.due_on < today {
+            overdue.amount += inv.remaining.amount;
+        }
+    }
+    (total, overdue)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+    }
+
+    fn open(account: i64, number: &str, issued: u32, due: u32, cents: i64) -> OpenInvoice {
+        OpenInvoice {
+            account_id: AccountId(account),
+            number: number.into(),
+            issued_on: day(issued),
+            due_on: day(due),
+            remaining: Money::from_cents(cents, Currency::Czk),
+        }
+    }
+
+    #[test]
+    fn a_line_shows_the_newest_unpaid_invoice_of_its_account() {
+        let invoices = [
+            open(1, "A1", 1, 15, 100),
+            open(1, "A2", 5, 20, 200),
+            open(2, "B1", 9, 25, 300),
+        ];
+        let due = newest_due(&invoices, AccountId(1)).unwrap();
+        assert_eq!(due.invoice_number, "A2");
+        assert_eq!(due.amount.cents(), 200);
+        assert!(newest_due(&invoices, AccountId(3)).is_none());
+    }
+
+    #[test]
+    fn totals_separate_what_is_overdue() {
+        let invoices = [open(1, "A1", 1, 10, 150), open(1, "A2", 5, 20, 205)];
+        let (total, overdue) = totals_due(&invoices, Currency::Czk, day(12));
+        assert_eq!(total.cents(), 355);
+        assert_eq!(overdue.cents(), 150);
+    }
+
+    #[test]
+    fn an_invoice_is_overdue_only_after_its_due_date() {
+        let due = AmountDue {
+            invoice_number: "X".into(),
+            amount: Money::from_cents(1, Currency::Eur),
+            due_on: day(10),
+        };
+        assert!(!due.is_overdue(day(10)));
+        assert!(due.is_overdue(day(11)));
+    }
+}

@@ -1,0 +1,217 @@
+//! Identifiers and parsed inputs. Ids are newtypes so a line id never passes for a customer id;
+//! phone numbers and sign-in identifiers are parsed once, at the edge.
+
+use serde::{Deserialize, Serialize};
+
+use crate::InputError;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "store", derive(sqlx::Type), sqlx(transparent))]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A customer: the party that signs in and owns accounts and lines.
+    CustomerId
+);
+id_type!(
+    /// A billing account: invoices are issued to it.
+    AccountId
+);
+id_type!(
+    /// A phone line (a SIM with a number).
+    LineId
+);
+id_type!(
+    /// A member of the operator's support staff.
+    StaffId
+);
+
+/// A phone number in E.164 form: `+` and 8 to 15 digits, the country code first.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Msisdn(String);
+
+impl Msisdn {
+    /// Parses what people type: spaces, dashes, dots and brackets are ignored, and `00` may
+    /// stand for `+`.
+    ///
+    /// # Errors
+    /// When it is not an international number.
+    pub fn parse(input: &str) -> Result<Self, InputError> {
+        let compact: String = input
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')' | '\u{a0}'))
+            .collect();
+        let digits = compact
+            .strip_prefix('+')
+            .or_else(|| compact.strip_prefix("00"))
+            .ok_or_else(|| Self::error())?;
+        let valid = (8..=15).contains(&digits.len())
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && !digits.starts_with('0');
+        if valid {
+            Ok(Self(format!("+{digits}")))
+        } else {
+            Err(Self::error())
+        }
+    }
+
+    fn error() -> InputError {
+        InputError::new(
+            "phone",
+            "Enter the phone number with its country code, for example +420 601 123 456.",
+        )
+    }
+
+    /// Trusts a value read back from the database, where only parsed numbers are written.
+    pub fn from_stored(value: String) -> Self {
+        Self(value)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Grouped for reading: `+420 601 123 456`, `+48 601 123 456`, `+370 612 34567`.
+    pub fn display(&self) -> String {
+        let digits = &self.0[1..];
+        let cc_len = ["420", "421", "370", "371", "372", "380"]
+            .iter()
+            .find(|cc| digits.starts_with(*cc))
+            .map_or_else(
+                || {
+                    if digits.starts_with("48") || digits.starts_with("49") {
+                        2
+                    } else {
+                        3
+                    }
+                },
+                |cc| cc.len(),
+            );
+        let (cc, rest) = digits.split_at(cc_len.min(digits.len()));
+        let groups: Vec<&str> = if cc == "370" && rest.len() == 8 {
+            vec![&rest[..3], &rest[3..]]
+        } else {
+            rest.as_bytes()
+                .chunks(3)
+                .map(|c| std::str::from_utf8(c).unwrap_or_default())
+                .collect()
+        };
+        format!("+{cc} {}", groups.join(" "))
+    }
+}
+
+impl std::fmt::Display for Msisdn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What a customer signs in with: an email address or a phone number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoginIdentifier {
+    /// Lower-cased, trimmed.
+    Email(String),
+    Phone(Msisdn),
+}
+
+impl LoginIdentifier {
+    /// # Errors
+    /// When the input is empty, or neither an email address nor an international number.
+    pub fn parse(input: &str) -> Result<Self, InputError> {
+        let input = input.trim();
+        if input.is_empty() {
+            return Err(InputError::new(
+                "identifier",
+                "Enter your email address or phone number.",
+            ));
+        }
+        if input.contains('@') {
+            let email = input.to_lowercase();
+            let (local, domain) = email.split_once('@').unwrap_or_default();
+            if local.is_empty() || !domain.contains('.') || email.contains(char::is_whitespace) {
+                return Err(InputError::new(
+                    "identifier",
+                    "That email address is not complete.",
+                ));
+            }
+            return Ok(Self::Email(email));
+        }
+        Msisdn::parse(input)
+            .map(Self::Phone)
+            .map_err(|e| InputError::new("identifier", e.message))
+    }
+
+    /// The normalised form, used as the key for throttling sign-in attempts.
+    pub fn key(&self) -> &str {
+        match self {
+            Self::Email(email) => email,
+            Self::Phone(msisdn) => msisdn.as_str(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_phone_number_is_read_the_way_people_type_it() {
+        assert_eq!(
+            Msisdn::parse("+420 601 123 456").unwrap().as_str(),
+            "+420601123456"
+        );
+        assert_eq!(
+            Msisdn::parse("00 48 (601) 123-456").unwrap().as_str(),
+            "+48601123456"
+        );
+    }
+
+    #[test]
+    fn a_number_without_country_code_is_refused() {
+        assert!(Msisdn::parse("601 123 456").is_err());
+        assert!(Msisdn::parse("+4206011234567890").is_err());
+        assert!(Msisdn::parse("+420abc").is_err());
+    }
+
+    #[test]
+    fn numbers_are_grouped_by_country() {
+        assert_eq!(
+            Msisdn::parse("+420601123456").unwrap().display(),
+            "+420 601 123 456"
+        );
+        assert_eq!(
+            Msisdn::parse("+48601123456").unwrap().display(),
+            "+48 601 123 456"
+        );
+        assert_eq!(
+            Msisdn::parse("+37061234567").unwrap().display(),
+            "+370 612 34567"
+        );
+    }
+
+    #[test]
+    fn a_login_identifier_is_an_email_or_a_phone_number() {
+        assert_eq!(
+            LoginIdentifier::parse("  Demo@Example.COM ").unwrap(),
+            LoginIdentifier::Email("demo@example.com".into())
+        );
+        assert_eq!(
+            LoginIdentifier::parse("+420 601 123 456").unwrap().key(),
+            "+420601123456"
+        );
+        assert_eq!(LoginIdentifier::parse("").unwrap_err().field, "identifier");
+        assert!(LoginIdentifier::parse("demo@").is_err());
+        assert!(LoginIdentifier::parse("hello").is_err());
+    }
+}

@@ -1,0 +1,44 @@
+//! Selfcare's billing domain: the types and rules of a telecom self-service portal, and
+//! (feature `store`) the database that keeps them.
+//!
+//! # Layout
+//!
+//! - [`ids`]: identifiers and parsed inputs (`CustomerId`, `Msisdn`, `LoginIdentifier`).
+//! - [`money`]: `Money` and `Currency`, the rounding rule and locale formatting.
+//! - [`locale`]: the customer's language and how dates read in it.
+//! - [`customer`]: customer kinds and line attributes.
+//! - [`balances`]: allowances included in a plan and what is left of them.
+//! - [`dashboard`]: what the overview page shows, assembled from the store's rows.
+//! - [`auth`]: sign-in throttling and session lifetime rules (and, with `store`, password hashing).
+//! - [`store`] (feature `store`): the database over SQLite and PostgreSQL, one body of SQL.
+//!
+//! The crate builds for WASM without `store`, so the UI can share the types it shows.
+
+pub mod auth;
+pub mod balances;
+pub mod customer;
+pub mod dashboard;
+pub mod ids;
+pub mod locale;
+pub mod money;
+
+#[cfg(feature = "store")]
+pub mod store;
+
+/// Bad input, described in words a customer understands.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct InputError {
+    /// The form field the message is about.
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl InputError {
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}

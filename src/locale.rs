@@ -1,0 +1,94 @@
+//! The customer's language, and how numbers and dates read in it. Formatting lives here, on the
+//! server side of the UI, so server-rendered and hydrated markup agree.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// The languages the portal serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Cs,
+    Pl,
+    Lt,
+    Ru,
+    En,
+}
+
+impl Language {
+    pub const ALL: [Language; 5] = [Self::Cs, Self::Pl, Self::Lt, Self::Ru, Self::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Cs => "cs",
+            Self::Pl => "pl",
+            Self::Lt => "lt",
+            Self::Ru => "ru",
+            Self::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// Thousands separator and decimal mark (CLDR). The group separator is a no-break space
+    /// where the language uses a space, so `1 234,50` never wraps.
+    pub fn number_marks(self) -> (char, char) {
+        match self {
+            Self::En => (',', '.'),
+            Self::Cs | Self::Pl | Self::Lt | Self::Ru => ('\u{a0}', ','),
+        }
+    }
+
+    /// A date as people in this language write it.
+    pub fn format_date(self, date: NaiveDate) -> String {
+        let (d, m, y) = (date.day(), date.month(), date.year());
+        match self {
+            Self::Cs => format!("{d}.\u{a0}{m}.\u{a0}{y}"),
+            Self::Pl | Self::Ru => format!("{d:02}.{m:02}.{y}"),
+            Self::Lt => format!("{y}-{m:02}-{d:02}"),
+            Self::En => {
+                const MONTHS: [&str; 12] = [
+                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                    "Dec",
+                ];
+                format!("{d} {} {y}", MONTHS[date.month0() as usize])
+            }
+        }
+    }
+
+    /// Groups the digits of a whole number: `12345` → `12 345` (or `12,345` in English).
+    pub fn group_digits(self, digits: &str) -> String {
+        let (sep, _) = self.number_marks();
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 2);
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(sep);
+            }
+            out.push(c);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_as_each_language_writes_them() {
+        let date = NaiveDate::from_ymd_opt(2026, 3, 5).unwrap();
+        assert_eq!(Language::Cs.format_date(date), "5.\u{a0}3.\u{a0}2026");
+        assert_eq!(Language::Pl.format_date(date), "05.03.2026");
+        assert_eq!(Language::Lt.format_date(date), "2026-03-05");
+        assert_eq!(Language::En.format_date(date), "5 Mar 2026");
+    }
+
+    #[test]
+    fn digits_are_grouped_in_threes() {
+        assert_eq!(Language::En.group_digits("1234567"), "1,234,567");
+        assert_eq!(Language::Cs.group_digits("999"), "999");
+        assert_eq!(Language::Cs.group_digits("1000"), "1\u{a0}000");
+    }
+}

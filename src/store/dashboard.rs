@@ -1,0 +1,147 @@
+//! The overview of one customer, read in three queries (customer, lines, open invoices),
+//! each on an index that starts with the customer id.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{on_db, Db, Result, StoreError};
+use crate::balances::Allowance;
+use crate::customer::{CustomerKind, LineStatus, PaymentType};
+use crate::dashboard::{newest_due, totals_due, Dashboard, LineOverview, OpenInvoice};
+use crate::ids::{AccountId, CustomerId, LineId, Msisdn};
+use crate::locale::Language;
+use crate::money::{Currency, Money};
+
+#[derive(sqlx::FromRow)]
+struct LineRow {
+    id: LineId,
+    account_id: AccountId,
+    msisdn: String,
+    label: Option<String>,
+    plan: String,
+    payment_type: String,
+    status: String,
+    credit_cents: i64,
+    credit_expires_on: Option<NaiveDate>,
+    minutes_included: Option<i64>,
+    sms_included: Option<i64>,
+    data_mb_included: Option<i64>,
+    period_end: Option<NaiveDate>,
+    call_seconds_used: Option<i64>,
+    sms_used: Option<i64>,
+    data_kb_used: Option<i64>,
+    rated_at: Option<DateTime<Utc>>,
+    roaming_on: Option<bool>,
+    data_roaming_on: Option<bool>,
+    active_addons: i64,
+}
+
+const LINES_SQL: &str = "\
+SELECT l.id, l.account_id, l.msisdn, l.label, p.name AS plan, l.payment_type, l.status,
+       l.credit_cents, l.credit_expires_on,
+       p.minutes_included, p.sms_included, p.data_mb_included,
+       u.period_end, u.call_seconds_used, u.sms_used, u.data_kb_used, u.rated_at,
+       r.roaming_on, r.data_roaming_on,
+       (SELECT COUNT(*) FROM line_addons a WHERE a.line_id = l.id AND a.ended_at IS NULL) AS active_addons
+FROM lines l
+JOIN tariff_plans p ON p.id = l.plan_id
+LEFT JOIN allowance_usage u ON u.line_id = l.id AND u.period_start <= $2 AND u.period_end > $2
+LEFT JOIN roaming_settings r ON r.line_id = l.id
+WHERE l.customer_id = $1 AND l.status <> 'terminated'
+ORDER BY l.msisdn";
+
+impl Db {
+    /// Everything the overview shows for `customer` on `today`.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] when the customer does not exist.
+    pub async fn dashboard(&self, customer: CustomerId, today: NaiveDate) -> Result<Dashboard> {
+        let (name, kind, language, currency): (String, String, String, String) =
+            on_db!(self, |pool| {
+                sqlx::query_as("SELECT name, kind, language, currency FROM customers WHERE id = $1")
+                    .bind(customer)
+                    .fetch_one(pool)
+                    .await?
+            });
+        let corrupt =
+            |what: &str| StoreError::Conflict(format!("unexpected {what} in the database"));
+        let kind = CustomerKind::parse(&kind).ok_or_else(|| corrupt("customer kind"))?;
+        let language = Language::from_code(&language).ok_or_else(|| corrupt("language"))?;
+        let currency = Currency::from_code(&currency).ok_or_else(|| corrupt("currency"))?;
+
+        let rows: Vec<LineRow> = on_db!(self, |pool| sqlx::query_as(LINES_SQL)
+            .bind(customer)
+            .bind(today)
+            .fetch_all(pool)
+            .await?);
+
+        let open: Vec<(AccountId, String, NaiveDate, NaiveDate, i64)> = on_db!(self, |pool| {
+            sqlx::query_as(
+                "SELECT account_id, number, issued_on, due_on, total_cents - paid_cents FROM invoices \
+                 WHERE customer_id = $1 AND status = 'open' ORDER BY due_on",
+            )
+            .bind(customer)
+            .fetch_all(pool)
+            .await?
+        });
+        let open: Vec<OpenInvoice> = open
+            .into_iter()
+            .map(
+                |(account_id, number, issued_on, due_on, remaining)| OpenInvoice {
+                    account_id,
+                    number,
+                    issued_on,
+                    due_on,
+                    remaining: Money::from_cents(remaining, currency),
+                },
+            )
+            .collect();
+
+        let mut lines = Vec::with_capacity(rows.len());
+        for row in rows {
+            let payment_type =
+                PaymentType::parse(&row.payment_type).ok_or_else(|| corrupt("payment type"))?;
+            let prepaid = payment_type == PaymentType::Prepaid;
+            let allowances = match row.period_end {
+                Some(_) => vec![
+                    Allowance::minutes(row.minutes_included, row.call_seconds_used.unwrap_or(0)),
+                    Allowance::sms(row.sms_included, row.sms_used.unwrap_or(0)),
+                    Allowance::data(row.data_mb_included, row.data_kb_used.unwrap_or(0)),
+                ],
+                None => Vec::new(),
+            };
+            lines.push(LineOverview {
+                id: row.id,
+                account_id: row.account_id,
+                msisdn: Msisdn::from_stored(row.msisdn),
+                label: row.label,
+                plan: row.plan,
+                payment_type,
+                status: LineStatus::parse(&row.status).ok_or_else(|| corrupt("line status"))?,
+                due: if prepaid {
+                    None
+                } else {
+                    newest_due(&open, row.account_id)
+                },
+                credit: prepaid.then(|| Money::from_cents(row.credit_cents, currency)),
+                credit_expires_on: if prepaid { row.credit_expires_on } else { None },
+                allowances,
+                // Stored exclusive; shown as the last day of the period.
+                period_ends_on: row.period_end.and_then(|end| end.pred_opt()),
+                usage_as_of: row.rated_at,
+                roaming_on: row.roaming_on.unwrap_or(false),
+                data_roaming_on: row.data_roaming_on.unwrap_or(false),
+                active_addons: row.active_addons,
+            });
+        }
+        let (total_due, overdue) = totals_due(&open, currency, today);
+        Ok(Dashboard {
+            customer_name: name,
+            kind,
+            language,
+            currency,
+            lines,
+            total_due,
+            overdue,
+        })
+    }
+}

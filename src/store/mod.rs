@@ -1,0 +1,171 @@
+//! The database: one body of SQL for SQLite (the embedded default) and PostgreSQL (production).
+//!
+//! # Layout
+//!
+//! - this file: [`Db`], connecting, migrating, [`StoreError`] and the [`on_db!`] macro.
+//! - `auth.rs`: sign-in lookups, attempts, sessions, staff users.
+//! - `dashboard.rs`: the overview of one customer.
+//! - `audit.rs`: the audit log.
+//! - `seed.rs`: deterministic demo and load-test data, inserted in bulk.
+//!
+//! Every query that reads a customer's data takes the signed-in `CustomerId` and filters on it
+//! in SQL, so no id from a client can reach another customer's rows.
+
+mod audit;
+mod auth;
+mod dashboard;
+pub mod seed;
+
+pub use audit::*;
+pub use auth::*;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+/// A pool on one of the two engines.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same body on whichever engine this `Db` holds; the body is compiled once per engine,
+/// so both run the same SQL text (`$1` placeholders work in both).
+macro_rules! on_db {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::store::Db::Sqlite($pool) => $body,
+            $crate::store::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_db;
+
+/// What can go wrong in the store, in terms the layers above can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A unique or check constraint refused the change; the name says which.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The database cannot be reached (connection refused, pool timed out).
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("database error: {0}")]
+    Other(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::RowNotFound => Self::NotFound,
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_) => Self::Unavailable(e.to_string()),
+            sqlx::Error::Database(ref db) if db.is_unique_violation() => {
+                Self::Conflict(db.constraint().unwrap_or("unique").to_string())
+            }
+            other => Self::Other(other),
+        }
+    }
+}
+
+impl StoreError {
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, Self::Unavailable(_))
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The database a URL names: `sqlite://path` (created when missing) or `postgres://...`.
+impl Db {
+    /// # Errors
+    /// When the URL is malformed, or (SQLite) the file cannot be created.
+    /// A PostgreSQL server that is down is not an error here: the pool connects lazily, so the
+    /// portal starts and answers "temporarily unavailable" until the database is back.
+    pub async fn connect(url: &str) -> Result<Self> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(3))
+                .connect_lazy(url)?;
+            Ok(Self::Postgres(pool))
+        } else {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(5))
+                .foreign_keys(true);
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(3))
+                .connect_with(options)
+                .await?;
+            Ok(Self::Sqlite(pool))
+        }
+    }
+
+    pub fn engine(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Applies the engine's migrations (`migrations/sqlite` or `migrations/postgres`).
+    ///
+    /// # Errors
+    /// When the database is unreachable or a migration fails.
+    pub async fn migrate(&self) -> Result<()> {
+        let outcome = match self {
+            Self::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await,
+            Self::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await,
+        };
+        outcome.map_err(|e| match e {
+            sqlx::migrate::MigrateError::Execute(inner) => StoreError::from(inner),
+            other => StoreError::Other(sqlx::Error::Migrate(Box::new(other))),
+        })
+    }
+
+    /// Whether the database answers a trivial query.
+    pub async fn ping(&self) -> Result<()> {
+        on_db!(self, |pool| sqlx::query("SELECT 1")
+            .execute(pool)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// Whether the demo data (and its sign-ins) is loaded.
+    pub async fn has_demo_data(&self) -> Result<bool> {
+        let found: Option<String> = on_db!(self, |pool| {
+            sqlx::query_scalar("SELECT value FROM app_meta WHERE key = 'demo_data'")
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(found.is_some())
+    }
+
+    /// Whether no customer exists yet (a fresh database).
+    pub async fn is_empty(&self) -> Result<bool> {
+        let any: Option<i64> = on_db!(self, |pool| sqlx::query_scalar(
+            "SELECT id FROM customers LIMIT 1"
+        )
+        .fetch_optional(pool)
+        .await?);
+        Ok(any.is_none())
+    }
+
+    pub async fn close(&self) {
+        on_db!(self, |pool| pool.close().await);
+    }
+}
