@@ -62,13 +62,10 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The WASM entry: hydrates the islands, then marks the page so tests (and styles) can tell.
+/// The WASM entry; the islands themselves are hydrated by Leptos's loader right after it.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
-    if let Some(body) = document().body() {
-        let _ = body.set_attribute("data-hydrated", "true");
-    }
 }

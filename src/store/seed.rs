@@ -29,6 +29,7 @@
 //!   ledger, invoice totals are the sums of their lines, and VAT is rounded per line.
 
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveTime, Utc};
+use futures_util::{stream, StreamExt};
 use indicatif::ProgressBar;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -75,6 +76,8 @@ const MAX_BIND_PARAMETERS: usize = 30_000;
 /// Customers per transaction: large enough that commits are rare, small enough that a batch
 /// (a corporate customer has up to 80 lines) stays a few megabytes.
 const CUSTOMERS_PER_TRANSACTION: u64 = 250;
+/// Transactions in flight on PostgreSQL.
+const POSTGRES_WRITERS: usize = 3;
 /// The demo customers' usage comes from their own generator, so they look the same whatever
 /// seed the random customers use.
 const DEMO_SEED: u64 = 0x5e1f_ca4e;
@@ -134,7 +137,7 @@ pub async fn seed(db: &Db, options: &SeedOptions, progress: &ProgressBar) -> Res
         });
         batch.marks_demo = true;
         write_batch(db, &batch).await?;
-        report.add(&batch);
+        report.add(BatchCounts::of(&batch));
         report.demo_created = true;
     }
 
@@ -143,31 +146,77 @@ pub async fn seed(db: &Db, options: &SeedOptions, progress: &ProgressBar) -> Res
     // One stream per starting id: a fresh database always gets the same customers for a seed,
     // and a second run into the same database adds different ones.
     rng.set_stream(generator.ids.customer.unsigned_abs());
-    let mut left = options.customers;
-    while left > 0 {
-        let count = left.min(CUSTOMERS_PER_TRANSACTION);
-        let mut batch = Batch::default();
-        for _ in 0..count {
-            let spec = generator.random_customer(&mut rng);
-            generator.emit(&mut rng, spec, &mut batch)?;
-        }
-        write_batch(db, &batch).await?;
-        report.add(&batch);
-        progress.inc(count);
-        left -= count;
+    let writers = match db {
+        // SQLite has one writer at a time: a second transaction would only wait for the lock.
+        Db::Sqlite(_) => 1,
+        // PostgreSQL spends most of an insert in the backend (foreign-key checks, two indexes
+        // per row), one backend per connection: several transactions in flight use every core.
+        Db::Postgres(_) => POSTGRES_WRITERS,
+    };
+    // Batches are generated in order (ids and randomness stay deterministic) and written
+    // concurrently, each in its own transaction, since no batch refers to another's rows.
+    let batches = stream::unfold(
+        (&mut generator, rng, options.customers),
+        |(generator, mut rng, left)| async move {
+            if left == 0 {
+                return None;
+            }
+            let count = left.min(CUSTOMERS_PER_TRANSACTION);
+            let mut batch = Batch::default();
+            for _ in 0..count {
+                let spec = generator.random_customer(&mut rng);
+                if let Err(error) = generator.emit(&mut rng, spec, &mut batch) {
+                    return Some((Err(error), (generator, rng, 0)));
+                }
+                // Lets the batches in flight send their next statements meanwhile.
+                tokio::task::yield_now().await;
+            }
+            Some((Ok((batch, count)), (generator, rng, left - count)))
+        },
+    );
+    let mut written = std::pin::pin!(batches
+        .map(|generated| async move {
+            let (batch, count) = generated?;
+            write_batch(db, &batch).await?;
+            Ok::<_, StoreError>((BatchCounts::of(&batch), count))
+        })
+        .buffer_unordered(writers));
+    while let Some(done) = written.next().await {
+        let (counts, customers) = done?;
+        report.add(counts);
+        progress.inc(customers);
     }
     reset_identity_sequences(db).await?;
     progress.finish();
     Ok(report)
 }
 
-impl SeedReport {
-    fn add(&mut self, batch: &Batch<'_>) {
+/// Rows of a batch that the report counts.
+struct BatchCounts {
+    customers: u64,
+    lines: u64,
+    invoices: u64,
+    usage_records: u64,
+}
+
+impl BatchCounts {
+    fn of(batch: &Batch<'_>) -> Self {
         let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
-        self.customers += count(batch.customers.len());
-        self.lines += count(batch.lines.len());
-        self.invoices += count(batch.invoices.len());
-        self.usage_records += count(batch.usage.len());
+        Self {
+            customers: count(batch.customers.len()),
+            lines: count(batch.lines.len()),
+            invoices: count(batch.invoices.len()),
+            usage_records: count(batch.usage.len()),
+        }
+    }
+}
+
+impl SeedReport {
+    fn add(&mut self, counts: BatchCounts) {
+        self.customers += counts.customers;
+        self.lines += counts.lines;
+        self.invoices += counts.invoices;
+        self.usage_records += counts.usage_records;
     }
 }
 

@@ -12,6 +12,7 @@ const TICK: i64 = 5;
 
 #[island]
 pub fn IdleWarning(seconds_left: i64) -> impl IntoView {
+    super::count_hydrated_island();
     let left = RwSignal::new(seconds_left);
     let stay = Action::new(|_: &()| keep_alive());
     Effect::new(move |_| {

@@ -38,7 +38,20 @@ pub struct LineCard {
 
 #[island]
 pub fn LineFocus(lines: Vec<LineCard>, initial: Option<i64>) -> impl IntoView {
+    super::count_hydrated_island();
     let focus = RwSignal::new(initial);
+    // Keep the address in step, so a reload or a shared link shows the same line.
+    let choose = move |id: Option<i64>| {
+        focus.set(id);
+        let url = id.map_or_else(|| "/".to_string(), |id| format!("/?line={id}"));
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(
+                &leptos::wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&url),
+            );
+        }
+    };
     let current = move |id: Option<i64>| move || (focus.get() == id).then_some("true");
     let links = lines
         .iter()
@@ -46,7 +59,7 @@ pub fn LineFocus(lines: Vec<LineCard>, initial: Option<i64>) -> impl IntoView {
             let id = line.id;
             view! {
                 <a href=format!("/?line={id}") aria-current=current(Some(id))
-                    on:click=move |ev| { ev.prevent_default(); focus.set(Some(id)); }>
+                    on:click=move |ev| { ev.prevent_default(); choose(Some(id)); }>
                     {line.number.clone()}
                 </a>
             }
@@ -83,7 +96,7 @@ pub fn LineFocus(lines: Vec<LineCard>, initial: Option<i64>) -> impl IntoView {
     view! {
         <nav aria-label="Line in focus" class="focus">
             <a href="/" aria-current=current(None)
-                on:click=move |ev| { ev.prevent_default(); focus.set(None); }>"All lines"</a>
+                on:click=move |ev| { ev.prevent_default(); choose(None); }>"All lines"</a>
             {links}
         </nav>
         <div class="lines">{cards}</div>

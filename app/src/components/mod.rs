@@ -7,6 +7,24 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
+/// Called by every island: once all islands of the page are hydrated, marks
+/// `<body data-hydrated="true">`, so browser tests know when clicks are handled in place.
+pub fn count_hydrated_island() {
+    Effect::new(|_| {
+        let doc = document();
+        let Some(body) = doc.body() else { return };
+        let done = body
+            .get_attribute("data-islands")
+            .and_then(|v| v.parse::<u32>().ok())
+            .unwrap_or(0)
+            + 1;
+        let _ = body.set_attribute("data-islands", &done.to_string());
+        if done >= doc.get_elements_by_tag_name("leptos-island").length() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
 /// An error in place of a page's content; during server rendering it also sets the status.
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
