@@ -101,7 +101,8 @@ async fn seeding_is_deterministic() {
                     report.customers, 33,
                     "30 random customers and 3 demo customers"
                 );
-                prints.borrow_mut().push(fingerprint(&db).await);
+                let print = fingerprint(&db).await;
+                prints.borrow_mut().push(print);
             }
         })
         .await;
@@ -126,7 +127,8 @@ async fn another_seed_gives_other_customers() {
             let prints = &prints;
             async move {
                 seeded(&db, 10, seed_value).await;
-                prints.borrow_mut().push(fingerprint(&db).await);
+                let print = fingerprint(&db).await;
+                prints.borrow_mut().push(print);
             }
         })
         .await;
@@ -223,6 +225,9 @@ async fn every_invoice_adds_up_from_its_lines() {
     .await;
 }
 
+/// An `allowance_usage` row: line, period start and end, call seconds, SMS, kB, rated at.
+type CurrentPeriod = (i64, NaiveDate, NaiveDate, i64, i64, i64, DateTime<Utc>);
+
 /// The current period's counters are exactly the sums of that period's usage records, rated
 /// as of the newest one.
 #[tokio::test]
@@ -230,7 +235,7 @@ async fn current_allowance_usage_is_the_sum_of_the_periods_usage_records() {
     for_each_engine(|db| async move {
         seeded(&db, 15, 5).await;
         let lines = count(&db, "SELECT COUNT(*) FROM lines").await;
-        let periods: Vec<(i64, NaiveDate, NaiveDate, i64, i64, i64, DateTime<Utc>)> = on_db!(&db, |pool| {
+        let periods: Vec<CurrentPeriod> = on_db!(&db, |pool| {
             sqlx::query_as(
                 "SELECT line_id, period_start, period_end, call_seconds_used, sms_used, data_kb_used, rated_at \
                  FROM allowance_usage WHERE period_start <= $1 AND period_end > $1",

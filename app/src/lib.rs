@@ -68,4 +68,12 @@ pub fn App() -> impl IntoView {
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
+    // A page without islands is as hydrated as it gets; pages with islands are marked by
+    // `components::count_hydrated_island` once the last one is.
+    let doc = document();
+    if doc.get_elements_by_tag_name("leptos-island").length() == 0 {
+        if let Some(body) = doc.body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    }
 }

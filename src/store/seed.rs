@@ -181,12 +181,18 @@ pub async fn seed(db: &Db, options: &SeedOptions, progress: &ProgressBar) -> Res
             Ok::<_, StoreError>((BatchCounts::of(&batch), count))
         })
         .buffer_unordered(writers));
-    while let Some(done) = written.next().await {
-        let (counts, customers) = done?;
-        report.add(counts);
-        progress.inc(customers);
+    let outcome = async {
+        while let Some(done) = written.next().await {
+            let (counts, customers) = done?;
+            report.add(counts);
+            progress.inc(customers);
+        }
+        Ok::<_, StoreError>(())
     }
+    .await;
+    // Also after a failure: the batches committed before it hold explicit ids too.
     reset_identity_sequences(db).await?;
+    outcome?;
     progress.finish();
     Ok(report)
 }
@@ -1212,6 +1218,15 @@ struct NewAddon {
     market: usize,
 }
 
+/// The catalog as the database holds it: plans, add-ons, (add-on id, customer kind) and
+/// incompatible (add-on id, add-on id) pairs.
+struct CatalogRows {
+    plans: Vec<PlanRecord>,
+    addons: Vec<AddonRecord>,
+    kinds: Vec<(i64, String)>,
+    pairs: Vec<(i64, i64)>,
+}
+
 /// Inserts the plans and add-ons whose codes are missing (with their customer kinds and
 /// incompatibilities), then reads the whole catalog back by code.
 async fn ensure_catalog(db: &Db) -> Result<Catalog> {
@@ -1263,12 +1278,12 @@ async fn ensure_catalog(db: &Db) -> Result<Catalog> {
         }
     }
 
-    let (plans, addons, kinds, pairs): (
-        Vec<PlanRecord>,
-        Vec<AddonRecord>,
-        Vec<(i64, String)>,
-        Vec<(i64, i64)>,
-    ) = on_db!(db, |pool| {
+    let CatalogRows {
+        plans,
+        addons,
+        kinds,
+        pairs,
+    } = on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         if !new_plans.is_empty() {
             let mut query = sqlx::QueryBuilder::new(
@@ -1376,7 +1391,12 @@ async fn ensure_catalog(db: &Db) -> Result<Catalog> {
                 .fetch_all(&mut *tx)
                 .await?;
         tx.commit().await?;
-        (plans, addons, kinds, pairs)
+        CatalogRows {
+            plans,
+            addons,
+            kinds,
+            pairs,
+        }
     });
 
     let missing = |code: &str| {

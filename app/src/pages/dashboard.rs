@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use selfcare::balances::{Allowance, AllowanceKind};
-use selfcare::customer::{LineStatus, PaymentType};
+use selfcare::customer::LineStatus;
 use selfcare::dashboard::{Dashboard, LineOverview};
 use selfcare::locale::Language;
 
@@ -40,10 +40,6 @@ pub fn DashboardPage() -> impl IntoView {
 
 fn overview(d: Dashboard, focus: Option<i64>) -> impl IntoView {
     let lang = d.language;
-    let has_postpaid = d
-        .lines
-        .iter()
-        .any(|l| l.payment_type == PaymentType::Postpaid);
     // A focus on a line that is not this customer's shows nothing of it: all own lines instead.
     let known_focus = focus.filter(|id| d.lines.iter().any(|l| l.id.0 == *id));
     let cards: Vec<LineCard> = d.lines.iter().map(|line| card(line, lang)).collect();
@@ -52,8 +48,7 @@ fn overview(d: Dashboard, focus: Option<i64>) -> impl IntoView {
         {(focus.is_some() && known_focus.is_none()).then(|| view! {
             <p class="notice" role="status">"That line is not on your account."</p>
         })}
-        {has_postpaid.then(|| view! {
-            <section aria-label="To pay" class="card summary">
+        <section aria-label="To pay" class="card summary">
                 {if d.total_due.is_zero() {
                     view! { <p class="big">"Nothing to pay"</p> }.into_any()
                 } else {
@@ -68,8 +63,7 @@ fn overview(d: Dashboard, focus: Option<i64>) -> impl IntoView {
                         </dl>
                     }.into_any()
                 }}
-            </section>
-        })}
+        </section>
         {if cards.is_empty() {
             view! { <p>"There are no active lines on your account."</p> }.into_any()
         } else {

@@ -28,7 +28,7 @@ const DEMO_SIGN_INS: [(&str, &str, &str); 4] = [
     (
         "agent@example.com",
         "selfcare-agent",
-        "support agent (staff console)",
+        "support agent (the staff console is not available yet)",
     ),
 ];
 
@@ -42,6 +42,9 @@ pub fn LoginPage() -> impl IntoView {
         .unwrap_or_default();
     view! {
         <Title text="Sign in" />
+        <header class="top">
+            <a class="brand" href="/">"Selfcare"</a>
+        </header>
         <main id="main" class="narrow">
             <h1>"Sign in"</h1>
             <Suspense>

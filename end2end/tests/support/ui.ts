@@ -34,6 +34,8 @@ export async function signIn(page: Page, js: boolean, identifier: string, passwo
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
   if (js) await hydrated(page);
+  // Guards the "without JavaScript" variants: nothing may have run.
+  else await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
 }
 
 /** The description of `term` in a `<dl>` inside `scope`. */
