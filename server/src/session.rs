@@ -9,7 +9,7 @@
 
 use std::net::SocketAddr;
 
-use app::api::ssr::{ClientIp, CookieSettings, SignedIn};
+use app::api::ssr::{cookie_in as cookie, ClientIp, CookieSettings, SignedIn};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -149,17 +149,6 @@ fn client_ip(req: &Request, trust_proxy: bool) -> String {
             || "unknown".to_string(),
             |ConnectInfo(addr)| addr.ip().to_string(),
         )
-}
-
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
 }
 
 /// The page shown when the database cannot be reached.

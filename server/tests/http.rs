@@ -92,6 +92,13 @@ impl TestApp {
         req.send().await.unwrap()
     }
 
+    /// Signs in with the demo password; answers the `Cookie` header that carries the session.
+    async fn signed_in_cookie(&self, identifier: &str) -> String {
+        let res = self.sign_in(identifier, "selfcare-demo", None).await;
+        let set = session_cookie(&res).expect("signed in");
+        set.split(';').next().unwrap_or_default().to_string()
+    }
+
     async fn page(&self, path: &str, cookie: &str) -> (StatusCode, String) {
         let res = self
             .client
@@ -285,13 +292,7 @@ async fn a_cross_site_post_is_refused() {
 #[tokio::test]
 async fn an_unknown_path_is_a_404_page() {
     let app = spawn_app().await;
-    let res = app.sign_in("demo@example.com", "selfcare-demo", None).await;
-    let cookie = session_cookie(&res)
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = app.signed_in_cookie("demo@example.com").await;
     let (status, html) = app.page("/no/such/page", &cookie).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("Page not found"));
@@ -301,13 +302,7 @@ async fn an_unknown_path_is_a_404_page() {
 #[tokio::test]
 async fn an_unreachable_database_gives_a_503_page() {
     let app = spawn_app().await;
-    let res = app.sign_in("demo@example.com", "selfcare-demo", None).await;
-    let cookie = session_cookie(&res)
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = app.signed_in_cookie("demo@example.com").await;
     app.db.close().await;
     let (status, html) = app.page("/", &cookie).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);

@@ -119,11 +119,14 @@ pub fn user_agent() -> String {
         .unwrap_or_default()
 }
 
-/// A cookie of the request, by name.
+/// A cookie of the request being handled, by name.
 pub fn cookie(name: &str) -> Option<String> {
-    let parts = parts().ok()?;
-    parts
-        .headers
+    cookie_in(&parts().ok()?.headers, name)
+}
+
+/// A cookie from request headers, by name.
+pub fn cookie_in(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
