@@ -55,7 +55,7 @@ impl Msisdn {
         let digits = compact
             .strip_prefix('+')
             .or_else(|| compact.strip_prefix("00"))
-            .ok_or_else(|| Self::error())?;
+            .ok_or_else(Self::error)?;
         let valid = (8..=15).contains(&digits.len())
             && digits.bytes().all(|b| b.is_ascii_digit())
             && !digits.starts_with('0');

@@ -1,6 +1,8 @@
 //! Store tests for sign-in, sessions, throttling, the audit log and the overview, on SQLite and
 //! (with `SELFCARE_TEST_POSTGRES`) PostgreSQL.
 
+#![cfg(feature = "store")]
+
 mod common;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};

@@ -14,7 +14,7 @@ pub struct LoginCandidate {
 }
 
 /// A live session, as found from its token hash.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct SessionRecord {
     pub customer_id: Option<CustomerId>,
     pub staff_id: Option<StaffId>,
@@ -132,12 +132,7 @@ impl Db {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<SessionRecord>> {
-        let row: Option<(
-            Option<CustomerId>,
-            Option<StaffId>,
-            DateTime<Utc>,
-            DateTime<Utc>,
-        )> = on_db!(self, |pool| {
+        let found: Option<SessionRecord> = on_db!(self, |pool| {
             sqlx::query_as(
                 "SELECT customer_id, staff_id, created_at, last_seen_at FROM sessions WHERE token_hash = $1",
             )
@@ -145,14 +140,8 @@ impl Db {
             .fetch_optional(pool)
             .await?
         });
-        let Some((customer_id, staff_id, created_at, last_seen_at)) = row else {
+        let Some(record) = found else {
             return Ok(None);
-        };
-        let record = SessionRecord {
-            customer_id,
-            staff_id,
-            created_at,
-            last_seen_at,
         };
         if record.ends_at() <= now {
             self.delete_session(token_hash).await?;
