@@ -60,3 +60,17 @@ test('a customer can sign in with their phone number as people type it', async (
   await signIn(page, true, '+420 601 123 456');
   await expect(page.getByRole('banner')).toContainText(jana.name);
 });
+
+test('a password manager or the clipboard can paste into the password field', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto('/login');
+  await hydrated(page);
+  await page.evaluate((password) => navigator.clipboard.writeText(password), DEMO.password);
+  await page.getByLabel('Email or phone number', { exact: true }).fill(DEMO.private);
+  const password = page.getByLabel('Password', { exact: true });
+  await password.focus();
+  await page.keyboard.press('ControlOrMeta+V');
+  await expect(password).toHaveValue(DEMO.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
+});

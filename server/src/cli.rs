@@ -126,7 +126,11 @@ pub async fn run() -> anyhow::Result<()> {
                 )
                 .await
                 .with_context(|| format!("adding {email}"))?;
-            println!("Added staff user {id} ({email}, {}).", role.as_str());
+            println!(
+                "Added staff user {id} ({}, {}).",
+                email.trim().to_lowercase(),
+                role.as_str()
+            );
             Ok(())
         }
     }
