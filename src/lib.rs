@@ -8,6 +8,7 @@
 //! - [`locale`]: the customer's language and how dates read in it.
 //! - [`customer`]: customer kinds and line attributes.
 //! - [`balances`]: allowances included in a plan and what is left of them.
+//! - [`billing`]: invoice charges, VAT and totals, the difference to the last bill, payment QR codes.
 //! - [`dashboard`]: what the overview page shows, assembled from the store's rows.
 //! - [`auth`]: sign-in throttling and session lifetime rules (and, with `store`, password hashing).
 //! - [`store`] (feature `store`): the database over SQLite and PostgreSQL, one body of SQL.
@@ -16,6 +17,7 @@
 
 pub mod auth;
 pub mod balances;
+pub mod billing;
 pub mod customer;
 pub mod dashboard;
 pub mod ids;

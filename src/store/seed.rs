@@ -3097,9 +3097,8 @@ impl<'c> InvoiceDraft<'c> {
         description: &'c str,
         net_cents: i64,
     ) {
-        // VAT is rounded per invoice line, not per invoice: it is audited per line, and the
-        // invoice's VAT is then exactly the sum of what its lines show.
-        let vat = round(Decimal::new(net_cents, 2) * Decimal::new(self.vat_rate_bp, 4));
+        // The billing rule: VAT per invoice line, so the invoice's VAT is the sum of its lines'.
+        let vat = crate::billing::invoices::vat(Decimal::new(net_cents, 2), self.vat_rate_bp);
         let vat_cents = Money::new(vat, self.currency).cents();
         self.net_cents += net_cents;
         self.vat_cents += vat_cents;
