@@ -185,3 +185,104 @@ mod tests {
         );
     }
 }
+
+/// A QR code of `payload` as an SVG image (error correction M, the banks' usual level, with the
+/// standard four-module quiet zone), to inline in a page or a PDF.
+///
+/// # Errors
+/// When the payload is too long for a QR code.
+pub fn qr_svg(payload: &str, size_px: u32) -> Result<String, InputError> {
+    let code = qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| {
+            InputError::new(
+                "qr",
+                format!("The payment details do not fit a QR code: {e}"),
+            )
+        })?;
+    Ok(code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(size_px, size_px)
+        .quiet_zone(true)
+        .build())
+}
+
+#[cfg(test)]
+mod qr_tests {
+    use super::*;
+
+    #[test]
+    fn a_payment_qr_code_decodes_to_its_payload() {
+        let iban = Iban::parse("CZ6508000000192000145399").unwrap();
+        let due = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        let payload = spayd(
+            &iban,
+            Decimal::new(177749, 2),
+            "2611000001",
+            due,
+            "Faktura 2026110001",
+        );
+        assert_eq!(decode_svg(&qr_svg(&payload, 200).unwrap()), payload);
+        let euro = epc(
+            "UAB Selfcare",
+            &Iban::parse("LT121000011101001000").unwrap(),
+            None,
+            Decimal::new(1999, 2),
+            "Sąskaita 1",
+        );
+        assert_eq!(decode_svg(&qr_svg(&euro, 200).unwrap()), euro);
+    }
+
+    /// Rasterises the dark squares of an SVG made by [`qr_svg`] (a path of `M x y h s v s ...`
+    /// squares on a white square) and decodes the picture with rqrr.
+    fn decode_svg(svg: &str) -> String {
+        let number = |text: &str, after: &str| -> usize {
+            let start = text.find(after).unwrap() + after.len();
+            text[start..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+                .parse()
+                .unwrap()
+        };
+        let side = number(svg, "width=\"");
+        let path = &svg[svg.find(" d=\"").unwrap() + 4..];
+        let module = number(path, "h");
+        let mut dark = vec![false; side * side];
+        for square in path.split('M').skip(1) {
+            let mut xy = square
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|t| !t.is_empty());
+            let (x, y): (usize, usize) = (
+                xy.next().unwrap().parse().unwrap(),
+                xy.next().unwrap().parse().unwrap(),
+            );
+            for dy in 0..module {
+                for dx in 0..module {
+                    dark[(y + dy) * side + x + dx] = true;
+                }
+            }
+        }
+        let mut img = rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| {
+            if dark[y * side + x] {
+                0
+            } else {
+                255
+            }
+        });
+        let grids = img.detect_grids();
+        assert_eq!(grids.len(), 1, "one QR code in the SVG");
+        grids[0].decode().unwrap().1
+    }
+
+    #[test]
+    fn the_svg_image_decodes_to_the_payment() {
+        let payload = "SPD*1.0*ACC:CZ6508000000192000145399*AM:1777.49*CC:CZK*X-VS:2611000001";
+        let svg = qr_svg(payload, 200).unwrap();
+        assert!(svg.contains("<svg"));
+        assert_eq!(decode_svg(&svg), payload);
+        assert!(
+            qr_svg(&"x".repeat(5000), 200).is_err(),
+            "too long for a QR code"
+        );
+    }
+}
