@@ -15,6 +15,8 @@ text_enum!(
 pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
 /// A session ends this long after sign-in, however active.
 pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
+/// A session's last use is written at most this often.
+pub const TOUCH_INTERVAL: Duration = Duration::minutes(1);
 /// The page warns this long before the idle timeout.
 pub const IDLE_WARNING: Duration = Duration::minutes(2);
 

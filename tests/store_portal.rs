@@ -121,6 +121,23 @@ async fn sessions_end_when_idle_or_too_old() {
             "absolute limit"
         );
         assert!(db.use_session("unknown", now()).await.unwrap().is_none());
+
+        // Uses within a minute of the last recorded one are not written.
+        db.create_session(who, "busy", now(), "10.0.0.1", "test")
+            .await
+            .unwrap();
+        let seen = db
+            .use_session("busy", now() + Duration::seconds(59))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(seen.last_seen_at, now());
+        let seen = db
+            .use_session("busy", now() + Duration::seconds(61))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(seen.last_seen_at, now() + Duration::seconds(61));
     })
     .await;
 }

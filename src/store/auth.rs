@@ -147,6 +147,11 @@ impl Db {
             self.delete_session(token_hash).await?;
             return Ok(None);
         }
+        // One write a minute at most: a page load is then usually a read only. The idle timer
+        // is at most that much early, well inside the two-minute warning.
+        if now - record.last_seen_at < crate::auth::TOUCH_INTERVAL {
+            return Ok(Some(record));
+        }
         on_db!(self, |pool| {
             sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
                 .bind(token_hash)
