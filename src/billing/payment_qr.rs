@@ -121,6 +121,26 @@ pub fn epc(
     .join("\n")
 }
 
+/// A QR code of `payload` as an SVG image (error correction M, the banks' usual level, with the
+/// standard four-module quiet zone), to inline in a page or a PDF.
+///
+/// # Errors
+/// When the payload is too long for a QR code.
+pub fn qr_svg(payload: &str, size_px: u32) -> Result<String, InputError> {
+    let code = qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| {
+            InputError::new(
+                "qr",
+                format!("The payment details do not fit a QR code: {e}"),
+            )
+        })?;
+    Ok(code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(size_px, size_px)
+        .quiet_zone(true)
+        .build())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,17 +159,16 @@ mod tests {
         assert!(Iban::parse("hello").is_err());
     }
 
-    #[test]
-    fn a_spayd_string_carries_every_field_of_the_payment() {
+    /// The demo customer's bill: 1 777,49 Kč due on 6 December 2026.
+    fn sample_spayd(message: &str) -> String {
         let iban = Iban::parse("CZ6508000000192000145399").unwrap();
         let due = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
-        let s = spayd(
-            &iban,
-            Decimal::new(177749, 2),
-            "2611000001",
-            due,
-            "Faktura 2026110001*",
-        );
+        spayd(&iban, Decimal::new(177749, 2), "2611000001", due, message)
+    }
+
+    #[test]
+    fn a_spayd_string_carries_every_field_of_the_payment() {
+        let s = sample_spayd("Faktura 2026110001*");
         assert_eq!(
             s,
             "SPD*1.0*ACC:CZ6508000000192000145399*AM:1777.49*CC:CZK*DT:20261206*X-VS:2611000001*MSG:Faktura 2026110001%2A"
@@ -184,43 +203,10 @@ mod tests {
             ]
         );
     }
-}
-
-/// A QR code of `payload` as an SVG image (error correction M, the banks' usual level, with the
-/// standard four-module quiet zone), to inline in a page or a PDF.
-///
-/// # Errors
-/// When the payload is too long for a QR code.
-pub fn qr_svg(payload: &str, size_px: u32) -> Result<String, InputError> {
-    let code = qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|e| {
-            InputError::new(
-                "qr",
-                format!("The payment details do not fit a QR code: {e}"),
-            )
-        })?;
-    Ok(code
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(size_px, size_px)
-        .quiet_zone(true)
-        .build())
-}
-
-#[cfg(test)]
-mod qr_tests {
-    use super::*;
 
     #[test]
     fn a_payment_qr_code_decodes_to_its_payload() {
-        let iban = Iban::parse("CZ6508000000192000145399").unwrap();
-        let due = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
-        let payload = spayd(
-            &iban,
-            Decimal::new(177749, 2),
-            "2611000001",
-            due,
-            "Faktura 2026110001",
-        );
+        let payload = sample_spayd("Faktura 2026110001");
         assert_eq!(decode_svg(&qr_svg(&payload, 200).unwrap()), payload);
         let euro = epc(
             "UAB Selfcare",
