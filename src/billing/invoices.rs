@@ -10,14 +10,194 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use chrono::NaiveDate;
+
+use crate::billing::payments::Payment;
 use crate::customer::text_enum;
-use crate::ids::LineId;
-use crate::money::round;
+use crate::ids::{AccountId, LineId, Msisdn};
+use crate::locale::Language;
+use crate::money::{round, Currency, Money};
 
 text_enum!(
     /// What a charge on an invoice is for.
     ChargeCategory { Plan = "plan", Addon = "addon", Usage = "usage", Roaming = "roaming", OneOff = "one_off", Discount = "discount" }
 );
+
+impl ChargeCategory {
+    /// The heading its charges are grouped under on an invoice.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Self::Plan => "Plan fees",
+            Self::Addon => "Add-ons",
+            Self::Usage => "Usage beyond the allowance",
+            Self::Roaming => "Roaming",
+            Self::OneOff => "One-off charges",
+            Self::Discount => "Discounts",
+        }
+    }
+}
+
+text_enum!(
+    /// An invoice's settlement as stored: open until paid in full, or void (cancelled).
+    InvoiceStatus { Open = "open", Paid = "paid", Void = "void" }
+);
+
+/// Where an invoice stands on a given day, as a customer reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvoiceState {
+    Paid,
+    /// Nothing paid yet, not yet due.
+    Unpaid,
+    /// Something paid, the rest not yet due.
+    PartlyPaid,
+    /// Past its due date with something still to pay (paid in part or not at all).
+    Overdue,
+    Void,
+}
+
+impl InvoiceState {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Paid => "Paid",
+            Self::Unpaid => "Unpaid",
+            Self::PartlyPaid => "Partly paid",
+            Self::Overdue => "Overdue",
+            Self::Void => "Cancelled",
+        }
+    }
+
+    /// Whether something is still to pay.
+    pub fn is_due(self) -> bool {
+        matches!(self, Self::Unpaid | Self::PartlyPaid | Self::Overdue)
+    }
+}
+
+/// An invoice as lists show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceSummary {
+    pub number: String,
+    pub account_id: AccountId,
+    pub period_start: NaiveDate,
+    /// The last day billed.
+    pub period_end: NaiveDate,
+    pub issued_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub total: Money,
+    pub paid: Money,
+    pub status: InvoiceStatus,
+}
+
+impl InvoiceSummary {
+    /// What is left to pay.
+    pub fn remaining(&self) -> Money {
+        match self.status {
+            InvoiceStatus::Open => {
+                Money::new(self.total.amount - self.paid.amount, self.total.currency)
+            }
+            InvoiceStatus::Paid | InvoiceStatus::Void => Money::from_cents(0, self.total.currency),
+        }
+    }
+
+    /// An invoice is overdue the day after its due date while anything is left to pay.
+    pub fn state(&self, today: NaiveDate) -> InvoiceState {
+        let remaining = self.remaining();
+        match self.status {
+            InvoiceStatus::Void => InvoiceState::Void,
+            _ if remaining.amount <= Decimal::ZERO => InvoiceState::Paid,
+            _ if self.due_on < today => InvoiceState::Overdue,
+            _ if self.paid.amount > Decimal::ZERO => InvoiceState::PartlyPaid,
+            _ => InvoiceState::Unpaid,
+        }
+    }
+}
+
+/// A phone line as an invoice names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BilledLine {
+    pub id: LineId,
+    pub msisdn: Msisdn,
+    pub label: Option<String>,
+}
+
+/// The invoice before this one on the same billing account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviousInvoice {
+    pub number: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub total: Money,
+}
+
+/// Everything an invoice's page and PDF show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceDetail {
+    pub summary: InvoiceSummary,
+    /// The customer's language: amounts and dates are written for it.
+    pub language: Language,
+    pub customer_name: String,
+    pub account_name: String,
+    pub billing_address: String,
+    /// What the payment must quote: the variable symbol in Czechia.
+    pub payment_reference: String,
+    /// The lines its charges are for.
+    pub lines: Vec<BilledLine>,
+    /// In the order printed.
+    pub charges: Vec<Charge>,
+    pub totals: Totals,
+    /// Payments applied to it, oldest first.
+    pub payments: Vec<Payment>,
+    pub previous: Option<PreviousInvoice>,
+    /// Why it differs from `previous`; empty when there is none or nothing changed.
+    pub changes: Vec<Change>,
+}
+
+/// Charges of one category, with their sum including VAT.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChargeGroup<'a> {
+    pub category: ChargeCategory,
+    pub charges: Vec<&'a Charge>,
+    pub net: Decimal,
+    pub gross: Decimal,
+}
+
+impl InvoiceDetail {
+    pub fn currency(&self) -> Currency {
+        self.summary.total.currency
+    }
+
+    pub fn money(&self, amount: Decimal) -> Money {
+        Money::new(amount, self.currency())
+    }
+
+    /// The charges by category, in [`ChargeCategory::ALL`] order; empty categories left out.
+    pub fn groups(&self) -> Vec<ChargeGroup<'_>> {
+        ChargeCategory::ALL
+            .iter()
+            .filter_map(|&category| {
+                let charges: Vec<&Charge> = self
+                    .charges
+                    .iter()
+                    .filter(|c| c.category == category)
+                    .collect();
+                (!charges.is_empty()).then(|| ChargeGroup {
+                    category,
+                    net: charges.iter().map(|c| c.net).sum(),
+                    gross: charges.iter().map(|c| c.gross()).sum(),
+                    charges,
+                })
+            })
+            .collect()
+    }
+
+    /// The number of a charge's line as displayed, or `None` for account-level charges.
+    pub fn line_number(&self, line: Option<LineId>) -> Option<String> {
+        let line = line?;
+        self.lines
+            .iter()
+            .find(|l| l.id == line)
+            .map(|l| l.msisdn.display())
+    }
+}
 
 /// One charge line of an invoice.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,6 +282,21 @@ pub enum ChangeKind {
     Roaming,
     OneOff,
     Discount,
+}
+
+impl ChangeKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::AddonAdded => "New add-on",
+            Self::AddonRemoved => "Add-on ended",
+            Self::PriceChange => "Price change",
+            Self::LineAddedOrRemoved => "Line added or removed",
+            Self::UsageAboveAllowance => "Usage above the allowance",
+            Self::Roaming => "Roaming",
+            Self::OneOff => "One-off charges",
+            Self::Discount => "Discount",
+        }
+    }
 }
 
 /// One reason the bill differs, with its effect including VAT (positive: this bill is higher).

@@ -1,5 +1,6 @@
 //! Payment details a banking app can read: IBAN validation and the QR payloads of the markets
-//! we serve — SPAYD (Czech "QR Platba", for CZK) and the EPC QR code (SEPA, for EUR).
+//! we serve — SPAYD (Czech "QR Platba", for CZK), the EPC QR code (SEPA, for EUR) and the Polish
+//! banks' 2D code (ZBP recommendation of 2013, for PLN).
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -121,6 +122,60 @@ pub fn epc(
     .join("\n")
 }
 
+/// The Polish banks' 2D transfer code (Związek Banków Polskich, "Rekomendacja dotycząca
+/// standardu 2D", 2013): nine fields joined by `|` —
+/// `NIP|PL|account (26 digits)|amount in grosze (6 digits)|recipient (≤ 20)|title (≤ 32)|||`,
+/// the last three reserved and left empty.
+///
+/// `None` when the payment cannot be written exactly: the account is not Polish, or the amount
+/// is over 9 999,99 zł (six digits of grosze) or not positive. Then the page shows the plain
+/// details only. Texts keep the characters the standard allows and are cut to its lengths;
+/// amounts are never cut.
+pub fn zbp(
+    nip: Option<&str>,
+    iban: &Iban,
+    amount: Decimal,
+    recipient: &str,
+    title: &str,
+) -> Option<String> {
+    let account = iban.as_str().strip_prefix("PL")?;
+    let mut grosze = round(amount);
+    grosze.rescale(2);
+    let grosze = grosze.mantissa();
+    if !(1..=999_999).contains(&grosze) {
+        return None;
+    }
+    let allowed = |c: &char| c.is_ascii_alphanumeric() || "ąćęłńóśźżĄĆĘŁŃÓŚŹŻ ,.-/".contains(*c);
+    let text = |s: &str, max: usize| -> String {
+        s.chars()
+            .filter(allowed)
+            .take(max)
+            .collect::<String>()
+            .trim()
+            .to_string()
+    };
+    let nip: String = nip
+        .unwrap_or("")
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let nip = if nip.len() == 10 { nip } else { String::new() };
+    Some(
+        [
+            nip,
+            "PL".into(),
+            account.to_string(),
+            format!("{grosze:06}"),
+            text(recipient, 20),
+            text(title, 32),
+            String::new(),
+            String::new(),
+            String::new(),
+        ]
+        .join("|"),
+    )
+}
+
 /// A QR code of `payload` as an SVG image (error correction M, the banks' usual level, with the
 /// standard four-module quiet zone), to inline in a page or a PDF.
 ///
@@ -202,6 +257,34 @@ mod tests {
                 "Invoice 2026110002"
             ]
         );
+    }
+
+    #[test]
+    fn a_polish_code_has_the_nine_fields_of_the_zbp_standard() {
+        let iban = Iban::parse("PL61 1090 1014 0000 0712 1981 2874").unwrap();
+        let s = zbp(
+            Some("526-025-02-74"),
+            &iban,
+            Decimal::new(12345, 2),
+            "Selfcare Demo Operator | Sp. z o.o.",
+            "Faktura 2026110000003 1000000042",
+        )
+        .unwrap();
+        assert_eq!(
+            s,
+            "5260250274|PL|61109010140000071219812874|012345|Selfcare Demo Operat|Faktura 2026110000003 1000000042|||"
+        );
+        assert_eq!(s.split('|').count(), 9);
+        assert!(
+            zbp(None, &iban, Decimal::new(1_000_000, 2), "x", "y").is_none(),
+            "over 9 999,99"
+        );
+        assert!(zbp(None, &iban, Decimal::ZERO, "x", "y").is_none());
+        let czech = Iban::parse("CZ6508000000192000145399").unwrap();
+        assert!(zbp(None, &czech, Decimal::ONE, "x", "y").is_none());
+        assert!(zbp(Some("123"), &iban, Decimal::ONE, "x", "y")
+            .unwrap()
+            .starts_with("|PL|"));
     }
 
     #[test]
