@@ -44,3 +44,13 @@ impl CustomerKind {
         matches!(self, Self::Business | Self::Corporate)
     }
 }
+
+/// Who is signed in, as every page needs it: the name to greet, the kind that decides what
+/// applies, and the language and currency amounts are written in.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Profile {
+    pub name: String,
+    pub kind: CustomerKind,
+    pub language: crate::locale::Language,
+    pub currency: crate::money::Currency,
+}

@@ -9,6 +9,7 @@
 //! - [`customer`]: customer kinds and line attributes.
 //! - [`balances`]: allowances included in a plan and what is left of them.
 //! - [`billing`]: invoice charges, VAT and totals, the difference to the last bill, payment QR codes.
+//! - [`paging`]: keyset paging of long histories.
 //! - [`dashboard`]: what the overview page shows, assembled from the store's rows.
 //! - [`auth`]: sign-in throttling and session lifetime rules (and, with `store`, password hashing).
 //! - [`store`] (feature `store`): the database over SQLite and PostgreSQL, one body of SQL.
@@ -23,6 +24,7 @@ pub mod dashboard;
 pub mod ids;
 pub mod locale;
 pub mod money;
+pub mod paging;
 
 #[cfg(feature = "store")]
 pub mod store;

@@ -4,11 +4,13 @@
 //!
 //! - `cli.rs`: the commands (`serve`, `migrate`, `seed`, `staff add`) and what each does.
 //! - `config.rs`: settings from flags and the environment.
+//! - `invoice_pdf.rs`: an invoice as a PDF (A4, embedded fonts from `fonts/`, the payment QR code).
 //! - `router.rs`: the axum router: Leptos pages and server functions, static files, `/healthz`.
 //! - `session.rs`: the layer that reads the session cookie, checks the origin of mutations,
 //!   and sends signed-out visitors to `/login`.
 
 pub mod cli;
 pub mod config;
+pub mod invoice_pdf;
 pub mod router;
 pub mod session;

@@ -27,28 +27,44 @@ pub struct AuditEntry {
     pub ip: Option<String>,
 }
 
+impl Actor {
+    /// As stored: `actor_kind` and `actor_id`.
+    pub fn kind_and_id(self) -> (&'static str, Option<i64>) {
+        match self {
+            Self::Customer(id) => ("customer", Some(id.0)),
+            Self::Staff(id) => ("staff", Some(id.0)),
+            Self::System => ("system", None),
+        }
+    }
+}
+
+/// Writes an [`AuditEntry`] with `$executor`: a pool, or a transaction (`&mut *tx`) so the entry
+/// commits or rolls back with the change it records. Either engine.
+macro_rules! insert_audit {
+    ($entry:expr, $executor:expr) => {{
+        let entry: &$crate::store::AuditEntry = $entry;
+        let (kind, actor_id) = entry.actor.kind_and_id();
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor_kind, actor_id, customer_id, action, detail, ip) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(entry.at)
+        .bind(kind)
+        .bind(actor_id)
+        .bind(entry.customer_id)
+        .bind(entry.action)
+        .bind(&entry.detail)
+        .bind(&entry.ip)
+        .execute($executor)
+        .await?
+        .rows_affected()
+    }};
+}
+pub(crate) use insert_audit;
+
 impl Db {
     pub async fn audit(&self, entry: &AuditEntry) -> Result<()> {
-        let (kind, actor_id) = match entry.actor {
-            Actor::Customer(id) => ("customer", Some(id.0)),
-            Actor::Staff(id) => ("staff", Some(id.0)),
-            Actor::System => ("system", None),
-        };
-        on_db!(self, |pool| {
-            sqlx::query(
-                "INSERT INTO audit_log (at, actor_kind, actor_id, customer_id, action, detail, ip) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(entry.at)
-            .bind(kind)
-            .bind(actor_id)
-            .bind(entry.customer_id)
-            .bind(entry.action)
-            .bind(&entry.detail)
-            .bind(&entry.ip)
-            .execute(pool)
-            .await?.rows_affected()
-        });
+        on_db!(self, |pool| insert_audit!(entry, pool));
         Ok(())
     }
 

@@ -5,6 +5,7 @@
 //! - this file: [`Db`], connecting, migrating, [`StoreError`] and the [`on_db!`] macro.
 //! - `auth.rs`: sign-in lookups, attempts, sessions, staff users.
 //! - `dashboard.rs`: the overview of one customer.
+//! - `billing.rs`: invoices, payments and billing accounts (paper or electronic invoices).
 //! - `audit.rs`: the audit log.
 //! - `seed.rs`: deterministic demo and load-test data, inserted in bulk.
 //!
@@ -13,11 +14,14 @@
 
 mod audit;
 mod auth;
+mod billing;
 mod dashboard;
 pub mod seed;
 
-pub use audit::*;
+pub(crate) use audit::insert_audit;
+pub use audit::{Actor, AuditEntry};
 pub use auth::*;
+pub use billing::{BillingAccount, InvoiceFilter};
 
 use std::str::FromStr;
 use std::time::Duration;
