@@ -85,6 +85,8 @@ pub struct InvoiceSummary {
     pub total: Money,
     pub paid: Money,
     pub status: InvoiceStatus,
+    /// What a payment must quote: the variable symbol in Czechia.
+    pub payment_reference: String,
 }
 
 impl InvoiceSummary {
@@ -137,8 +139,6 @@ pub struct InvoiceDetail {
     pub customer_name: String,
     pub account_name: String,
     pub billing_address: String,
-    /// What the payment must quote: the variable symbol in Czechia.
-    pub payment_reference: String,
     /// The lines its charges are for.
     pub lines: Vec<BilledLine>,
     /// In the order printed.

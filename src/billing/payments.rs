@@ -130,8 +130,8 @@ pub struct PaymentInstructions {
 pub fn payment_instructions(
     payee: &Payee,
     invoice: &InvoiceSummary,
-    reference: &str,
 ) -> Option<PaymentInstructions> {
+    let reference = invoice.payment_reference.as_str();
     let amount = invoice.remaining();
     if amount.amount <= rust_decimal::Decimal::ZERO {
         return None;
@@ -246,6 +246,7 @@ mod tests {
             total: Money::from_cents(total, currency),
             paid: Money::from_cents(paid, currency),
             status: InvoiceStatus::Open,
+            payment_reference: "1000000012".into(),
         }
     }
 
@@ -269,12 +270,8 @@ mod tests {
 
     #[test]
     fn a_czech_invoice_is_paid_by_spayd_with_what_is_left() {
-        let pay = payment_instructions(
-            &Payee::demo(),
-            &invoice(Currency::Czk, 177_749, 77_700),
-            "1000000012",
-        )
-        .unwrap();
+        let pay =
+            payment_instructions(&Payee::demo(), &invoice(Currency::Czk, 177_749, 77_700)).unwrap();
         assert_eq!(pay.amount.cents(), 100_049);
         assert_eq!(pay.domestic_account.as_deref(), Some("19-2000145399/0800"));
         let (standard, payload) = pay.qr.unwrap();
@@ -287,27 +284,16 @@ mod tests {
 
     #[test]
     fn euro_and_zloty_invoices_get_their_markets_codes() {
-        let eur = payment_instructions(
-            &Payee::demo(),
-            &invoice(Currency::Eur, 1_999, 0),
-            "1000000013",
-        )
-        .unwrap();
+        let eur = payment_instructions(&Payee::demo(), &invoice(Currency::Eur, 1_999, 0)).unwrap();
         let (standard, payload) = eur.qr.unwrap();
         assert_eq!(standard, QrStandard::Epc);
         assert!(payload.starts_with(
             "BCD\n002\n1\nSCT\nHABALT22\nSelfcare Demo Operator\nLT121000011101001000\nEUR19.99\n"
         ));
-        let pln = payment_instructions(
-            &Payee::demo(),
-            &invoice(Currency::Pln, 12_345, 0),
-            "1000000014",
-        )
-        .unwrap();
+        let pln = payment_instructions(&Payee::demo(), &invoice(Currency::Pln, 12_345, 0)).unwrap();
         assert_eq!(pln.qr.unwrap().0, QrStandard::Zbp);
         let too_much =
-            payment_instructions(&Payee::demo(), &invoice(Currency::Pln, 1_000_000, 0), "1")
-                .unwrap();
+            payment_instructions(&Payee::demo(), &invoice(Currency::Pln, 1_000_000, 0)).unwrap();
         assert_eq!(
             too_much.qr, None,
             "the Polish code holds at most 9 999,99 zł"
@@ -317,9 +303,7 @@ mod tests {
 
     #[test]
     fn nothing_to_pay_gives_no_instructions() {
-        assert!(
-            payment_instructions(&Payee::demo(), &invoice(Currency::Czk, 100, 100), "1").is_none()
-        );
+        assert!(payment_instructions(&Payee::demo(), &invoice(Currency::Czk, 100, 100)).is_none());
         let no_euro = Payee {
             accounts: Payee::demo()
                 .accounts
@@ -328,6 +312,6 @@ mod tests {
                 .collect(),
             ..Payee::demo()
         };
-        assert!(payment_instructions(&no_euro, &invoice(Currency::Eur, 100, 0), "1").is_none());
+        assert!(payment_instructions(&no_euro, &invoice(Currency::Eur, 100, 0)).is_none());
     }
 }

@@ -48,10 +48,11 @@ struct InvoiceRow {
     total_cents: i64,
     paid_cents: i64,
     status: String,
+    payment_reference: String,
 }
 
 const INVOICE_COLUMNS: &str = "i.id, i.number, i.account_id, i.period_start, i.period_end, \
-     i.issued_on, i.due_on, i.currency, i.total_cents, i.paid_cents, i.status";
+     i.issued_on, i.due_on, i.currency, i.total_cents, i.paid_cents, i.status, i.payment_reference";
 
 fn corrupt(what: &str) -> StoreError {
     StoreError::Conflict(format!("unexpected {what} in the database"))
@@ -72,6 +73,7 @@ impl TryFrom<InvoiceRow> for InvoiceSummary {
             total: Money::from_cents(row.total_cents, currency),
             paid: Money::from_cents(row.paid_cents, currency),
             status: InvoiceStatus::parse(&row.status).ok_or_else(|| corrupt("invoice status"))?,
+            payment_reference: row.payment_reference,
         })
     }
 }
@@ -288,16 +290,12 @@ impl Db {
         let summary = InvoiceSummary::try_from(row)?;
         let profile = self.profile(customer).await?;
 
-        let (account_name, billing_address, payment_reference): (String, String, String) =
-            on_db!(self, |pool| {
-                sqlx::query_as(
-                    "SELECT a.name, a.billing_address, i.payment_reference FROM invoices i \
-                     JOIN billing_accounts a ON a.id = i.account_id WHERE i.id = $1",
-                )
-                .bind(invoice_id)
+        let (account_name, billing_address): (String, String) = on_db!(self, |pool| {
+            sqlx::query_as("SELECT name, billing_address FROM billing_accounts WHERE id = $1")
+                .bind(account)
                 .fetch_one(pool)
                 .await?
-            });
+        });
         let charges = self.charges(invoice_id).await?;
 
         let previous_sql = format!(
@@ -375,7 +373,6 @@ impl Db {
             customer_name: profile.name,
             account_name,
             billing_address,
-            payment_reference,
             lines,
             charges,
             totals,
