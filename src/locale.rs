@@ -58,6 +58,27 @@ impl Language {
         }
     }
 
+    /// A period of days, first to last: `1. 10. 2026 – 31. 10. 2026`.
+    pub fn format_period(self, first: NaiveDate, last: NaiveDate) -> String {
+        format!("{} – {}", self.format_date(first), self.format_date(last))
+    }
+
+    /// A VAT rate in basis points as a percentage: `21 %` (`21%` in English), `10,5 %`.
+    pub fn format_rate(self, basis_points: i64) -> String {
+        let (_, decimal_mark) = self.number_marks();
+        let whole = basis_points / 100;
+        let fraction = (basis_points % 100).abs();
+        let number = match fraction {
+            0 => whole.to_string(),
+            f if f % 10 == 0 => format!("{whole}{decimal_mark}{}", f / 10),
+            f => format!("{whole}{decimal_mark}{f:02}"),
+        };
+        match self {
+            Self::En => format!("{number}%"),
+            _ => format!("{number}\u{a0}%"),
+        }
+    }
+
     /// Groups the digits of a whole number: `12345` → `12 345` (or `12,345` in English).
     pub fn group_digits(self, digits: &str) -> String {
         let (sep, _) = self.number_marks();
@@ -83,6 +104,14 @@ mod tests {
         assert_eq!(Language::Pl.format_date(date), "05.03.2026");
         assert_eq!(Language::Lt.format_date(date), "2026-03-05");
         assert_eq!(Language::En.format_date(date), "5 Mar 2026");
+    }
+
+    #[test]
+    fn vat_rates_read_as_percentages() {
+        assert_eq!(Language::Cs.format_rate(2100), "21\u{a0}%");
+        assert_eq!(Language::En.format_rate(2300), "23%");
+        assert_eq!(Language::Pl.format_rate(1050), "10,5\u{a0}%");
+        assert_eq!(Language::Lt.format_rate(0), "0\u{a0}%");
     }
 
     #[test]

@@ -105,6 +105,17 @@ impl Money {
             _ => format!("{sign}{number}\u{a0}{symbol}"),
         }
     }
+
+    /// Like [`Money::format`], with an explicit sign for a change: `+120,00 Kč`, `−54,90 Kč`
+    /// (a true minus sign), `0,00 Kč`.
+    pub fn format_signed(&self, language: Language) -> String {
+        let text = Money::new(self.amount.abs(), self.currency).format(language);
+        match round(self.amount) {
+            a if a.is_sign_positive() && !a.is_zero() => format!("+{text}"),
+            a if a.is_sign_negative() && !a.is_zero() => format!("\u{2212}{text}"),
+            _ => text,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -140,6 +151,19 @@ mod tests {
             m(0, Currency::Czk).format(Language::Cs),
             format!("0,00{nb}Kč")
         );
+    }
+
+    #[test]
+    fn a_change_carries_its_sign() {
+        assert_eq!(
+            m(12000, Currency::Eur).format_signed(Language::En),
+            "+€120.00"
+        );
+        assert_eq!(
+            m(-5490, Currency::Eur).format_signed(Language::En),
+            "\u{2212}€54.90"
+        );
+        assert_eq!(m(0, Currency::Eur).format_signed(Language::En), "€0.00");
     }
 
     #[test]

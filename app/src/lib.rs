@@ -10,7 +10,8 @@
 //! - `error.rs`: `AppError`, what the UI may see of a failure.
 //!
 //! Why islands and not full hydration: a portal page is mostly figures to read. Islands ship
-//! WASM only for the interactive parts (choosing the line in focus, the idle-timeout warning),
+//! WASM only for the interactive parts (choosing the line in focus, the idle-timeout warning,
+//! switching paper invoices),
 //! which keeps the first load small on a phone; every form is a plain HTML form that posts to a
 //! server function, so it works before (and without) the WASM.
 
@@ -24,7 +25,10 @@ use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use pages::{dashboard::DashboardPage, login::LoginPage, not_found::NotFound};
+use pages::dashboard::DashboardPage;
+use pages::invoices::{InvoiceDetailPage, InvoicesPage};
+use pages::payments::PaymentsPage;
+use pages::{login::LoginPage, not_found::NotFound};
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -57,6 +61,9 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async />
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/invoices") view=InvoicesPage ssr=SsrMode::Async />
+                <Route path=path!("/invoices/:number") view=InvoiceDetailPage ssr=SsrMode::Async />
+                <Route path=path!("/payments") view=PaymentsPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

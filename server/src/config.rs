@@ -3,6 +3,10 @@
 
 use std::net::SocketAddr;
 
+use anyhow::Context;
+use selfcare::billing::payments::{payee_account, Payee};
+use selfcare::money::Currency;
+
 /// The database used when `DATABASE_URL` is not set: a file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://selfcare.db";
 
@@ -20,6 +24,67 @@ pub struct ServeConfig {
     /// Customers the first run adds to the demo data on an empty SQLite database.
     #[arg(long, env = "SELFCARE_DEMO_CUSTOMERS", default_value_t = 200)]
     pub demo_customers: u64,
+    #[command(flatten)]
+    pub bank: BankConfig,
+}
+
+/// The operator's bank details, printed on invoices and put in payment QR codes. Without any
+/// IBAN, invoices show no payment instructions (the demo data brings its own, fictitious ones).
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct BankConfig {
+    /// The name payments are made out to (required with any IBAN).
+    #[arg(long, env = "SELFCARE_PAYEE_NAME")]
+    pub payee_name: Option<String>,
+    /// The operator's Polish tax number (NIP), carried by the Polish payment QR code.
+    #[arg(long, env = "SELFCARE_PAYEE_NIP")]
+    pub payee_nip: Option<String>,
+    /// The account CZK invoices are paid to.
+    #[arg(long, env = "SELFCARE_IBAN_CZK")]
+    pub iban_czk: Option<String>,
+    /// The account PLN invoices are paid to.
+    #[arg(long, env = "SELFCARE_IBAN_PLN")]
+    pub iban_pln: Option<String>,
+    /// The account EUR invoices are paid to.
+    #[arg(long, env = "SELFCARE_IBAN_EUR")]
+    pub iban_eur: Option<String>,
+    /// The BIC of the EUR account.
+    #[arg(long, env = "SELFCARE_BIC_EUR")]
+    pub bic_eur: Option<String>,
+}
+
+impl BankConfig {
+    /// The configured payee, `None` when no IBAN is set.
+    ///
+    /// # Errors
+    /// When an IBAN is not valid, or IBANs are set without a payee name.
+    pub fn payee(&self) -> anyhow::Result<Option<Payee>> {
+        let mut accounts = Vec::new();
+        for (currency, iban, bic) in [
+            (Currency::Czk, &self.iban_czk, None),
+            (Currency::Pln, &self.iban_pln, None),
+            (Currency::Eur, &self.iban_eur, self.bic_eur.as_deref()),
+        ] {
+            if let Some(iban) = iban.as_deref().filter(|i| !i.trim().is_empty()) {
+                let account = payee_account(currency, iban, bic)
+                    .with_context(|| format!("SELFCARE_IBAN_{}", currency.code()))?;
+                accounts.push(account);
+            }
+        }
+        if accounts.is_empty() {
+            return Ok(None);
+        }
+        let name = self
+            .payee_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .context("SELFCARE_PAYEE_NAME must name the payee when a bank account is set")?;
+        Ok(Some(Payee {
+            name: name.to_string(),
+            nip: self.payee_nip.clone(),
+            accounts,
+        }))
+    }
 }
 
 impl Default for ServeConfig {
@@ -29,6 +94,27 @@ impl Default for ServeConfig {
             secure_cookies: false,
             trust_proxy: false,
             demo_customers: 200,
+            bank: BankConfig::default(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bank_details_need_a_valid_iban_and_a_name() {
+        let mut bank = BankConfig::default();
+        assert_eq!(bank.payee().unwrap(), None);
+        bank.iban_czk = Some("CZ65 0800 0000 1920 0014 5399".into());
+        assert!(bank.payee().is_err(), "no payee name");
+        bank.payee_name = Some("Operator a.s.".into());
+        let payee = bank.payee().unwrap().unwrap();
+        assert_eq!(payee.accounts.len(), 1);
+        assert!(payee.account(Currency::Czk).is_some());
+        bank.iban_eur = Some("LT12 1000 0111 0100 1001".into());
+        let error = format!("{:#}", bank.payee().unwrap_err());
+        assert!(error.contains("SELFCARE_IBAN_EUR"), "{error}");
     }
 }

@@ -35,7 +35,7 @@ use skrifa::instance::{LocationRef, Size};
 use skrifa::metrics::GlyphMetrics;
 use skrifa::{FontRef, MetadataProvider};
 
-use selfcare::billing::invoices::InvoiceDetail;
+use selfcare::billing::invoices::{InvoiceDetail, InvoiceState};
 use selfcare::billing::payments::PaymentInstructions;
 use selfcare::locale::Language;
 use selfcare::money::Currency;
@@ -296,7 +296,10 @@ struct Writer<'f> {
     running_head: Vec<Cell>,
     /// Column heads repeated on a new page while inside a table.
     table_head: Option<Vec<Cell>>,
-    pages: Vec<Vec<Mark>>,
+    /// The pages before this one.
+    done: Vec<Vec<Mark>>,
+    /// This page.
+    marks: Vec<Mark>,
     /// The top of the next row.
     y: f32,
     /// Where the current page's body starts: a block is never moved off a page it starts.
@@ -309,19 +312,11 @@ impl<'f> Writer<'f> {
             fonts,
             running_head,
             table_head: None,
-            pages: vec![Vec::new()],
+            done: Vec::new(),
+            marks: Vec::new(),
             y: TOP,
             body_top: TOP,
         }
-    }
-
-    fn marks(&mut self) -> &mut Vec<Mark> {
-        // `pages` starts with one page and only grows.
-        if self.pages.is_empty() {
-            self.pages.push(Vec::new());
-        }
-        let last = self.pages.len() - 1;
-        &mut self.pages[last]
     }
 
     /// Starts a new page unless `height` more points fit on this one.
@@ -332,7 +327,7 @@ impl<'f> Writer<'f> {
     }
 
     fn new_page(&mut self) {
-        self.pages.push(Vec::new());
+        self.done.push(std::mem::take(&mut self.marks));
         self.y = TOP;
         let head = self.running_head.clone();
         self.put(&head);
@@ -343,6 +338,15 @@ impl<'f> Writer<'f> {
             self.rule(MARGIN, RIGHT);
         }
         self.body_top = self.y;
+    }
+
+    /// Like [`Writer::keep`]; when that starts a new page, it says which group goes on there.
+    fn keep_in_group(&mut self, height: f32, heading: &str) {
+        let pages = self.done.len();
+        self.keep(height);
+        if self.done.len() > pages {
+            self.put(&[left(MARGIN, STRONG, format!("{heading} (continued)"))]);
+        }
     }
 
     /// A row of cells on one baseline, on this page if it fits, else on the next.
@@ -363,7 +367,7 @@ impl<'f> Writer<'f> {
             } else {
                 cell.x
             };
-            self.marks().push(Mark::Text {
+            self.marks.push(Mark::Text {
                 x,
                 baseline,
                 style: cell.style,
@@ -393,7 +397,7 @@ impl<'f> Writer<'f> {
     }
 
     fn fill(&mut self, areas: Vec<Area>, colour: Colour) {
-        self.marks().push(Mark::Fill { areas, colour });
+        self.marks.push(Mark::Fill { areas, colour });
     }
 
     /// A thin horizontal line at the cursor.
@@ -408,9 +412,11 @@ impl<'f> Writer<'f> {
     }
 
     /// The pages, each with "Page i of n" at the bottom.
-    fn finish(mut self) -> Vec<Vec<Mark>> {
-        let count = self.pages.len();
-        for (i, page) in self.pages.iter_mut().enumerate() {
+    fn finish(self) -> Vec<Vec<Mark>> {
+        let mut pages = self.done;
+        pages.push(self.marks);
+        let count = pages.len();
+        for (i, page) in pages.iter_mut().enumerate() {
             let text = format!("Page {} of {count}", i + 1);
             page.push(Mark::Text {
                 x: RIGHT - self.fonts.width(SMALL, &text),
@@ -419,7 +425,7 @@ impl<'f> Writer<'f> {
                 text,
             });
         }
-        self.pages
+        pages
     }
 }
 
@@ -467,24 +473,30 @@ fn layout(
             customer.push(left(MARGIN, BODY, line));
         }
     }
-    let facts = [
+    // The facts the invoice page lists, on the same conditions.
+    let state = summary.state(today);
+    let mut facts = vec![
         (
-            "Billing period",
-            format!(
-                "{} – {}",
-                date(summary.period_start),
-                date(summary.period_end)
-            ),
+            "Period",
+            language.format_period(summary.period_start, summary.period_end),
+            BODY,
         ),
-        ("Issue date", date(summary.issued_on)),
-        ("Due date", date(summary.due_on)),
-        ("Status", summary.state(today).label().to_string()),
+        ("Issued", date(summary.issued_on), BODY),
+        ("Due by", date(summary.due_on), BODY),
+        ("Status", state.label().to_string(), BODY),
+        ("Total", summary.total.format(language), STRONG),
     ];
+    if !summary.paid.is_zero() && state != InvoiceState::Paid {
+        facts.push(("Paid", summary.paid.format(language), BODY));
+    }
+    if state.is_due() {
+        facts.push(("Left to pay", summary.remaining().format(language), STRONG));
+    }
     for i in 0..customer.len().max(facts.len()) {
         let mut cells: Vec<Cell> = customer.get(i).cloned().into_iter().collect();
-        if let Some((label, value)) = facts.get(i) {
+        if let Some((label, value, style)) = facts.get(i) {
             cells.push(left(LABEL_X, BODY, *label));
-            cells.push(right(RIGHT, BODY, value.clone()));
+            cells.push(right(RIGHT, *style, value.clone()));
         }
         w.put(&cells);
     }
@@ -492,8 +504,8 @@ fn layout(
 
     // The charges, by category.
     let columns = vec![
-        left(MARGIN, SMALL, "Description"),
-        left(PHONE_X, SMALL, "Phone number"),
+        left(MARGIN, SMALL, "Item"),
+        left(PHONE_X, SMALL, "Line"),
         right(NET_RIGHT, SMALL, "Excl. VAT"),
         right(RATE_RIGHT, SMALL, "VAT rate"),
         right(GROSS_RIGHT, SMALL, "Incl. VAT"),
@@ -504,13 +516,14 @@ fn layout(
     w.rule(MARGIN, RIGHT);
     w.table_head = Some(columns);
     for group in detail.groups() {
+        let heading = group.category.heading();
         w.gap(2.0);
         // A heading is never left alone at the bottom of a page.
         w.keep(STRONG.line_height() + BODY.line_height());
-        w.put(&[left(MARGIN, STRONG, group.category.heading())]);
+        w.put(&[left(MARGIN, STRONG, heading)]);
         for charge in &group.charges {
             let description = fonts.wrap(BODY, &charge.description, DESCRIPTION_WIDTH);
-            w.keep(BODY.line_height() * description.len() as f32);
+            w.keep_in_group(BODY.line_height() * description.len() as f32, heading);
             let mut lines = description.into_iter();
             w.put(&[
                 left(DESCRIPTION_X, BODY, lines.next().unwrap_or_default()),
@@ -520,14 +533,14 @@ fn layout(
                     detail.line_number(charge.line).unwrap_or_default(),
                 ),
                 right(NET_RIGHT, BODY, amount(charge.net)),
-                right(RATE_RIGHT, BODY, percent(charge.vat_rate_bp, language)),
+                right(RATE_RIGHT, BODY, language.format_rate(charge.vat_rate_bp)),
                 right(GROSS_RIGHT, BODY, amount(charge.gross())),
             ]);
             for more in lines {
                 w.put(&[left(DESCRIPTION_X, BODY, more)]);
             }
         }
-        w.keep(BODY.line_height() + 4.0);
+        w.keep_in_group(BODY.line_height() + 4.0, heading);
         w.rule(PHONE_X, RIGHT);
         w.put(&[
             left(PHONE_X, STRONG, "Subtotal"),
@@ -538,10 +551,10 @@ fn layout(
     w.table_head = None;
     w.gap(12.0);
 
-    // VAT per rate on the left; beside it the totals, the payments and what is left to pay.
+    // VAT per rate on the left; beside it the totals and the payments received.
     let totals = &detail.totals;
     let vat_summary = |w: &mut Writer| {
-        w.put(&[left(MARGIN, HEADING, "VAT summary")]);
+        w.put(&[left(MARGIN, HEADING, "VAT")]);
         w.put(&[
             left(MARGIN, SMALL, "Rate"),
             right(VAT_BASE_RIGHT, SMALL, "Base"),
@@ -550,7 +563,7 @@ fn layout(
         w.rule(MARGIN, VAT_RIGHT);
         for rate in &totals.by_rate {
             w.put(&[
-                left(MARGIN, BODY, percent(rate.rate_bp, language)),
+                left(MARGIN, BODY, language.format_rate(rate.rate_bp)),
                 right(VAT_BASE_RIGHT, BODY, amount(rate.base)),
                 right(VAT_RIGHT, BODY, amount(rate.vat)),
             ]);
@@ -572,33 +585,17 @@ fn layout(
             left(LABEL_X, HEADING, "Total"),
             right(RIGHT, HEADING, summary.total.format(language)),
         ]);
-        let paid_something = !summary.paid.is_zero();
-        if detail.payments.is_empty() && !paid_something {
+        if detail.payments.is_empty() {
             return;
         }
+        w.gap(4.0);
+        w.put(&[left(LABEL_X, SMALL, "Payments received")]);
         for payment in &detail.payments {
-            // The day in UTC: the invoice carries no time zone, and the day of a payment is
-            // only informative here (its amount is what counts).
-            let received = format!(
-                "{}, {}",
-                payment.method.label(),
-                date(payment.received_at.date_naive())
-            );
+            // The day in UTC, as on the invoice page: the invoice carries no time zone.
             w.put(&[
-                left(LABEL_X, BODY, received),
+                left(LABEL_X, BODY, date(payment.received_at.date_naive())),
+                left(LABEL_X + 62.0, BODY, payment.method.label()),
                 right(RIGHT, BODY, payment.amount.format(language)),
-            ]);
-        }
-        w.rule(LABEL_X, RIGHT);
-        w.put(&[
-            left(LABEL_X, BODY, "Paid"),
-            right(RIGHT, BODY, summary.paid.format(language)),
-        ]);
-        let remaining = summary.remaining();
-        if paid_something && remaining.amount.is_sign_positive() && !remaining.is_zero() {
-            w.put(&[
-                left(LABEL_X, STRONG, "Left to pay"),
-                right(RIGHT, STRONG, remaining.format(language)),
             ]);
         }
     };
@@ -619,7 +616,7 @@ fn how_to_pay(w: &mut Writer, pay: &PaymentInstructions, language: Language) -> 
         Currency::Czk => "Variable symbol",
         Currency::Pln | Currency::Eur => "Payment reference",
     };
-    let mut details = vec![("Payee", pay.payee.clone()), ("IBAN", pay.iban.clone())];
+    let mut details = vec![("Pay to", pay.payee.clone()), ("IBAN", pay.iban.clone())];
     if let Some(account) = &pay.domestic_account {
         details.push(("Account number", account.clone()));
     }
@@ -628,44 +625,34 @@ fn how_to_pay(w: &mut Writer, pay: &PaymentInstructions, language: Language) -> 
     }
     details.push((reference_label, pay.reference.clone()));
     details.push(("Amount", pay.amount.format(language)));
-    details.push(("Due date", language.format_date(pay.due_on)));
+    details.push(("Due by", language.format_date(pay.due_on)));
 
     let qr = match &pay.qr {
         Some((standard, payload)) => Some((standard.name(), qr_modules(payload)?)),
         None => None,
     };
-    let text_height = HEADING.line_height() + 4.0 + BODY.line_height() * details.len() as f32;
-    let qr_height = if qr.is_some() {
-        QR_SIZE + SMALL.line_height()
-    } else {
-        0.0
+    // Under the QR code, or under the details when there is none.
+    let note: Vec<String> = match qr {
+        Some((name, _)) => vec!["Scan with your banking app:".into(), name.into()],
+        None => w.fonts.wrap(
+            SMALL,
+            "This payment cannot be put in a QR code: please enter the details above in your \
+             banking app.",
+            RIGHT - MARGIN - 2.0 * PADDING,
+        ),
     };
-    let height = PADDING + text_height.max(qr_height) + PADDING;
+    let note_height = SMALL.line_height() * note.len() as f32;
+    let text_height = HEADING.line_height() + 4.0 + BODY.line_height() * details.len() as f32;
+    let height = PADDING
+        + match qr {
+            Some(_) => text_height.max(QR_SIZE + note_height),
+            None => text_height + note_height,
+        }
+        + PADDING;
     w.keep(height);
 
     let top = w.y;
     w.fill(vec![Area(MARGIN, top, RIGHT - MARGIN, height)], PANEL);
-    if let Some((name, modules)) = qr {
-        let (x, y) = (RIGHT - PADDING - QR_SIZE, top + PADDING);
-        w.fill(vec![Area(x, y, QR_SIZE, QR_SIZE)], WHITE);
-        let module = QR_SIZE / (modules.side + 2 * QUIET_ZONE) as f32;
-        let squares = modules
-            .dark
-            .iter()
-            .map(|&(column, row)| {
-                Area(
-                    x + (column + QUIET_ZONE) as f32 * module,
-                    y + (row + QUIET_ZONE) as f32 * module,
-                    module,
-                    module,
-                )
-            })
-            .collect();
-        w.fill(squares, BLACK);
-        w.y = y + QR_SIZE;
-        let caption_x = x + (QR_SIZE - w.fonts.width(SMALL, name)) / 2.0;
-        w.put(&[left(caption_x, SMALL, name)]);
-    }
     w.y = top + PADDING;
     w.put(&[left(MARGIN + PADDING, HEADING, "How to pay")]);
     w.gap(4.0);
@@ -676,24 +663,38 @@ fn how_to_pay(w: &mut Writer, pay: &PaymentInstructions, language: Language) -> 
             left(VALUE_X, style, value),
         ]);
     }
+    match qr {
+        Some((_, modules)) => {
+            let (x, y) = (RIGHT - PADDING - QR_SIZE, top + PADDING);
+            w.fill(vec![Area(x, y, QR_SIZE, QR_SIZE)], WHITE);
+            let module = QR_SIZE / (modules.side + 2 * QUIET_ZONE) as f32;
+            let squares = modules
+                .dark
+                .iter()
+                .map(|&(column, row)| {
+                    Area(
+                        x + (column + QUIET_ZONE) as f32 * module,
+                        y + (row + QUIET_ZONE) as f32 * module,
+                        module,
+                        module,
+                    )
+                })
+                .collect();
+            w.fill(squares, BLACK);
+            w.y = y + QR_SIZE;
+            for line in note {
+                let centred = x + (QR_SIZE - w.fonts.width(SMALL, &line)) / 2.0;
+                w.put(&[left(centred, SMALL, line)]);
+            }
+        }
+        None => {
+            for line in note {
+                w.put(&[left(MARGIN + PADDING, SMALL, line)]);
+            }
+        }
+    }
     w.y = top + height;
     Ok(())
-}
-
-/// A VAT rate from basis points: `21 %` (`21%` in English), `12,5 %`.
-fn percent(rate_bp: i64, language: Language) -> String {
-    let (_, decimal_mark) = language.number_marks();
-    let (whole, hundredths) = (rate_bp / 100, (rate_bp % 100).abs());
-    let number = if hundredths == 0 {
-        whole.to_string()
-    } else {
-        let digits = format!("{hundredths:02}");
-        format!("{whole}{decimal_mark}{}", digits.trim_end_matches('0'))
-    };
-    match language {
-        Language::En => format!("{number}%"),
-        Language::Cs | Language::Pl | Language::Lt | Language::Ru => format!("{number}\u{a0}%"),
-    }
 }
 
 /// The dark modules of a QR code, as the drawing places them.
@@ -869,12 +870,12 @@ mod tests {
                 total: Money::new(totals.total, Currency::Czk),
                 paid: Money::from_cents(50_000, Currency::Czk),
                 status: InvoiceStatus::Open,
+                payment_reference: "1000000123".into(),
             },
             language: Language::Cs,
             customer_name: "Jana Nováková".into(),
             account_name: "Nováková – rodina".into(),
             billing_address: "Vinohradská 1234/56, 120 00 Praha 2".into(),
-            payment_reference: "1000000123".into(),
             lines: vec![
                 BilledLine {
                     id: LineId(1),
@@ -901,7 +902,7 @@ mod tests {
     }
 
     fn instructions(detail: &InvoiceDetail) -> PaymentInstructions {
-        payment_instructions(&Payee::demo(), &detail.summary, &detail.payment_reference).unwrap()
+        payment_instructions(&Payee::demo(), &detail.summary).unwrap()
     }
 
     /// Writes the PDF where a test can point tools at it (and a person can open it).
@@ -961,6 +962,7 @@ mod tests {
             "-79,80 Kč".into(),
             "19-2000145399/0800".into(),
             "Variable symbol".into(),
+            "Scan with your banking app:".into(),
             "1000000123".into(),
             "QR Platba".into(),
         ] {
@@ -971,6 +973,26 @@ mod tests {
         }
         let pages = text.split('\u{c}').filter(|p| !p.trim().is_empty()).count();
         assert_eq!(pages, 1, "the sample fits on one page:\n{text}");
+    }
+
+    #[test]
+    fn polish_lithuanian_and_russian_names_and_amounts_survive_into_the_text() {
+        for (language, name) in [
+            (Language::Pl, "Łukasz Wąsowski-Żółć"),
+            (Language::Lt, "Jūratė Žemaitienė-Ąžuolė"),
+            (Language::Ru, "Анна Кузнецова-Ёлкина"),
+        ] {
+            let mut detail = sample(0);
+            detail.language = language;
+            detail.customer_name = name.into();
+            let pdf = render(&detail, None, today()).unwrap();
+            let path = save(&pdf, language.code());
+            let Some(text) = pdf_text(&path) else { return };
+            assert!(text.contains(name), "{name} is not in:\n{text}");
+            let total = plain(&detail.summary.total.format(language));
+            assert!(text.contains(&total), "{total} is not in:\n{text}");
+            assert!(!text.contains("How to pay"), "no instructions, no panel");
+        }
     }
 
     #[test]
@@ -1010,6 +1032,7 @@ mod tests {
             assert_eq!(printed.len(), pages.len());
             assert!(printed[1].contains("Invoice 2026110000123"));
             assert!(printed[1].contains("Excl. VAT"), "the column heads repeat");
+            assert!(printed[1].contains("Usage beyond the allowance (continued)"));
             assert!(text.contains("SMS do zahraničí č. 60"));
         }
     }
@@ -1046,11 +1069,29 @@ mod tests {
     }
 
     #[test]
-    fn vat_rates_read_as_percentages() {
-        assert_eq!(percent(2100, Language::Cs), "21\u{a0}%");
-        assert_eq!(percent(1250, Language::Pl), "12,5\u{a0}%");
-        assert_eq!(percent(0, Language::Lt), "0\u{a0}%");
-        assert_eq!(percent(2300, Language::En), "23%");
+    fn a_payment_no_qr_code_can_carry_says_to_enter_the_details_by_hand() {
+        let detail = sample(0);
+        let mut pay = instructions(&detail);
+        pay.qr = None;
+        let fonts = Fonts::load().unwrap();
+        let pages = layout(&fonts, &detail, Some(&pay), today()).unwrap();
+        let texts: Vec<&str> = pages
+            .iter()
+            .flatten()
+            .filter_map(|mark| match mark {
+                Mark::Text { text, .. } => Some(text.as_str()),
+                Mark::Fill { .. } => None,
+            })
+            .collect();
+        assert!(texts
+            .iter()
+            .any(|t| t.starts_with("This payment cannot be put in a QR code")));
+        assert!(!texts.contains(&"Scan with your banking app:"));
+        let squares = pages.iter().flatten().any(|mark| match mark {
+            Mark::Fill { colour, .. } => *colour == BLACK,
+            Mark::Text { .. } => false,
+        });
+        assert!(!squares, "no QR code is drawn");
     }
 
     /// Paints the modules the way the PDF does (a quiet zone of four, square modules) into a
@@ -1121,6 +1162,7 @@ mod tests {
         };
         assert!(status.success());
         let bytes = std::fs::read(picture.with_extension("pgm")).unwrap();
+        std::fs::remove_file(picture.with_extension("pgm")).unwrap();
         let (width, height, pixels) = read_pgm(&bytes);
         let mut image = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| {
             pixels[y * width + x]

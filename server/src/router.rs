@@ -5,16 +5,18 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::Context;
+use app::api::ssr::SignedIn;
 use app::api::ssr::{AppState, CookieSettings};
 use app::{shell, App};
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::IntoResponse;
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
-use selfcare::store::Db;
+use selfcare::billing::payments::Payee;
+use selfcare::store::{Db, StoreError};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -52,6 +54,10 @@ pub fn app(state: AppState, options: LeptosOptions, config: &ServeConfig) -> Rou
 
     Router::new()
         .route("/healthz", get(healthz).with_state(state.db.clone()))
+        .route(
+            "/invoices/{number}/pdf",
+            get(invoice_pdf).with_state(state.clone()),
+        )
         .leptos_routes_with_context(&options, routes, context.clone(), render_shell)
         .nest_service("/pkg", static_files)
         .fallback(file_and_error_handler_with_context(context, shell))
@@ -70,6 +76,80 @@ async fn healthz(State(db): State<Db>) -> impl IntoResponse {
         Err(e) => {
             tracing::error!(error = %e, "health check: database unavailable");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
+        }
+    }
+}
+
+/// An invoice as a PDF download. The session layer has already sent signed-out visitors to
+/// sign in; the store answers not found for another customer's number as for a missing one.
+async fn invoice_pdf(
+    State(state): State<AppState>,
+    signed_in: Option<axum::Extension<SignedIn>>,
+    Path(number): Path<String>,
+) -> Response {
+    let Some(axum::Extension(session)) = signed_in else {
+        return (StatusCode::UNAUTHORIZED, "Please sign in.\n").into_response();
+    };
+    let detail = match state.db.invoice(session.customer, &number).await {
+        Ok(detail) => detail,
+        Err(StoreError::NotFound) => {
+            return (
+                StatusCode::NOT_FOUND,
+                Html("<!DOCTYPE html><title>Not found · Selfcare</title><h1>Not found</h1>\
+                      <p>There is no such invoice on your account. <a href=\"/invoices\">Your invoices</a></p>"),
+            )
+                .into_response()
+        }
+        Err(e) => {
+            let status = if e.is_unavailable() {
+                StatusCode::SERVICE_UNAVAILABLE
+            } else {
+                StatusCode::INTERNAL_SERVER_ERROR
+            };
+            tracing::error!(error = %e, %number, "invoice PDF");
+            return (status, "The invoice cannot be read right now. Please try again.\n").into_response();
+        }
+    };
+    let pay = app::api::billing::ssr::pay_box(&state, &detail.summary).map(|p| p.instructions);
+    let today = chrono::Utc::now().date_naive();
+    // Typesetting is CPU work: keep it off the async workers.
+    let rendered = tokio::task::spawn_blocking(move || {
+        crate::invoice_pdf::render(&detail, pay.as_ref(), today)
+    })
+    .await;
+    match rendered {
+        Ok(Ok(bytes)) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/pdf"),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_str(&format!(
+                        "attachment; filename=\"invoice-{number}.pdf\""
+                    ))
+                    .unwrap_or(HeaderValue::from_static("attachment")),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(Err(e)) => {
+            tracing::error!(error = %format!("{e:#}"), %number, "rendering an invoice PDF failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The PDF could not be made. Please try again.\n",
+            )
+                .into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, %number, "the PDF task failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The PDF could not be made. Please try again.\n",
+            )
+                .into_response()
         }
     }
 }
@@ -112,12 +192,26 @@ pub async fn serve(url: &str, config: ServeConfig) -> anyhow::Result<()> {
         crate::cli::seed_with_progress(&db, config.demo_customers, 1).await?;
     }
 
+    let payee = match config.bank.payee()? {
+        Some(payee) => Some(payee),
+        None if db.has_demo_data().await.unwrap_or(false) => {
+            tracing::warn!(
+                "no bank account configured: invoices show the demo data's fictitious bank details"
+            );
+            Some(Payee::demo())
+        }
+        None => {
+            tracing::warn!("no bank account configured (SELFCARE_IBAN_CZK, ...): invoices show no payment instructions");
+            None
+        }
+    };
     let options = leptos_options(config.addr)?;
     let state = AppState {
         db: db.clone(),
         cookies: CookieSettings {
             secure: config.secure_cookies,
         },
+        payee: payee.map(std::sync::Arc::new),
     };
     let router = app(state, options, &config);
 

@@ -27,6 +27,9 @@ async fn spawn_app() -> TestApp {
     let state = AppState {
         db: db.clone(),
         cookies: CookieSettings { secure: false },
+        payee: Some(std::sync::Arc::new(
+            selfcare::billing::payments::Payee::demo(),
+        )),
     };
     let options = LeptosOptions::builder()
         .output_name("selfcare")

@@ -2,14 +2,38 @@
 
 use leptos::prelude::*;
 use selfcare::dashboard::Dashboard;
+use serde::{Deserialize, Serialize};
 
+use crate::api::billing::PayBox;
 use crate::error::AppError;
+
+/// The overview, and how to pay each unpaid invoice (overdue first).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overview {
+    pub dashboard: Dashboard,
+    pub pay: Vec<PayBox>,
+}
 
 /// The signed-in customer's overview. Takes no id: the session decides whose it is.
 #[server(prefix = "/api", endpoint = "dashboard")]
-pub async fn load_dashboard() -> Result<Dashboard, AppError> {
+pub async fn load_dashboard() -> Result<Overview, AppError> {
+    use super::billing::ssr::pay_box;
     use super::ssr;
+    use selfcare::store::InvoiceFilter;
+
     let customer = ssr::customer()?;
+    let state = ssr::state()?;
     let today = chrono::Utc::now().date_naive();
-    Ok(ssr::state()?.db.dashboard(customer, today).await?)
+    let dashboard = state.db.dashboard(customer, today).await?;
+    let unpaid = state
+        .db
+        .unpaid_invoices(customer, InvoiceFilter::default())
+        .await?;
+    Ok(Overview {
+        dashboard,
+        pay: unpaid
+            .iter()
+            .filter_map(|invoice| pay_box(&state, invoice))
+            .collect(),
+    })
 }

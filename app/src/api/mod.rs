@@ -2,6 +2,7 @@
 //! domain function, convert the error.
 
 pub mod auth;
+pub mod billing;
 pub mod dashboard;
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -17,6 +17,8 @@ use crate::error::AppError;
 pub struct AppState {
     pub db: Db,
     pub cookies: CookieSettings,
+    /// The operator's bank details; `None` when not configured (no payment instructions).
+    pub payee: Option<std::sync::Arc<selfcare::billing::payments::Payee>>,
 }
 
 /// How the session cookie is written. Behind HTTPS it is `Secure` and named with the
@@ -117,6 +119,17 @@ pub fn user_agent() -> String {
                 .map(|s| s.chars().take(200).collect())
         })
         .unwrap_or_default()
+}
+
+/// Whether the request is a browser's own form submission (JavaScript off), which expects a
+/// page back, rather than a call from the server-function client.
+pub fn is_plain_form_post() -> bool {
+    parts().ok().is_some_and(|p| {
+        p.headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    })
 }
 
 /// A cookie of the request being handled, by name.

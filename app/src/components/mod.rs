@@ -1,7 +1,9 @@
 //! Reusable view pieces. `#[island]`s are hydrated in the browser; the rest render on the server.
 
+pub mod billing;
 pub mod idle_warning;
 pub mod line_focus;
+pub mod paper_invoices;
 
 use leptos::prelude::*;
 

@@ -11,7 +11,8 @@ use selfcare::customer::LineStatus;
 use selfcare::dashboard::{Dashboard, LineOverview};
 use selfcare::locale::Language;
 
-use crate::api::dashboard::load_dashboard;
+use crate::api::dashboard::{load_dashboard, Overview};
+use crate::components::billing::PaymentBox;
 use crate::components::line_focus::{Fact, LineCard, LineFocus};
 use crate::components::ErrorNotice;
 use crate::pages::portal::Portal;
@@ -29,7 +30,7 @@ pub fn DashboardPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(dashboard) => overview(dashboard, focus).into_any(),
+                        Ok(data) => overview(data, focus).into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }
                 })}
@@ -38,7 +39,8 @@ pub fn DashboardPage() -> impl IntoView {
     }
 }
 
-fn overview(d: Dashboard, focus: Option<i64>) -> impl IntoView {
+fn overview(data: Overview, focus: Option<i64>) -> impl IntoView {
+    let d: Dashboard = data.dashboard;
     let lang = d.language;
     // A focus on a line that is not this customer's shows nothing of it: all own lines instead.
     let known_focus = focus.filter(|id| d.lines.iter().any(|l| l.id.0 == *id));
@@ -64,6 +66,7 @@ fn overview(d: Dashboard, focus: Option<i64>) -> impl IntoView {
                     }.into_any()
                 }}
         </section>
+        {data.pay.into_iter().map(|pay| view! { <PaymentBox pay language=lang /> }).collect_view()}
         {if cards.is_empty() {
             view! { <p>"There are no active lines on your account."</p> }.into_any()
         } else {

@@ -1,6 +1,8 @@
 //! One module per page. Pages are server-rendered (not islands): their code never ships as WASM.
 
 pub mod dashboard;
+pub mod invoices;
 pub mod login;
 pub mod not_found;
+pub mod payments;
 pub mod portal;

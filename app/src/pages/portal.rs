@@ -18,6 +18,8 @@ pub fn Portal(title: &'static str, children: Children) -> impl IntoView {
             <a class="brand" href="/">"Selfcare"</a>
             <nav aria-label="Main">
                 <a href="/">"Overview"</a>
+                <a href="/invoices">"Invoices"</a>
+                <a href="/payments">"Payments"</a>
             </nav>
             <Suspense>
                 {move || Suspend::new(async move {
