@@ -468,7 +468,9 @@ fn layout(
         .split(['\n', ','])
         .map(str::trim)
         .filter(|l| !l.is_empty());
-    for text in std::iter::once(detail.account_name.as_str()).chain(address_lines) {
+    // An account named like its customer (most private customers) is not worth a second line.
+    let account_name = Some(detail.account_name.as_str()).filter(|a| *a != detail.customer_name);
+    for text in account_name.into_iter().chain(address_lines) {
         for line in fonts.wrap(BODY, text, LABEL_X - MARGIN - 20.0) {
             customer.push(left(MARGIN, BODY, line));
         }

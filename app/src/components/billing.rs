@@ -88,19 +88,19 @@ pub fn InvoiceTable(
             view! {
                 <tr class:overdue-row=state == InvoiceState::Overdue>
                     <th scope="row"><a href=format!("/invoices/{}", inv.number)>{inv.number.clone()}</a></th>
-                    <td>{language.format_period(inv.period_start, inv.period_end)}</td>
-                    {(!unpaid).then(|| view! { <td>{language.format_date(inv.issued_on)}</td> })}
-                    <td>{language.format_date(inv.due_on)}</td>
-                    <td class="num">{inv.total.format(language)}</td>
-                    {unpaid.then(|| view! { <td class="num strong">{inv.remaining().format(language)}</td> })}
-                    <td><StateBadge state /></td>
+                    <td data-label="Period">{language.format_period(inv.period_start, inv.period_end)}</td>
+                    {(!unpaid).then(|| view! { <td data-label="Issued">{language.format_date(inv.issued_on)}</td> })}
+                    <td data-label="Due by">{language.format_date(inv.due_on)}</td>
+                    <td data-label="Total" class="num">{inv.total.format(language)}</td>
+                    {unpaid.then(|| view! { <td data-label="Left to pay" class="num strong">{inv.remaining().format(language)}</td> })}
+                    <td data-label="Status"><StateBadge state /></td>
                 </tr>
             }
         })
         .collect_view();
     view! {
         <div class="table-wrap">
-            <table class="list">
+            <table class="list stack">
                 <thead>
                     <tr>
                         <th scope="col">"Invoice"</th>

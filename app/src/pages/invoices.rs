@@ -197,8 +197,8 @@ fn invoice_detail(page: InvoicePage) -> impl IntoView {
                             <th scope="row">{c.description.clone()}</th>
                             <td class="mono">{d.line_number(c.line)}</td>
                             <td class="num">{money(c.net)}</td>
-                            <td class="num">{lang.format_rate(c.vat_rate_bp)}</td>
-                            <td class="num">{money(c.vat())}</td>
+                            <td class="num opt">{lang.format_rate(c.vat_rate_bp)}</td>
+                            <td class="num opt">{money(c.vat())}</td>
                             <td class="num">{money(c.gross())}</td>
                         </tr>
                     }
@@ -213,8 +213,8 @@ fn invoice_detail(page: InvoicePage) -> impl IntoView {
                                 <th scope="col">"Item"</th>
                                 <th scope="col">"Line"</th>
                                 <th scope="col" class="num">"Excl. VAT"</th>
-                                <th scope="col" class="num">"VAT rate"</th>
-                                <th scope="col" class="num">"VAT"</th>
+                                <th scope="col" class="num opt">"VAT rate"</th>
+                                <th scope="col" class="num opt">"VAT"</th>
                                 <th scope="col" class="num">"Incl. VAT"</th>
                             </tr>
                         </thead>
@@ -223,8 +223,8 @@ fn invoice_detail(page: InvoicePage) -> impl IntoView {
                             <tr>
                                 <th scope="row" colspan="2">"Subtotal"</th>
                                 <td class="num">{money(g.net)}</td>
-                                <td></td>
-                                <td class="num">{money(g.gross - g.net)}</td>
+                                <td class="opt"></td>
+                                <td class="num opt">{money(g.gross - g.net)}</td>
                                 <td class="num">{money(g.gross)}</td>
                             </tr>
                         </tfoot>

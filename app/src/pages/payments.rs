@@ -51,10 +51,10 @@ fn payment_list(list: PaymentList, first_page: bool) -> impl IntoView {
         .map(|p| {
             view! {
                 <tr>
-                    <td>{lang.format_date(p.received_at.date_naive())}</td>
-                    <td class="num">{p.amount.format(lang)}</td>
-                    <td>{p.method.label()}</td>
-                    <td>{p.invoice_number.clone().map(|n| view! { <a href=format!("/invoices/{n}")>{n.clone()}</a> })}</td>
+                    <th scope="row">{lang.format_date(p.received_at.date_naive())}</th>
+                    <td data-label="Amount" class="num">{p.amount.format(lang)}</td>
+                    <td data-label="Method">{p.method.label()}</td>
+                    <td data-label="Invoice">{p.invoice_number.clone().map(|n| view! { <a href=format!("/invoices/{n}")>{n.clone()}</a> })}</td>
                 </tr>
             }
         })
@@ -85,7 +85,7 @@ fn payment_list(list: PaymentList, first_page: bool) -> impl IntoView {
             } else {
                 view! {
                     <div class="table-wrap">
-                        <table class="list">
+                        <table class="list stack">
                             <thead>
                                 <tr>
                                     <th scope="col">"Date"</th>
