@@ -314,3 +314,91 @@ async fn an_unreachable_database_gives_a_503_page() {
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{html}");
     assert!(html.contains("temporarily unavailable"));
 }
+
+/// The newest invoice number of a signed-in customer, read from the invoice list.
+async fn first_invoice_number(app: &TestApp, cookie: &str) -> String {
+    let (status, html) = app.page("/invoices", cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    let start = html.find("href=\"/invoices/").expect("an invoice link") + 16;
+    html[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect()
+}
+
+/// An invoice's PDF is a PDF for its owner, not found for anyone else, and sign-in first for
+/// a signed-out visitor.
+#[tokio::test]
+async fn an_invoice_pdf_is_only_its_owners() {
+    let app = spawn_app().await;
+    let demo = app.signed_in_cookie("demo@example.com").await;
+    let business = app.signed_in_cookie("business@example.com").await;
+    let number = first_invoice_number(&app, &demo).await;
+    let path = format!("/invoices/{number}/pdf");
+
+    let res = app.client.get(app.url(&path)).header(COOKIE, &demo).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert!(res.bytes().await.unwrap().starts_with(b"%PDF-"));
+
+    let (theirs, _) = app.page(&path, &business).await;
+    assert_eq!(theirs, StatusCode::NOT_FOUND);
+    let (missing, _) = app.page("/invoices/999999999/pdf", &business).await;
+    assert_eq!(missing, StatusCode::NOT_FOUND);
+    let (page, html) = app.page(&format!("/invoices/{number}"), &business).await;
+    assert_eq!(page, StatusCode::NOT_FOUND);
+    assert!(!html.contains("Left to pay"), "nothing of the invoice shows");
+
+    let res = app.client.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(res.headers()[LOCATION].to_str().unwrap().starts_with("/login?next="));
+}
+
+/// Switching paper invoices by a plain form post comes back to the list, changes the setting
+/// once, and cannot touch another customer's account.
+#[tokio::test]
+async fn paper_invoices_switch_by_a_plain_form_post() {
+    let app = spawn_app().await;
+    let demo = app.signed_in_cookie("demo@example.com").await;
+    let customer = app
+        .db
+        .login_candidate(&selfcare::ids::LoginIdentifier::parse("demo@example.com").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .customer_id;
+    let account = app.db.billing_accounts(customer).await.unwrap()[0].id;
+    let post = |account: i64, paper: &'static str| {
+        app.client
+            .post(app.url("/api/paper_invoices"))
+            .header(ORIGIN, &app.base)
+            .header(COOKIE, &demo)
+            .header("accept", "text/html")
+            .form(&[("account", account.to_string()), ("paper", paper.to_string())])
+            .send()
+    };
+    for _ in 0..2 {
+        let res = post(account.0, "false").await.unwrap();
+        assert_eq!(res.status(), StatusCode::FOUND);
+        assert_eq!(res.headers()[LOCATION], "/invoices#electronic-billing");
+    }
+    assert!(!app.db.billing_accounts(customer).await.unwrap()[0].paper_invoices);
+    let audited = app.db.audit_of(customer, 20).await.unwrap();
+    assert_eq!(audited.iter().filter(|e| e.2 == "paper_invoices").count(), 1);
+
+    let (_, html) = app.page("/invoices", &demo).await;
+    assert!(html.contains("You receive invoices electronically only."));
+
+    let other = app
+        .db
+        .login_candidate(&selfcare::ids::LoginIdentifier::parse("business@example.com").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .customer_id;
+    let theirs = app.db.billing_accounts(other).await.unwrap()[0].id;
+    let res = post(theirs.0, "true").await.unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.headers()[LOCATION], "/invoices?paper=failed#electronic-billing");
+    assert!(!app.db.billing_accounts(other).await.unwrap()[0].paper_invoices);
+}

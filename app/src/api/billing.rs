@@ -190,18 +190,25 @@ pub async fn set_paper_invoices(account: i64, paper: bool) -> Result<bool, AppEr
 
     let customer = super::ssr::customer()?;
     let db = super::ssr::state()?.db;
-    db.set_paper_invoices(
-        customer,
-        AccountId(account),
-        paper,
-        Actor::Customer(customer),
-        Some(super::ssr::client_ip()),
-        chrono::Utc::now(),
-    )
-    .await?;
-    // A plain form post (no JavaScript) goes back to the list, which shows the new setting.
+    let saved = db
+        .set_paper_invoices(
+            customer,
+            AccountId(account),
+            paper,
+            Actor::Customer(customer),
+            Some(super::ssr::client_ip()),
+            chrono::Utc::now(),
+        )
+        .await;
+    // A plain form post (no JavaScript) goes back to the list, which shows the setting now in
+    // force, or that the change was not saved.
     if super::ssr::is_plain_form_post() {
-        leptos_axum::redirect("/invoices#electronic-billing");
+        leptos_axum::redirect(if saved.is_ok() {
+            "/invoices#electronic-billing"
+        } else {
+            "/invoices?paper=failed#electronic-billing"
+        });
     }
+    saved?;
     Ok(paper)
 }

@@ -61,10 +61,10 @@ fn list_url(line: Option<i64>, year: Option<i32>, after: Option<&str>) -> String
 fn invoice_list(list: InvoiceList, line: Option<i64>, year: Option<i32>) -> impl IntoView {
     let lang = list.profile.language;
     let today = list.today;
-    let first_page = !use_query_map()
-        .get_untracked()
-        .get("after")
-        .is_some_and(|a| !a.is_empty());
+    let query = use_query_map().get_untracked();
+    let first_page = !query.get("after").is_some_and(|a| !a.is_empty());
+    // Set by the paper-invoice form's redirect when a change could not be saved.
+    let paper_failed = query.get("paper").as_deref() == Some("failed");
     let filtering = line.is_some() || year.is_some();
     let show_filters = list.lines.len() > 1 || list.years.len() > 1;
     view! {
@@ -123,6 +123,9 @@ fn invoice_list(list: InvoiceList, line: Option<i64>, year: Option<i32>) -> impl
             <section class="card" id="electronic-billing" aria-labelledby="electronic-billing-heading">
                 <h2 id="electronic-billing-heading">"Electronic billing"</h2>
                 <p class="muted">"Invoices are always here and in your email. Paper invoices by post cost extra and take longer."</p>
+                {paper_failed.then(|| view! {
+                    <p class="notice error" role="alert">"Your change to paper invoices was not saved. Please try again."</p>
+                })}
                 {list.accounts.into_iter().map(|a| view! {
                     <PaperInvoices account=a.account.0 account_name=a.account_name paper=a.paper_invoices />
                 }).collect_view()}
