@@ -62,7 +62,7 @@ fn invoice_list(list: InvoiceList, line: Option<i64>, year: Option<i32>) -> impl
     let lang = list.profile.language;
     let today = list.today;
     let query = use_query_map().get_untracked();
-    let first_page = !query.get("after").is_some_and(|a| !a.is_empty());
+    let first_page = query.get("after").is_none_or(|a| a.is_empty());
     // Set by the paper-invoice form's redirect when a change could not be saved.
     let paper_failed = query.get("paper").as_deref() == Some("failed");
     let filtering = line.is_some() || year.is_some();
