@@ -198,11 +198,11 @@ fn invoice_detail(page: InvoicePage) -> impl IntoView {
                     view! {
                         <tr>
                             <th scope="row">{c.description.clone()}</th>
-                            <td class="mono">{d.line_number(c.line)}</td>
-                            <td class="num">{money(c.net)}</td>
-                            <td class="num opt">{lang.format_rate(c.vat_rate_bp)}</td>
-                            <td class="num opt">{money(c.vat())}</td>
-                            <td class="num">{money(c.gross())}</td>
+                            <td class="mono" data-label="Line">{d.line_number(c.line)}</td>
+                            <td class="num" data-label="Excl. VAT">{money(c.net)}</td>
+                            <td class="num opt" data-label="VAT rate">{lang.format_rate(c.vat_rate_bp)}</td>
+                            <td class="num opt" data-label="VAT">{money(c.vat())}</td>
+                            <td class="num" data-label="Incl. VAT">{money(c.gross())}</td>
                         </tr>
                     }
                 })
@@ -210,7 +210,7 @@ fn invoice_detail(page: InvoicePage) -> impl IntoView {
             view! {
                 <h3>{g.category.heading()}</h3>
                 <div class="table-wrap">
-                    <table class="list charges">
+                    <table class="list charges stack">
                         <thead>
                             <tr>
                                 <th scope="col">"Item"</th>
@@ -225,10 +225,10 @@ fn invoice_detail(page: InvoicePage) -> impl IntoView {
                         <tfoot>
                             <tr>
                                 <th scope="row" colspan="2">"Subtotal"</th>
-                                <td class="num">{money(g.net)}</td>
+                                <td class="num" data-label="Excl. VAT">{money(g.net)}</td>
                                 <td class="opt"></td>
-                                <td class="num opt">{money(g.gross - g.net)}</td>
-                                <td class="num">{money(g.gross)}</td>
+                                <td class="num opt" data-label="VAT">{money(g.gross - g.net)}</td>
+                                <td class="num" data-label="Incl. VAT">{money(g.gross)}</td>
                             </tr>
                         </tfoot>
                     </table>
@@ -245,9 +245,9 @@ fn invoice_detail(page: InvoicePage) -> impl IntoView {
             view! {
                 <tr>
                     <th scope="row">{lang.format_rate(r.rate_bp)}</th>
-                    <td class="num">{money(r.base)}</td>
-                    <td class="num">{money(r.vat)}</td>
-                    <td class="num">{money(r.base + r.vat)}</td>
+                    <td class="num" data-label="Base">{money(r.base)}</td>
+                    <td class="num" data-label="VAT">{money(r.vat)}</td>
+                    <td class="num" data-label="Incl. VAT">{money(r.base + r.vat)}</td>
                 </tr>
             }
         })
@@ -297,7 +297,7 @@ fn invoice_detail(page: InvoicePage) -> impl IntoView {
         <section class="card" aria-labelledby="vat-heading">
             <h2 id="vat-heading">"VAT"</h2>
             <div class="table-wrap">
-                <table class="list">
+                <table class="list stack">
                     <thead>
                         <tr>
                             <th scope="col">"Rate"</th>
@@ -355,9 +355,9 @@ fn difference_section(
                     view! {
                         <tr>
                             <th scope="row">{c.kind.label()}</th>
-                            <td>{c.description.clone()}</td>
-                            <td class="mono">{d.line_number(c.line)}</td>
-                            <td class="num" class:up=c.amount.is_sign_positive()>{money(c.amount).format_signed(lang)}</td>
+                            <td data-label="Item">{c.description.clone()}</td>
+                            <td class="mono" data-label="Line">{d.line_number(c.line)}</td>
+                            <td class="num" data-label="Effect" class:up=c.amount.is_sign_positive()>{money(c.amount).format_signed(lang)}</td>
                         </tr>
                     }
                 })
@@ -366,7 +366,7 @@ fn difference_section(
                 {intro}
                 {(!d.changes.is_empty()).then(|| view! {
                     <div class="table-wrap">
-                        <table class="list changes">
+                        <table class="list changes stack">
                             <thead>
                                 <tr>
                                     <th scope="col">"What changed"</th>
@@ -379,7 +379,7 @@ fn difference_section(
                             <tfoot>
                                 <tr>
                                     <th scope="row" colspan="3">"Difference"</th>
-                                    <td class="num strong">{money(difference).format_signed(lang)}</td>
+                                    <td class="num strong" data-label="Total">{money(difference).format_signed(lang)}</td>
                                 </tr>
                             </tfoot>
                         </table>
