@@ -192,6 +192,34 @@ async fn an_invoice_reconciles_and_explains_its_difference() {
     .await;
 }
 
+/// The demo customer's newest bill always has a new add-on to explain.
+#[tokio::test]
+async fn the_demo_bill_explains_a_new_addon() {
+    for_each_engine(|db| async move {
+        demo(&db).await;
+        let jana = customer(&db, "demo@example.com").await;
+        let unpaid = db
+            .unpaid_invoices(jana, InvoiceFilter::default())
+            .await
+            .unwrap();
+        let newest = db.invoice(jana, &unpaid[0].number).await.unwrap();
+        let added: Vec<_> = newest
+            .changes
+            .iter()
+            .filter(|c| c.kind == selfcare::billing::invoices::ChangeKind::AddonAdded)
+            .collect();
+        assert!(!added.is_empty(), "{:?}", newest.changes);
+        assert!(added.iter().all(|c| c.amount > Decimal::ZERO));
+        let previous = newest.previous.unwrap();
+        let explained: Decimal = newest.changes.iter().map(|c| c.amount).sum();
+        assert_eq!(
+            explained,
+            newest.summary.total.amount - previous.total.amount
+        );
+    })
+    .await;
+}
+
 /// Another customer's invoice number answers exactly like one that does not exist.
 #[tokio::test]
 async fn another_customers_invoice_is_not_found() {

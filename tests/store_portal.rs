@@ -207,7 +207,7 @@ async fn the_overview_shows_only_the_customers_own_figures() {
         assert_eq!(d.total_due.cents(), open_remaining);
         assert!(d.overdue.is_zero());
         assert!(d.lines[0].roaming_on && !d.lines[1].roaming_on);
-        assert_eq!((d.lines[0].active_addons, d.lines[1].active_addons), (2, 1));
+        assert_eq!((d.lines[0].active_addons, d.lines[1].active_addons), (2, 2));
 
         let prepaid = db.dashboard(customer(&db, "prepaid@example.com").await, today()).await.unwrap();
         assert_eq!(prepaid.lines.len(), 1);

@@ -343,7 +343,7 @@ async fn the_demo_customer_has_two_lines_and_one_open_invoice_due_after_today() 
         );
         assert!(jana.roaming_on && jana.data_roaming_on);
         assert!(!tomas.roaming_on && !tomas.data_roaming_on);
-        assert_eq!((jana.active_addons, tomas.active_addons), (2, 1));
+        assert_eq!((jana.active_addons, tomas.active_addons), (2, 2));
         assert!(jana.allowances.len() == 3 && jana.usage_as_of.is_some());
         assert!(dashboard.total_due.amount > rust_decimal::Decimal::ZERO);
         assert!(dashboard.overdue.is_zero());

@@ -2261,7 +2261,12 @@ impl<'c> Generator<'c> {
             (&cz.addons[ADDON_INSURANCE], since(100)),
         ];
         let mut tomas = line("+420602654321", "Tomáš", &cz.plans[PLAN_S], 900, false)?;
-        tomas.addons = vec![(&cz.addons[ADDON_MUSIC], since(300))];
+        // Insurance since 40 days ago: billed for the first time on the newest invoice, so the
+        // demo's "why is this bill different" always has a new add-on to tell about.
+        tomas.addons = vec![
+            (&cz.addons[ADDON_MUSIC], since(300)),
+            (&cz.addons[ADDON_INSURANCE], since(40)),
+        ];
         let demo = CustomerSpec {
             id: take(&mut self.ids.customer),
             kind: CustomerKind::Private,
