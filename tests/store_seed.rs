@@ -118,6 +118,42 @@ async fn seeding_is_deterministic() {
     }
 }
 
+/// Seeded at any hour of the same day, the bills are the same: only the current period's usage
+/// grows with the time of day.
+#[tokio::test]
+async fn the_time_of_day_does_not_change_the_bills() {
+    let bills = RefCell::new(Vec::new());
+    for hour in ["06:00", "20:45"] {
+        for_each_engine(|db| {
+            let bills = &bills;
+            async move {
+                let options = SeedOptions {
+                    customers: 20,
+                    seed: 7,
+                    today: today(),
+                    now: format!("2026-11-25T{hour}:00Z").parse().unwrap(),
+                };
+                seed(&db, &options, &ProgressBar::hidden()).await.unwrap();
+                let rows: Vec<(String, i64, String, String, i64)> = on_db!(&db, |pool| {
+                    sqlx::query_as(
+                        "SELECT i.number, i.total_cents, l.category, l.description, l.net_cents \
+                         FROM invoices i JOIN invoice_lines l ON l.invoice_id = i.id \
+                         ORDER BY i.number, l.position",
+                    )
+                    .fetch_all(pool)
+                    .await
+                    .unwrap()
+                });
+                bills.borrow_mut().push(rows);
+            }
+        })
+        .await;
+    }
+    let bills = bills.into_inner();
+    assert!(bills[0].len() > 100);
+    assert!(bills.iter().all(|b| b == &bills[0]));
+}
+
 /// A different seed gives different customers (so the seed is not ignored).
 #[tokio::test]
 async fn another_seed_gives_other_customers() {

@@ -22,7 +22,7 @@ async function expectOverview(page: import('@playwright/test').Page, expected: E
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Overview');
   await expect(page.getByRole('banner')).toContainText(expected.customer.name);
 
-  const toPay = page.getByRole('region', { name: 'To pay' });
+  const toPay = page.getByRole('region', { name: 'To pay', exact: true });
   // Soft, so the lines below are still checked when this section is missing.
   await expect.soft(toPay, 'the "To pay" section').toBeVisible();
   const toPayText = (await toPay.count()) ? norm(await toPay.textContent()) : '(no "To pay" section)';
@@ -88,7 +88,7 @@ test.describe('Without JavaScript', () => {
   test('amounts and dates keep their no-break spaces so they never wrap', async ({ page }) => {
     const expected = expectedDashboard(DEMO.private);
     await signIn(page, false, DEMO.private);
-    const toPay = page.getByRole('region', { name: 'To pay' });
+    const toPay = page.getByRole('region', { name: 'To pay', exact: true });
     expect(await toPay.textContent()).toContain(expected.totalDue);
     const line = expected.lines.find((l) => l.terms['Due by'])!;
     const article = page.getByRole('article', { name: line.display, exact: true });

@@ -336,7 +336,13 @@ async fn an_invoice_pdf_is_only_its_owners() {
     let number = first_invoice_number(&app, &demo).await;
     let path = format!("/invoices/{number}/pdf");
 
-    let res = app.client.get(app.url(&path)).header(COOKIE, &demo).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url(&path))
+        .header(COOKIE, &demo)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["content-type"], "application/pdf");
     assert!(res.bytes().await.unwrap().starts_with(b"%PDF-"));
@@ -347,11 +353,17 @@ async fn an_invoice_pdf_is_only_its_owners() {
     assert_eq!(missing, StatusCode::NOT_FOUND);
     let (page, html) = app.page(&format!("/invoices/{number}"), &business).await;
     assert_eq!(page, StatusCode::NOT_FOUND);
-    assert!(!html.contains("Left to pay"), "nothing of the invoice shows");
+    assert!(
+        !html.contains("Left to pay"),
+        "nothing of the invoice shows"
+    );
 
     let res = app.client.get(app.url(&path)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert!(res.headers()[LOCATION].to_str().unwrap().starts_with("/login?next="));
+    assert!(res.headers()[LOCATION]
+        .to_str()
+        .unwrap()
+        .starts_with("/login?next="));
 }
 
 /// Switching paper invoices by a plain form post comes back to the list, changes the setting
@@ -374,7 +386,10 @@ async fn paper_invoices_switch_by_a_plain_form_post() {
             .header(ORIGIN, &app.base)
             .header(COOKIE, &demo)
             .header("accept", "text/html")
-            .form(&[("account", account.to_string()), ("paper", paper.to_string())])
+            .form(&[
+                ("account", account.to_string()),
+                ("paper", paper.to_string()),
+            ])
             .send()
     };
     for _ in 0..2 {
@@ -384,7 +399,10 @@ async fn paper_invoices_switch_by_a_plain_form_post() {
     }
     assert!(!app.db.billing_accounts(customer).await.unwrap()[0].paper_invoices);
     let audited = app.db.audit_of(customer, 20).await.unwrap();
-    assert_eq!(audited.iter().filter(|e| e.2 == "paper_invoices").count(), 1);
+    assert_eq!(
+        audited.iter().filter(|e| e.2 == "paper_invoices").count(),
+        1
+    );
 
     let (_, html) = app.page("/invoices", &demo).await;
     assert!(html.contains("You receive invoices electronically only."));
@@ -399,6 +417,9 @@ async fn paper_invoices_switch_by_a_plain_form_post() {
     let theirs = app.db.billing_accounts(other).await.unwrap()[0].id;
     let res = post(theirs.0, "true").await.unwrap();
     assert_eq!(res.status(), StatusCode::FOUND);
-    assert_eq!(res.headers()[LOCATION], "/invoices?paper=failed#electronic-billing");
+    assert_eq!(
+        res.headers()[LOCATION],
+        "/invoices?paper=failed#electronic-billing"
+    );
     assert!(!app.db.billing_accounts(other).await.unwrap()[0].paper_invoices);
 }

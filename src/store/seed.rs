@@ -2464,6 +2464,10 @@ impl<'c> Generator<'c> {
         };
 
         let mut totals = [PeriodTotals::default(); 2];
+        // Usage runs up to half an hour ago, so how many records it makes depends on the time
+        // of day. It draws from its own generator, seeded from the main one by a single draw,
+        // so everything generated after it (invoices, payments) is the same all day long.
+        let mut usage_rng = ChaCha8Rng::seed_from_u64(rng.gen());
         let windows = [
             (previous_start, current_start, None),
             (current_start, current_end, line.usage_share),
@@ -2477,7 +2481,15 @@ impl<'c> Generator<'c> {
             }
             // The current period always has usage, even when it began moments ago.
             let until = until.max(from + Duration::minutes(1));
-            *slot = self.usage(rng, market, id, line, (from, until), share, batch);
+            *slot = self.usage(
+                &mut usage_rng,
+                market,
+                id,
+                line,
+                (from, until),
+                share,
+                batch,
+            );
         }
         let [previous, current] = totals;
         batch.allowances.push(AllowanceRow {

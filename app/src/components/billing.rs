@@ -60,7 +60,7 @@ pub fn PaymentBox(pay: PayBox, language: Language) -> impl IntoView {
                         <div role="img" aria-label="Payment QR code" inner_html=svg></div>
                         <figcaption>
                             "Scan with your banking app: "
-                            {standard.map(QrStandard::name)}
+                            <span class="nowrap">{standard.map(QrStandard::name)}</span>
                         </figcaption>
                     </figure>
                 })}

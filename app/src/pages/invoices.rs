@@ -71,9 +71,9 @@ fn invoice_list(list: InvoiceList, line: Option<i64>, year: Option<i32>) -> impl
         {show_filters.then(|| view! {
             <form method="get" action="/invoices" class="card filters" aria-label="Filter invoices">
                 {(list.lines.len() > 1).then(|| view! {
-                    <label>
-                        "Line"
-                        <select name="line">
+                    <div class="field">
+                        <label for="filter-line">"Line"</label>
+                        <select id="filter-line" name="line">
                             <option value="">"All lines"</option>
                             {list.lines.iter().map(|l| {
                                 let text = match &l.label {
@@ -83,17 +83,17 @@ fn invoice_list(list: InvoiceList, line: Option<i64>, year: Option<i32>) -> impl
                                 view! { <option value=l.id.0 selected=line == Some(l.id.0)>{text}</option> }
                             }).collect_view()}
                         </select>
-                    </label>
+                    </div>
                 })}
-                <label>
-                    "Year"
-                    <select name="year">
+                <div class="field">
+                    <label for="filter-year">"Year"</label>
+                    <select id="filter-year" name="year">
                         <option value="">"All years"</option>
                         {list.years.iter().map(|&y| view! {
                             <option value=y selected=year == Some(y)>{y}</option>
                         }).collect_view()}
                     </select>
-                </label>
+                </div>
                 <button type="submit" class="secondary">"Show"</button>
             </form>
         })}
@@ -147,7 +147,11 @@ pub fn InvoiceDetailPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(page) => invoice_detail(page).into_any(),
-                        Err(error) => view! { <h1>"Invoice"</h1><ErrorNotice error /> }.into_any(),
+                        Err(error) => view! {
+                            <h1>"Invoice"</h1>
+                            <ErrorNotice error />
+                            <p><a href="/invoices">"All your invoices"</a></p>
+                        }.into_any(),
                     }
                 })}
             </Suspense>

@@ -26,6 +26,14 @@ export function query<T = Record<string, any>>(sql: string): T[] {
   return out ? (JSON.parse(out) as T[]) : [];
 }
 
+/**
+ * Runs statements that change the database. Only for setting up a state the demo data lacks;
+ * the test that does it must put things back (the whole run shares one database).
+ */
+export function execute(sql: string): void {
+  execFileSync('sqlite3', ['-cmd', '.timeout 5000', dbPath(), sql], { encoding: 'utf8' });
+}
+
 export function one<T = Record<string, any>>(sql: string): T {
   const rows = query<T>(sql);
   if (rows.length !== 1) throw new Error(`expected one row, got ${rows.length}: ${sql}`);

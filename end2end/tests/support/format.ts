@@ -88,3 +88,48 @@ export function displayMsisdn(e164: string): string {
 export function norm(text: string | null | undefined): string {
   return (text ?? '').replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
 }
+
+/** A billing period, first to last day: `20. 10. 2026 – 19. 11. 2026` (an en dash). */
+export function formatPeriod(first: string, last: string, language: Language): string {
+  return `${formatDate(first, language)} – ${formatDate(last, language)}`;
+}
+
+/** A VAT rate in basis points: `21 %` (no-break space), `10,5 %`, `21%` in English. */
+export function formatRate(basisPoints: number, language: Language): string {
+  const whole = Math.trunc(basisPoints / 100);
+  const fraction = Math.abs(basisPoints % 100);
+  const mark = language === 'en' ? '.' : ',';
+  const number =
+    fraction === 0 ? String(whole) : `${whole}${mark}${String(fraction).padStart(2, '0').replace(/0$/, '')}`;
+  return language === 'en' ? `${number}%` : `${number}${NBSP}%`;
+}
+
+/** A change of an amount with its sign: `+120,00 Kč`, `−54,90 Kč` (U+2212), `0,00 Kč`. */
+export function formatSignedMoney(cents: number, currency: Currency, language: Language): string {
+  const text = formatMoney(Math.abs(cents), currency, language);
+  return cents > 0 ? `+${text}` : cents < 0 ? `\u2212${text}` : text;
+}
+
+/**
+ * The cents of an amount as a page writes it (`1 777,49 Kč`, `-64,90 Kč`, `+120,00 Kč`,
+ * `−54,90 Kč`). Throws unless the text is exactly how `formatMoney`/`formatSignedMoney` write
+ * that amount, so a wrongly formatted figure fails the test rather than being read loosely.
+ */
+export function parseMoney(text: string, currency: Currency, language: Language): number {
+  const t = norm(text);
+  const negative = /^[-\u2212]/.test(t) || (language === 'en' && /^[A-Z€]*\s?[-\u2212]/.test(t));
+  const m = language === 'en' ? /[.](\d{2})(?!\d)/.exec(t) : /,(\d{2})(?!\d)/.exec(t);
+  if (!m) throw new Error(`not an amount in ${currency}/${language}: "${text}"`);
+  const cents = Number(t.replace(/\D/g, '')) * (negative ? -1 : 1);
+  const plain = norm(formatMoney(cents, currency, language));
+  const signed = norm(formatSignedMoney(cents, currency, language));
+  if (t !== plain && t !== signed) {
+    throw new Error(`"${text}" is not written as ${currency}/${language} amounts are ("${plain}" or "${signed}")`);
+  }
+  return cents;
+}
+
+/** `YYYY-MM-DD` → `YYYYMMDD`, as payment QR codes write dates. */
+export function compactDate(iso: string): string {
+  return iso.slice(0, 10).replace(/-/g, '');
+}

@@ -71,3 +71,24 @@ export async function shotMobile(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
   if (before) await page.setViewportSize(before);
 }
+
+/**
+ * The body rows of `table` as objects: column heading → cell text (normalised). Row headers
+ * (`<th scope="row">`) count as cells of their column.
+ */
+export async function tableRows(table: Locator): Promise<Record<string, string>[]> {
+  const raw = await table.evaluate((t) => {
+    const heads = Array.from(t.querySelectorAll('thead tr:first-child > *')).map((c) => c.textContent ?? '');
+    return Array.from(t.querySelectorAll(':scope > tbody > tr')).map((tr) =>
+      Array.from(tr.children).map((c, i) => [heads[i] ?? `#${i}`, c.textContent ?? ''] as [string, string]),
+    );
+  });
+  return raw.map((cells) => Object.fromEntries(cells.map(([k, v]) => [norm(k), norm(v)])));
+}
+
+/** The `href`s of the links in the body rows of `table`, row by row (the first link of each). */
+export async function rowLinks(table: Locator): Promise<(string | null)[]> {
+  return table.evaluate((t) =>
+    Array.from(t.querySelectorAll(':scope > tbody > tr')).map((tr) => tr.querySelector('a')?.getAttribute('href') ?? null),
+  );
+}
