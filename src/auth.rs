@@ -48,10 +48,25 @@ pub fn throttled_until(
 ) -> Option<DateTime<Utc>> {
     [for_account, from_address]
         .into_iter()
-        .filter(|f| f.count >= MAX_FAILURES)
-        .filter_map(|f| f.oldest.map(|oldest| oldest + THROTTLE_WINDOW))
-        .filter(|until| *until > now)
+        .filter_map(|f| lock_lifts_at(f, MAX_FAILURES, THROTTLE_WINDOW, now))
         .max()
+}
+
+/// The one throttling rule: after `max` failures within `window`, wait until the oldest of them
+/// leaves the window. `None` when another attempt may be made now.
+pub fn lock_lifts_at(
+    failures: RecentFailures,
+    max: i64,
+    window: Duration,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    if failures.count < max {
+        return None;
+    }
+    failures
+        .oldest
+        .map(|oldest| oldest + window)
+        .filter(|until| *until > now)
 }
 
 /// "5 minutes", rounded up, for the throttling message.

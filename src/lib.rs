@@ -8,6 +8,7 @@
 //! - [`locale`]: the customer's language and how dates read in it.
 //! - [`customer`]: customer kinds and line attributes.
 //! - [`balances`]: allowances included in a plan and what is left of them.
+//! - [`credit`]: prepaid credit, its ledger, vouchers and low-credit warnings.
 //! - [`billing`]: invoice charges, VAT and totals, the difference to the last bill, payment QR codes.
 //! - [`paging`]: keyset paging of long histories.
 //! - [`dashboard`]: what the overview page shows, assembled from the store's rows.
@@ -19,6 +20,7 @@
 pub mod auth;
 pub mod balances;
 pub mod billing;
+pub mod credit;
 pub mod customer;
 pub mod dashboard;
 pub mod ids;

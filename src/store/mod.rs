@@ -5,6 +5,7 @@
 //! - this file: [`Db`], connecting, migrating, [`StoreError`] and the [`on_db!`] macro.
 //! - `auth.rs`: sign-in lookups, attempts, sessions, staff users.
 //! - `dashboard.rs`: the overview of one customer.
+//! - `credit.rs`: prepaid credit, its ledger, the low-credit threshold and vouchers.
 //! - `billing.rs`: invoices, payments and billing accounts (paper or electronic invoices).
 //! - `audit.rs`: the audit log.
 //! - `seed.rs`: deterministic demo and load-test data, inserted in bulk.
@@ -15,6 +16,7 @@
 mod audit;
 mod auth;
 mod billing;
+mod credit;
 mod dashboard;
 pub mod seed;
 

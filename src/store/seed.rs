@@ -38,6 +38,7 @@ use rust_decimal::Decimal;
 
 use super::{on_db, Db, Result, StoreError};
 use crate::auth::hash_password;
+use crate::credit::VoucherCode;
 use crate::customer::CustomerKind;
 use crate::ids::Msisdn;
 use crate::money::{round, Currency, Money};
@@ -69,6 +70,48 @@ pub struct SeedReport {
 pub const DEMO_PASSWORD: &str = "selfcare-demo";
 /// The password of the demo staff user `agent@example.com`.
 pub const AGENT_PASSWORD: &str = "selfcare-agent";
+
+/// A demo voucher the README lists: its code, value and state.
+#[derive(Clone, Copy, Debug)]
+pub struct DemoVoucher {
+    pub code: &'static str,
+    pub currency: Currency,
+    pub amount_cents: i64,
+    /// Days from the seed's today to its last valid day; negative: already expired.
+    pub valid_days: i64,
+    /// Already redeemed (elsewhere, e.g. at a shop's till).
+    pub spent: bool,
+}
+
+/// The demo vouchers: three to redeem per currency, one expired, one spent.
+pub const DEMO_VOUCHERS: [DemoVoucher; 9] = {
+    const fn v(
+        code: &'static str,
+        currency: Currency,
+        amount_cents: i64,
+        valid_days: i64,
+        spent: bool,
+    ) -> DemoVoucher {
+        DemoVoucher {
+            code,
+            currency,
+            amount_cents,
+            valid_days,
+            spent,
+        }
+    }
+    [
+        v("4821 7730 1956 2048", Currency::Pln, 5_000, 365, false),
+        v("4821 7730 1956 3311", Currency::Pln, 2_500, 365, false),
+        v("4821 7730 1956 5170", Currency::Pln, 10_000, 365, false),
+        v("4821 7730 1956 9004", Currency::Pln, 2_000, -10, false),
+        v("4821 7730 1956 7777", Currency::Pln, 3_000, 365, true),
+        v("3902 1145 7781 0200", Currency::Czk, 20_000, 365, false),
+        v("3902 1145 7781 0500", Currency::Czk, 50_000, 365, false),
+        v("5503 6610 2290 0010", Currency::Eur, 1_000, 365, false),
+        v("5503 6610 2290 0020", Currency::Eur, 2_000, 365, false),
+    ]
+};
 
 /// Bind parameters per statement. SQLite allows 32,766 and PostgreSQL 65,535: staying under
 /// 30,000 keeps one statement shape valid on both.
@@ -146,6 +189,8 @@ pub async fn seed(db: &Db, options: &SeedOptions, progress: &ProgressBar) -> Res
     // One stream per starting id: a fresh database always gets the same customers for a seed,
     // and a second run into the same database adds different ones.
     rng.set_stream(generator.ids.customer.unsigned_abs());
+    let mut voucher_rng = ChaCha8Rng::seed_from_u64(options.seed ^ 0x766f_7563_6865_72);
+    voucher_rng.set_stream(generator.ids.customer.unsigned_abs());
     let writers = match db {
         // SQLite has one writer at a time: a second transaction would only wait for the lock.
         Db::Sqlite(_) => 1,
@@ -193,6 +238,34 @@ pub async fn seed(db: &Db, options: &SeedOptions, progress: &ProgressBar) -> Res
     // Also after a failure: the batches committed before it hold explicit ids too.
     reset_identity_sequences(db).await?;
     outcome?;
+    // Vouchers nobody holds, about one per four customers, so the table has a realistic size.
+    let mut vouchers: Vec<VoucherRow> = (0..options.customers / 4)
+        .map(|_| {
+            let currency =
+                [Currency::Czk, Currency::Pln, Currency::Eur][voucher_rng.gen_range(0..3)];
+            let code: String = (0..16)
+                .map(|_| char::from(b'0' + voucher_rng.gen_range(0..10u8)))
+                .collect();
+            VoucherRow {
+                code,
+                currency,
+                amount_cents: [500, 1_000, 2_000][voucher_rng.gen_range(0..3)]
+                    * if currency == Currency::Czk { 10 } else { 1 },
+                expires_on: options.today + Duration::days(voucher_rng.gen_range(30..=730)),
+                redeemed_at: None,
+            }
+        })
+        .collect();
+    if report.demo_created {
+        vouchers.extend(DEMO_VOUCHERS.iter().map(|v| VoucherRow {
+            code: v.code.to_string(),
+            currency: v.currency,
+            amount_cents: v.amount_cents,
+            expires_on: options.today + Duration::days(v.valid_days),
+            redeemed_at: v.spent.then_some(now - Duration::days(3)),
+        }));
+    }
+    write_vouchers(db, &vouchers, now).await?;
     progress.finish();
     Ok(report)
 }
@@ -1857,6 +1930,48 @@ async fn write_batch(db: &Db, batch: &Batch<'_>) -> Result<()> {
             sqlx::query("INSERT INTO app_meta (key, value) VALUES ('demo_data', '1')")
                 .execute(&mut *tx)
                 .await?;
+        }
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+/// A voucher to seed: the code is hashed on the way in.
+struct VoucherRow {
+    code: String,
+    currency: Currency,
+    amount_cents: i64,
+    expires_on: NaiveDate,
+    redeemed_at: Option<DateTime<Utc>>,
+}
+
+/// Inserts vouchers, skipping codes already present (a second seed run, or a random code that
+/// happens to repeat one).
+async fn write_vouchers(db: &Db, vouchers: &[VoucherRow], now: DateTime<Utc>) -> Result<()> {
+    let rows: Vec<(String, &VoucherRow)> = vouchers
+        .iter()
+        .filter_map(|v| {
+            VoucherCode::parse(&v.code)
+                .ok()
+                .map(|code| (code.hash(), v))
+        })
+        .collect();
+    on_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        for chunk in rows.chunks(rows_per_statement("a, b, c, d, e, f")) {
+            let mut query = sqlx::QueryBuilder::new(
+                "INSERT INTO vouchers (code_hash, currency, amount_cents, expires_on, redeemed_at, created_at) ",
+            );
+            query.push_values(chunk, |mut row, (hash, v)| {
+                row.push_bind(hash)
+                    .push_bind(v.currency.code())
+                    .push_bind(v.amount_cents)
+                    .push_bind(v.expires_on)
+                    .push_bind(v.redeemed_at)
+                    .push_bind(now);
+            });
+            query.push(" ON CONFLICT (code_hash) DO NOTHING");
+            query.build().execute(&mut *tx).await?;
         }
         tx.commit().await?;
     });
