@@ -64,6 +64,49 @@ pub struct Dashboard {
     pub overdue: Money,
 }
 
+/// Something running low that the overview warns about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LowBalance {
+    /// Prepaid credit under the customer's own threshold.
+    Credit {
+        line: LineId,
+        msisdn: Msisdn,
+        credit: Money,
+        threshold: Money,
+    },
+    /// Under 10 % of an allowance left.
+    Allowance {
+        line: LineId,
+        msisdn: Msisdn,
+        allowance: Allowance,
+    },
+}
+
+/// The overview's warnings: credit under `threshold`, and allowances under 10 % left, by line.
+pub fn low_balances(lines: &[LineOverview], threshold: Option<Money>) -> Vec<LowBalance> {
+    let mut out = Vec::new();
+    for line in lines.iter().filter(|l| l.status != LineStatus::Terminated) {
+        if let (Some(credit), Some(threshold)) = (line.credit, threshold) {
+            if crate::credit::is_credit_low(credit, Some(threshold)) {
+                out.push(LowBalance::Credit {
+                    line: line.id,
+                    msisdn: line.msisdn.clone(),
+                    credit,
+                    threshold,
+                });
+            }
+        }
+        for allowance in line.allowances.iter().filter(|a| a.is_low()) {
+            out.push(LowBalance::Allowance {
+                line: line.id,
+                msisdn: line.msisdn.clone(),
+                allowance: allowance.clone(),
+            });
+        }
+    }
+    out
+}
+
 /// An unpaid invoice as the store reads it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpenInvoice {
@@ -129,6 +172,46 @@ mod tests {
         assert_eq!(due.invoice_number, "A2");
         assert_eq!(due.amount.cents(), 200);
         assert!(newest_due(&invoices, AccountId(3)).is_none());
+    }
+
+    fn line(credit: Option<i64>, data_used_kb: i64) -> LineOverview {
+        LineOverview {
+            id: LineId(1),
+            account_id: AccountId(1),
+            msisdn: Msisdn::parse("+48601234567").unwrap(),
+            label: None,
+            plan: "M".into(),
+            payment_type: PaymentType::Prepaid,
+            status: LineStatus::Active,
+            due: None,
+            credit: credit.map(|c| Money::from_cents(c, Currency::Pln)),
+            credit_expires_on: None,
+            allowances: vec![
+                Allowance::data(Some(1000), data_used_kb),
+                Allowance::minutes(None, 600),
+            ],
+            period_ends_on: None,
+            usage_as_of: None,
+            roaming_on: false,
+            data_roaming_on: false,
+            active_addons: 0,
+        }
+    }
+
+    #[test]
+    fn low_credit_and_allowances_under_a_tenth_are_warned_about() {
+        let threshold = Some(Money::from_cents(1000, Currency::Pln));
+        assert!(low_balances(&[line(Some(1000), 0)], threshold).is_empty());
+        let warned = low_balances(&[line(Some(999), 950 * 1024)], threshold);
+        assert!(matches!(warned[0], LowBalance::Credit { .. }));
+        assert!(
+            matches!(&warned[1], LowBalance::Allowance { allowance, .. } if allowance.left() == Some(50))
+        );
+        assert_eq!(warned.len(), 2, "unlimited minutes never warn");
+        assert!(
+            low_balances(&[line(Some(0), 0)], None).is_empty(),
+            "no threshold, no warning"
+        );
     }
 
     #[test]

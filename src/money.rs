@@ -106,6 +106,42 @@ impl Money {
         }
     }
 
+    /// Reads an amount as a customer types it: `15`, `15,50`, `15.5`, `1 500 Kč`. At most two
+    /// decimals, not negative.
+    ///
+    /// # Errors
+    /// When it is not such an amount.
+    pub fn parse_input(text: &str, currency: Currency) -> Result<Self, crate::InputError> {
+        let bad = || {
+            crate::InputError::new(
+                "amount",
+                "Enter an amount such as 15 or 15,50, without a minus sign.",
+            )
+        };
+        let mut compact: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
+            .collect();
+        for suffix in ["Kč", "zł", "€", currency.code()] {
+            if let Some(rest) = compact.strip_suffix(suffix) {
+                compact = rest.to_string();
+            }
+        }
+        let normalised = compact.replacen(',', ".", 1);
+        let (whole, fraction) = normalised.split_once('.').unwrap_or((&normalised, ""));
+        let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty()
+            || whole.len() > 9
+            || fraction.len() > 2
+            || !digits_only(whole)
+            || !digits_only(fraction)
+        {
+            return Err(bad());
+        }
+        let amount: Decimal = normalised.parse().map_err(|_| bad())?;
+        Ok(Self::new(amount, currency))
+    }
+
     /// Like [`Money::format`], with an explicit sign for a change: `+120,00 Kč`, `−54,90 Kč`
     /// (a true minus sign), `0,00 Kč`.
     pub fn format_signed(&self, language: Language) -> String {
@@ -164,6 +200,19 @@ mod tests {
             "\u{2212}€54.90"
         );
         assert_eq!(m(0, Currency::Eur).format_signed(Language::En), "€0.00");
+    }
+
+    #[test]
+    fn typed_amounts_are_read_in_either_decimal_mark() {
+        let read = |t| Money::parse_input(t, Currency::Pln).map(|m| m.cents());
+        assert_eq!(read("15"), Ok(1500));
+        assert_eq!(read("15,50"), Ok(1550));
+        assert_eq!(read(" 1 500.5 zł"), Ok(150_050));
+        assert!(read("-5").is_err());
+        assert!(read("1,234,5").is_err());
+        assert!(read("1.234").is_err());
+        assert!(read("").is_err());
+        assert!(read("abc").is_err());
     }
 
     #[test]

@@ -25,6 +25,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+use pages::credit::CreditPage;
 use pages::dashboard::DashboardPage;
 use pages::invoices::{InvoiceDetailPage, InvoicesPage};
 use pages::payments::PaymentsPage;
@@ -64,6 +65,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/invoices") view=InvoicesPage ssr=SsrMode::Async />
                 <Route path=path!("/invoices/:number") view=InvoiceDetailPage ssr=SsrMode::Async />
                 <Route path=path!("/payments") view=PaymentsPage ssr=SsrMode::Async />
+                <Route path=path!("/credit") view=CreditPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

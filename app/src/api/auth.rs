@@ -26,47 +26,11 @@ pub struct HeaderInfo {
     pub name: String,
     /// Until the session times out for inactivity (or reaches its absolute limit).
     pub seconds_left: i64,
+    /// Whether any of the customer's lines is prepaid (the header then links to the credit).
+    pub prepaid: bool,
 }
 
 pub const INVALID_CREDENTIALS: &str = "The email, phone number or password is not right.";
-
-#[cfg(feature = "ssr")]
-mod flash {
-    //! The failed-sign-in cookie: `<kind>.<identifier as hex>`, where kind is `invalid`,
-    //! `input` or `throttled-<minutes>`. Hex keeps any typed character cookie-safe.
-
-    pub fn encode(kind: &str, identifier: &str) -> String {
-        let hex: String = identifier
-            .bytes()
-            .take(200)
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        format!("{kind}.{hex}")
-    }
-
-    pub fn decode(value: &str) -> Option<(String, String)> {
-        let (kind, hex) = value.split_once('.')?;
-        let bytes: Option<Vec<u8>> = (0..hex.len())
-            .step_by(2)
-            .map(|i| {
-                hex.get(i..i + 2)
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-            })
-            .collect();
-        Some((kind.to_string(), String::from_utf8(bytes?).ok()?))
-    }
-
-    #[cfg(test)]
-    #[test]
-    fn a_typed_identifier_survives_the_cookie() {
-        let value = encode("invalid", "Jana Nováková; +420");
-        assert!(!value.contains(';') && !value.contains(' '));
-        assert_eq!(
-            decode(&value),
-            Some(("invalid".into(), "Jana Nováková; +420".into()))
-        );
-    }
-}
 
 /// The login page's state; signed-in visitors are sent on to `next`.
 #[server(prefix = "/api", endpoint = "login_page")]
@@ -82,7 +46,8 @@ pub async fn login_page(next: Option<String>) -> Result<LoginPageState, AppError
         demo: state.db.has_demo_data().await?,
         ..Default::default()
     };
-    if let Some((kind, identifier)) = ssr::cookie(ssr::LOGIN_FLASH).and_then(|v| flash::decode(&v))
+    if let Some((kind, identifier)) =
+        ssr::cookie(ssr::LOGIN_FLASH).and_then(|v| ssr::flash::decode(&v))
     {
         ssr::set_cookie(&state.cookies.clear_login_flash());
         page.error = Some(match kind.as_str() {
@@ -119,7 +84,11 @@ pub async fn login(
     let now = Utc::now();
     let ip = ssr::client_ip();
     let back_to_login = |kind: &str| {
-        ssr::set_cookie(&state.cookies.login_flash(&flash::encode(kind, &identifier)));
+        ssr::set_cookie(
+            &state
+                .cookies
+                .login_flash(&ssr::flash::encode(kind, &identifier)),
+        );
         let next = ssr::safe_next(next.as_deref());
         let query = if next == "/" {
             String::new()
@@ -242,8 +211,10 @@ pub async fn keep_alive() -> Result<i64, AppError> {
 pub async fn portal_header() -> Result<HeaderInfo, AppError> {
     use super::ssr;
     let session = ssr::session().ok_or(AppError::Unauthorized)?;
-    let name = ssr::state()?.db.customer_name(session.customer).await?;
+    let db = ssr::state()?.db;
+    let name = db.customer_name(session.customer).await?;
     Ok(HeaderInfo {
+        prepaid: !db.credit_lines(session.customer).await?.is_empty(),
         name,
         seconds_left: (session.ends_at - chrono::Utc::now()).num_seconds().max(0),
     })

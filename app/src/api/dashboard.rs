@@ -1,7 +1,7 @@
 //! The overview page's data.
 
 use leptos::prelude::*;
-use selfcare::dashboard::Dashboard;
+use selfcare::dashboard::{Dashboard, LowBalance};
 use serde::{Deserialize, Serialize};
 
 use crate::api::billing::PayBox;
@@ -12,6 +12,8 @@ use crate::error::AppError;
 pub struct Overview {
     pub dashboard: Dashboard,
     pub pay: Vec<PayBox>,
+    /// Credit under the customer's threshold, allowances nearly used up.
+    pub warnings: Vec<LowBalance>,
 }
 
 /// The signed-in customer's overview. Takes no id: the session decides whose it is.
@@ -29,7 +31,9 @@ pub async fn load_dashboard() -> Result<Overview, AppError> {
         .db
         .unpaid_invoices(customer, InvoiceFilter::default())
         .await?;
+    let threshold = state.db.low_credit_threshold(customer).await?;
     Ok(Overview {
+        warnings: selfcare::dashboard::low_balances(&dashboard.lines, threshold),
         dashboard,
         pay: unpaid
             .iter()

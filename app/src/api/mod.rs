@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod billing;
+pub mod credit;
 pub mod dashboard;
 #[cfg(feature = "ssr")]
 pub mod ssr;

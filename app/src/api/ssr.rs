@@ -57,13 +57,24 @@ impl CookieSettings {
         format!("{}=; Max-Age=0; {}", self.session_name(), self.attributes())
     }
 
-    /// A one-minute cookie carrying the outcome of a failed sign-in to the page it redirects to.
+    /// A one-minute cookie carrying the outcome of a form post to the page it redirects to
+    /// (post/redirect/get without JavaScript). HttpOnly and set by the server only, so a link
+    /// cannot fake a message.
+    pub fn flash(&self, name: &str, value: &str) -> String {
+        format!("{name}={value}; Max-Age=60; {}", self.attributes())
+    }
+
+    pub fn clear_flash(&self, name: &str) -> String {
+        format!("{name}=; Max-Age=0; {}", self.attributes())
+    }
+
+    /// The outcome of a failed sign-in.
     pub fn login_flash(&self, value: &str) -> String {
-        format!("{LOGIN_FLASH}={value}; Max-Age=60; {}", self.attributes())
+        self.flash(LOGIN_FLASH, value)
     }
 
     pub fn clear_login_flash(&self) -> String {
-        format!("{LOGIN_FLASH}=; Max-Age=0; {}", self.attributes())
+        self.clear_flash(LOGIN_FLASH)
     }
 }
 
@@ -180,6 +191,44 @@ pub fn safe_next(next: Option<&str>) -> String {
             n.to_string()
         }
         _ => "/".to_string(),
+    }
+}
+
+pub mod flash {
+    //! Flash cookie values: `<kind>.<text as hex>` (for a failed sign-in: kind `invalid`,
+    //! `input` or `throttled-<minutes>` and the identifier typed). Hex keeps any character
+    //! cookie-safe.
+
+    pub fn encode(kind: &str, identifier: &str) -> String {
+        let hex: String = identifier
+            .bytes()
+            .take(200)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!("{kind}.{hex}")
+    }
+
+    pub fn decode(value: &str) -> Option<(String, String)> {
+        let (kind, hex) = value.split_once('.')?;
+        let bytes: Option<Vec<u8>> = (0..hex.len())
+            .step_by(2)
+            .map(|i| {
+                hex.get(i..i + 2)
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+            })
+            .collect();
+        Some((kind.to_string(), String::from_utf8(bytes?).ok()?))
+    }
+
+    #[cfg(test)]
+    #[test]
+    fn a_typed_identifier_survives_the_cookie() {
+        let value = encode("invalid", "Jana Nováková; +420");
+        assert!(!value.contains(';') && !value.contains(' '));
+        assert_eq!(
+            decode(&value),
+            Some(("invalid".into(), "Jana Nováková; +420".into()))
+        );
     }
 }
 

@@ -4,6 +4,7 @@ pub mod billing;
 pub mod idle_warning;
 pub mod line_focus;
 pub mod paper_invoices;
+pub mod top_up;
 
 use leptos::prelude::*;
 

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use selfcare::balances::{Allowance, AllowanceKind};
 use selfcare::customer::LineStatus;
-use selfcare::dashboard::{Dashboard, LineOverview};
+use selfcare::dashboard::{Dashboard, LineOverview, LowBalance};
 use selfcare::locale::Language;
 
 use crate::api::dashboard::{load_dashboard, Overview};
@@ -50,6 +50,7 @@ fn overview(data: Overview, focus: Option<i64>) -> impl IntoView {
         {(focus.is_some() && known_focus.is_none()).then(|| view! {
             <p class="notice" role="status">"That line is not on your account."</p>
         })}
+        {(!data.warnings.is_empty()).then(|| warnings(&data.warnings, lang))}
         <section aria-label="To pay" class="card summary">
                 {if d.total_due.is_zero() {
                     view! { <p class="big">"Nothing to pay"</p> }.into_any()
@@ -72,6 +73,60 @@ fn overview(data: Overview, focus: Option<i64>) -> impl IntoView {
         } else {
             view! { <LineFocus lines=cards initial=known_focus /> }.into_any()
         }}
+    }
+}
+
+/// Warnings at the top of the overview, each with where to act on it.
+fn warnings(list: &[LowBalance], lang: Language) -> impl IntoView {
+    let items = list
+        .iter()
+        .map(|w| match w {
+            LowBalance::Credit {
+                line,
+                msisdn,
+                credit,
+                threshold,
+            } => view! {
+                <li>
+                    {format!(
+                        "Low credit on {}: {} left (you asked to be warned below {}). ",
+                        msisdn.display(),
+                        credit.format(lang),
+                        threshold.format(lang)
+                    )}
+                    <a href=format!("/credit?line={line}")>"Top up"</a>
+                </li>
+            }
+            .into_any(),
+            LowBalance::Allowance {
+                line,
+                msisdn,
+                allowance,
+            } => {
+                let (what, unit) = match allowance.kind {
+                    AllowanceKind::Minutes => ("Minutes", "min"),
+                    AllowanceKind::Sms => ("SMS", "SMS"),
+                    AllowanceKind::Data => ("Data", "MB"),
+                };
+                view! {
+                    <li>
+                        {format!(
+                            "{what} almost used up on {}: {} of {} {unit} left. ",
+                            msisdn.display(),
+                            lang.group_digits(&allowance.left().unwrap_or(0).to_string()),
+                            lang.group_digits(&allowance.included.unwrap_or(0).to_string())
+                        )}
+                        <a href=format!("/?line={line}")>"See the line"</a>
+                    </li>
+                }
+                .into_any()
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="notice warn" aria-label="Warnings" role="status">
+            <ul>{items}</ul>
+        </section>
     }
 }
 

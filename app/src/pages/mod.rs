@@ -1,5 +1,6 @@
 //! One module per page. Pages are server-rendered (not islands): their code never ships as WASM.
 
+pub mod credit;
 pub mod dashboard;
 pub mod invoices;
 pub mod login;

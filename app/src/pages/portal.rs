@@ -20,6 +20,14 @@ pub fn Portal(title: &'static str, children: Children) -> impl IntoView {
                 <a href="/">"Overview"</a>
                 <a href="/invoices">"Invoices"</a>
                 <a href="/payments">"Payments"</a>
+                <a href="/usage">"Usage"</a>
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        header.await.ok().filter(|info| info.prepaid).map(|_| view! {
+                            <a href="/credit">"Credit"</a>
+                        })
+                    })}
+                </Suspense>
             </nav>
             <Suspense>
                 {move || Suspend::new(async move {

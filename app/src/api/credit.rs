@@ -1,0 +1,261 @@
+//! Prepaid credit: balances and ledger, voucher top-ups and the low-credit warning threshold.
+//! No function takes a customer id; a line id sent by a client only ever reaches the signed-in
+//! customer's own lines.
+
+use leptos::prelude::*;
+use selfcare::credit::{CreditLine, LedgerEntry};
+use selfcare::customer::Profile;
+use selfcare::money::Money;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// `/credit`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditOverview {
+    pub profile: Profile,
+    pub lines: Vec<CreditLine>,
+    /// The line shown (the first when none was asked for).
+    pub line: Option<CreditLine>,
+    pub ledger: Vec<LedgerEntry>,
+    pub older: Option<String>,
+    pub threshold: Option<Money>,
+    /// The outcome of a form posted without JavaScript, shown once.
+    pub notice: Option<Reply>,
+}
+
+/// What a form post answers, in words for the customer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reply {
+    pub ok: bool,
+    pub message: String,
+    /// After a top-up: the new balance and expiry, formatted.
+    pub balance: Option<String>,
+    pub expires: Option<String>,
+}
+
+pub const LEDGER_PER_PAGE: u32 = 20;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::Reply;
+
+    /// Carries a reply to the page a plain form post is redirected to.
+    pub const FLASH: &str = "selfcare_credit";
+
+    pub fn encode(reply: &Reply) -> String {
+        let text = [
+            reply.message.as_str(),
+            reply.balance.as_deref().unwrap_or(""),
+            reply.expires.as_deref().unwrap_or(""),
+        ]
+        .join("\n");
+        crate::api::ssr::flash::encode(if reply.ok { "ok" } else { "no" }, &text)
+    }
+
+    pub fn decode(value: &str) -> Option<Reply> {
+        let (kind, text) = crate::api::ssr::flash::decode(value)?;
+        let mut parts = text.split('\n').map(str::to_string);
+        let message = parts.next()?;
+        let some = |s: Option<String>| s.filter(|s| !s.is_empty());
+        Some(Reply {
+            ok: kind == "ok",
+            message,
+            balance: some(parts.next()),
+            expires: some(parts.next()),
+        })
+    }
+
+    /// Answers a form post: with JavaScript the reply itself; without, a redirect back to the
+    /// page with the reply in a one-minute cookie.
+    pub fn answer(reply: Reply, back_to: &str) -> Reply {
+        use crate::api::ssr as request;
+        if request::is_plain_form_post() {
+            if let Ok(state) = request::state() {
+                request::set_cookie(&state.cookies.flash(FLASH, &encode(&reply)));
+            }
+            leptos_axum::redirect(back_to);
+        }
+        reply
+    }
+
+    #[cfg(test)]
+    #[test]
+    fn a_reply_survives_the_cookie() {
+        let reply = Reply {
+            ok: true,
+            message: "Credited 50,00 zł; thanks".into(),
+            balance: Some("87,50 zł".into()),
+            expires: None,
+        };
+        assert_eq!(decode(&encode(&reply)), Some(reply));
+    }
+}
+
+/// The credit page: one prepaid line's balance and ledger (a page after `after`).
+#[server(prefix = "/api", endpoint = "credit")]
+pub async fn load_credit(
+    line: Option<i64>,
+    after: Option<String>,
+) -> Result<CreditOverview, AppError> {
+    use selfcare::paging::Cursor;
+
+    let customer = super::ssr::customer()?;
+    let state = super::ssr::state()?;
+    let db = &state.db;
+    let notice = super::ssr::cookie(ssr::FLASH).and_then(|v| ssr::decode(&v));
+    if notice.is_some() {
+        super::ssr::set_cookie(&state.cookies.clear_flash(ssr::FLASH));
+    }
+    let lines = db.credit_lines(customer).await?;
+    let chosen = match line {
+        // Another customer's line, or a postpaid one, shows nothing of it.
+        Some(id) => Some(
+            lines
+                .iter()
+                .find(|l| l.id.0 == id)
+                .cloned()
+                .ok_or(AppError::NotFound)?,
+        ),
+        None => lines.first().cloned(),
+    };
+    let after = after
+        .filter(|a| !a.is_empty())
+        .map(|a| Cursor::decode(&a))
+        .transpose()?;
+    let (ledger, older) = match &chosen {
+        Some(l) => {
+            let page = db
+                .ledger(customer, l.id, after.as_ref(), LEDGER_PER_PAGE)
+                .await?;
+            (page.items, page.next)
+        }
+        None => (Vec::new(), None),
+    };
+    Ok(CreditOverview {
+        profile: db.profile(customer).await?,
+        lines,
+        line: chosen,
+        ledger,
+        older,
+        threshold: db.low_credit_threshold(customer).await?,
+        notice,
+    })
+}
+
+/// Tops up one of the customer's prepaid lines with a voucher code. A repeated request for a
+/// voucher that already credited this line is answered as done, never credited twice.
+#[server(prefix = "/api", endpoint = "redeem_voucher")]
+pub async fn redeem_voucher(line: i64, code: String) -> Result<Reply, AppError> {
+    use selfcare::credit::{TopUp, VoucherCode};
+    use selfcare::ids::LineId;
+
+    let customer = super::ssr::customer()?;
+    let db = super::ssr::state()?.db;
+    let lang = db.profile(customer).await?.language;
+    let back_to = format!("/credit?line={line}#top-up");
+    let refused = |message: String| Reply {
+        ok: false,
+        message,
+        balance: None,
+        expires: None,
+    };
+    let code = match VoucherCode::parse(&code) {
+        Ok(code) => code,
+        Err(e) => return Ok(ssr::answer(refused(e.message), &back_to)),
+    };
+    let outcome = db
+        .redeem_voucher(
+            customer,
+            LineId(line),
+            &code,
+            Some(super::ssr::client_ip()),
+            chrono::Utc::now(),
+        )
+        .await?;
+    let reply = match outcome {
+        Ok(TopUp::Credited {
+            amount,
+            balance,
+            expires_on,
+        }) => Reply {
+            ok: true,
+            message: format!("Voucher {} credited: {}.", code.masked(), amount.format_signed(lang)),
+            balance: Some(balance.format(lang)),
+            expires: expires_on.map(|d| lang.format_date(d)),
+        },
+        Ok(TopUp::AlreadyCredited { amount, at }) => Reply {
+            ok: true,
+            message: format!(
+                "Voucher {} was already credited to this line on {}: {}. Nothing more was charged or credited.",
+                code.masked(),
+                lang.format_date(at.date_naive()),
+                amount.format(lang)
+            ),
+            balance: None,
+            expires: None,
+        },
+        Err(refusal) => refused(refusal.to_string()),
+    };
+    Ok(ssr::answer(reply, &back_to))
+}
+
+/// Sets the credit under which the overview warns; an empty amount turns the warning off.
+#[server(prefix = "/api", endpoint = "low_credit_threshold")]
+pub async fn set_low_credit_threshold(amount: String) -> Result<Reply, AppError> {
+    let customer = super::ssr::customer()?;
+    let db = super::ssr::state()?.db;
+    let profile = db.profile(customer).await?;
+    let back_to = "/credit#low-credit";
+    let threshold = match amount.trim() {
+        "" => None,
+        text => match Money::parse_input(text, profile.currency) {
+            Ok(m) if m.amount <= rust_decimal::Decimal::new(100_000, 0) => Some(m),
+            Ok(_) => {
+                return Ok(ssr::answer(
+                    Reply {
+                        ok: false,
+                        message: "Choose an amount up to 100 000.".into(),
+                        balance: None,
+                        expires: None,
+                    },
+                    back_to,
+                ))
+            }
+            Err(e) => {
+                return Ok(ssr::answer(
+                    Reply {
+                        ok: false,
+                        message: e.message,
+                        balance: None,
+                        expires: None,
+                    },
+                    back_to,
+                ))
+            }
+        },
+    };
+    db.set_low_credit_threshold(
+        customer,
+        threshold,
+        Some(super::ssr::client_ip()),
+        chrono::Utc::now(),
+    )
+    .await?;
+    let message = match threshold {
+        Some(t) => format!(
+            "You will be warned when credit falls below {}.",
+            t.format(profile.language)
+        ),
+        None => "The low-credit warning is off.".into(),
+    };
+    Ok(ssr::answer(
+        Reply {
+            ok: true,
+            message,
+            balance: None,
+            expires: None,
+        },
+        back_to,
+    ))
+}

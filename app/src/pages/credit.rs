@@ -1,0 +1,152 @@
+//! `/credit`: a prepaid line's credit and its expiry, top-up by voucher, the low-credit warning
+//! threshold, and the history of top-ups and charges, a page at a time.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::credit::{load_credit, CreditOverview, SetLowCreditThreshold};
+use crate::components::top_up::TopUp;
+use crate::components::ErrorNotice;
+use crate::pages::portal::Portal;
+
+#[component]
+pub fn CreditPage() -> impl IntoView {
+    let query = use_query_map().get_untracked();
+    let line: Option<i64> = query.get("line").and_then(|v| v.parse().ok());
+    let after = query.get("after");
+    let first_page = after.as_deref().is_none_or(str::is_empty);
+    let data = Resource::new(
+        move || (line, after.clone()),
+        |(line, after)| load_credit(line, after),
+    );
+    view! {
+        <Portal title="Credit">
+            <h1>"Credit"</h1>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(page) => credit_page(page, first_page).into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Portal>
+    }
+}
+
+fn credit_page(page: CreditOverview, first_page: bool) -> impl IntoView {
+    let lang = page.profile.language;
+    let notice = page.notice.map(|n| {
+        view! {
+            <p class=if n.ok { "notice ok" } else { "notice error" } role=if n.ok { "status" } else { "alert" }>
+                {n.message}
+            </p>
+        }
+    });
+    let Some(line) = page.line else {
+        return view! {
+            {notice}
+            <section class="card">
+                <p>"You have no prepaid lines. Postpaid lines are billed each month: see "
+                    <a href="/invoices">"Invoices"</a>"."</p>
+            </section>
+        }
+        .into_any();
+    };
+    let chooser = (page.lines.len() > 1).then(|| {
+        view! {
+            <nav class="focus" aria-label="Lines">
+                {page.lines.iter().map(|l| {
+                    let current = (l.id == line.id).then_some("page");
+                    view! { <a href=format!("/credit?line={}", l.id) aria-current=current>{l.msisdn.display()}</a> }
+                }).collect_view()}
+            </nav>
+        }
+    });
+    let threshold_value = page
+        .threshold
+        .map(|t| {
+            let (_, mark) = lang.number_marks();
+            let mut a = t.amount;
+            a.rescale(2);
+            a.to_string().replace('.', &mark.to_string())
+        })
+        .unwrap_or_default();
+    let currency = page.profile.currency.code();
+    let rows = page
+        .ledger
+        .iter()
+        .map(|e| {
+            view! {
+                <tr>
+                    <th scope="row">{lang.format_date(e.at.date_naive())}</th>
+                    <td data-label="What">{e.kind.label()}": "{e.description.clone()}</td>
+                    <td class="num" data-label="Amount">{e.amount.format_signed(lang)}</td>
+                    <td class="num" data-label="Balance">{e.balance_after.format(lang)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let line_id = line.id.0;
+    view! {
+        {notice}
+        {chooser}
+        <div class="invoice-head">
+            <section class="card" id="top-up" aria-labelledby="top-up-heading">
+                <h2 id="top-up-heading">{line.msisdn.display()}</h2>
+                <TopUp
+                    line=line_id
+                    balance=line.credit.format(lang)
+                    expires=line.expires_on.map(|d| lang.format_date(d))
+                />
+                {line.validity_days.map(|days| view! {
+                    <p class="muted">{format!("Each top-up keeps your credit valid for {days} days.")}</p>
+                })}
+            </section>
+            <section class="card" id="low-credit" aria-labelledby="low-credit-heading">
+                <h2 id="low-credit-heading">"Low-credit warning"</h2>
+                <p>{match page.threshold {
+                    Some(t) => format!("The overview warns you when credit falls below {}.", t.format(lang)),
+                    None => "The warning is off.".to_string(),
+                }}</p>
+                <form method="post" action=SetLowCreditThreshold::url() class="form">
+                    <label for="threshold">{format!("Warn me when credit falls below ({currency})")}</label>
+                    <input id="threshold" name="amount" type="text" inputmode="decimal" value=threshold_value
+                        aria-describedby="threshold-help" />
+                    <p id="threshold-help" class="muted">"Leave it empty to turn the warning off."</p>
+                    <button type="submit" class="secondary">"Save warning"</button>
+                </form>
+            </section>
+        </div>
+        <section class="card" aria-labelledby="history-heading">
+            <h2 id="history-heading">"Credit history"</h2>
+            {if page.ledger.is_empty() {
+                view! { <p>"No top-ups or charges yet."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="list stack">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Date"</th>
+                                    <th scope="col">"What"</th>
+                                    <th scope="col" class="num">"Amount"</th>
+                                    <th scope="col" class="num">"Balance"</th>
+                                </tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+            <nav class="pager" aria-label="Pages">
+                {(!first_page).then(|| view! { <a href=format!("/credit?line={line_id}")>"Newest entries"</a> })}
+                {page.older.map(|older| view! {
+                    <a href=format!("/credit?line={line_id}&after={older}") rel="next">"Older entries"</a>
+                })}
+            </nav>
+        </section>
+    }
+    .into_any()
+}
