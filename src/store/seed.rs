@@ -189,7 +189,7 @@ pub async fn seed(db: &Db, options: &SeedOptions, progress: &ProgressBar) -> Res
     // One stream per starting id: a fresh database always gets the same customers for a seed,
     // and a second run into the same database adds different ones.
     rng.set_stream(generator.ids.customer.unsigned_abs());
-    let mut voucher_rng = ChaCha8Rng::seed_from_u64(options.seed ^ 0x766f_7563_6865_72);
+    let mut voucher_rng = ChaCha8Rng::seed_from_u64(options.seed ^ 0x0076_6f75_6368_6572);
     voucher_rng.set_stream(generator.ids.customer.unsigned_abs());
     let writers = match db {
         // SQLite has one writer at a time: a second transaction would only wait for the lock.
