@@ -14,8 +14,13 @@ use crate::money::{Currency, Money};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AmountDue {
     pub invoice_number: String,
+    /// What is left to pay of the whole invoice (every line of the account shares it).
     pub amount: Money,
     pub due_on: NaiveDate,
+    /// On an account with several lines: this line's own charges on that invoice, VAT
+    /// included, so a business sees what each line cost rather than the account's bill five
+    /// times over.
+    pub line_part: Option<Money>,
 }
 
 impl AmountDue {
@@ -127,6 +132,7 @@ pub fn newest_due(open: &[OpenInvoice], account: AccountId) -> Option<AmountDue>
             invoice_number: inv.number.clone(),
             amount: inv.remaining,
             due_on: inv.due_on,
+            line_part: None,
         })
 }
 
@@ -228,6 +234,7 @@ mod tests {
             invoice_number: "X".into(),
             amount: Money::from_cents(1, Currency::Eur),
             due_on: day(10),
+            line_part: None,
         };
         assert!(!due.is_overdue(day(10)));
         assert!(due.is_overdue(day(11)));

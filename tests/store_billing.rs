@@ -311,3 +311,38 @@ async fn paper_invoices_switch_once_and_are_audited() {
     })
     .await;
 }
+
+/// On an account with several lines, each line's part of the bill is its own charges, and the
+/// parts with the account-level charges make up the whole invoice.
+#[tokio::test]
+async fn each_line_shows_its_part_of_the_shared_bill() {
+    for_each_engine(|db| async move {
+        demo(&db).await;
+        for email in ["demo@example.com", "business@example.com"] {
+            let who = customer(&db, email).await;
+            let overview = db.dashboard(who, today()).await.unwrap();
+            let due = overview.lines[0].due.clone().unwrap();
+            let invoice = db.invoice(who, &due.invoice_number).await.unwrap();
+            let parts: Decimal = overview
+                .lines
+                .iter()
+                .map(|l| l.due.as_ref().unwrap().line_part.unwrap().amount)
+                .sum();
+            let account_level: Decimal = invoice
+                .charges
+                .iter()
+                .filter(|c| c.line.is_none())
+                .map(|c| c.gross())
+                .sum();
+            assert_eq!(
+                parts + account_level,
+                invoice.summary.total.amount,
+                "{email}"
+            );
+        }
+        let prepaid = customer(&db, "prepaid@example.com").await;
+        let piotr = db.dashboard(prepaid, today()).await.unwrap();
+        assert!(piotr.lines.iter().all(|l| l.due.is_none()));
+    })
+    .await;
+}

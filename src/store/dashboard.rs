@@ -96,6 +96,29 @@ impl Db {
             )
             .collect();
 
+        // Each line's own charges on the open invoices, for accounts billing several lines.
+        let parts: Vec<(String, LineId, i64)> = on_db!(self, |pool| {
+            sqlx::query_as(
+                "SELECT i.number, il.line_id, CAST(SUM(il.net_cents + il.vat_cents) AS BIGINT) \
+                 FROM invoices i JOIN invoice_lines il ON il.invoice_id = i.id \
+                 WHERE i.customer_id = $1 AND i.status = 'open' AND il.line_id IS NOT NULL \
+                 GROUP BY i.number, il.line_id",
+            )
+            .bind(customer)
+            .fetch_all(pool)
+            .await?
+        });
+        let mut lines_per_account: std::collections::HashMap<AccountId, usize> = Default::default();
+        for row in &rows {
+            *lines_per_account.entry(row.account_id).or_default() += 1;
+        }
+        let part_of = |number: &str, line: LineId| {
+            parts
+                .iter()
+                .find(|(n, l, _)| n == number && *l == line)
+                .map(|(_, _, cents)| Money::from_cents(*cents, currency))
+        };
+
         let mut lines = Vec::with_capacity(rows.len());
         for row in rows {
             let payment_type =
@@ -120,7 +143,15 @@ impl Db {
                 due: if prepaid {
                     None
                 } else {
-                    newest_due(&open, row.account_id)
+                    newest_due(&open, row.account_id).map(|mut due| {
+                        if lines_per_account.get(&row.account_id).copied().unwrap_or(0) > 1 {
+                            due.line_part = Some(
+                                part_of(&due.invoice_number, row.id)
+                                    .unwrap_or(Money::from_cents(0, currency)),
+                            );
+                        }
+                        due
+                    })
                 },
                 credit: prepaid.then(|| Money::from_cents(row.credit_cents, currency)),
                 credit_expires_on: if prepaid { row.credit_expires_on } else { None },

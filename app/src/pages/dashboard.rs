@@ -152,6 +152,12 @@ fn card(line: &LineOverview, lang: Language) -> LineCard {
         }
         (Some(due), None) => {
             facts.push(Fact::new("Amount due", due.amount.format(lang)));
+            if let Some(part) = due.line_part {
+                facts.push(Fact::new(
+                    "This line on the bill",
+                    format!("{} of {}", part.format(lang), due.amount.format(lang)),
+                ));
+            }
             let overdue = due.is_overdue(chrono::Utc::now().date_naive());
             let mut fact = Fact::new("Due by", lang.format_date(due.due_on));
             if overdue {
