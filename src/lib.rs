@@ -11,6 +11,8 @@
 //! - [`credit`]: prepaid credit, its ledger, vouchers and low-credit warnings.
 //! - [`billing`]: invoice charges, VAT and totals, the difference to the last bill, payment QR codes.
 //! - [`paging`]: keyset paging of long histories.
+//! - [`usage`]: usage records and their filter, use per day as an SVG chart, the overview of
+//!   every line and its sort rules, CSV exports.
 //! - [`dashboard`]: what the overview page shows, assembled from the store's rows.
 //! - [`auth`]: sign-in throttling and session lifetime rules (and, with `store`, password hashing).
 //! - [`store`] (feature `store`): the database over SQLite and PostgreSQL, one body of SQL.
@@ -27,6 +29,7 @@ pub mod ids;
 pub mod locale;
 pub mod money;
 pub mod paging;
+pub mod usage;
 
 #[cfg(feature = "store")]
 pub mod store;

@@ -1,7 +1,7 @@
 //! The customer's language, and how numbers and dates read in it. Formatting lives here, on the
 //! server side of the UI, so server-rendered and hydrated markup agree.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The languages the portal serves.
@@ -79,6 +79,30 @@ impl Language {
         }
     }
 
+    /// A date and a time of day (24-hour) as people in this language write them, in UTC:
+    /// `25. 11. 2026 10:30`, `25 Nov 2026 10:30`. Pages that show it label it "UTC".
+    pub fn format_date_time(self, at: DateTime<Utc>) -> String {
+        format!(
+            "{} {:02}:{:02}",
+            self.format_date(at.date_naive()),
+            at.hour(),
+            at.minute()
+        )
+    }
+
+    /// A number given in tenths, with one decimal where it has one: `124` → `12,4`, `120` → `12`,
+    /// `12344` → `1 234,4`.
+    pub fn format_tenths(self, tenths: i64) -> String {
+        let (_, decimal_mark) = self.number_marks();
+        let sign = if tenths < 0 { "-" } else { "" };
+        let (whole, tenth) = (tenths.unsigned_abs() / 10, tenths.unsigned_abs() % 10);
+        let whole = self.group_digits(&whole.to_string());
+        match tenth {
+            0 => format!("{sign}{whole}"),
+            t => format!("{sign}{whole}{decimal_mark}{t}"),
+        }
+    }
+
     /// Groups the digits of a whole number: `12345` → `12 345` (or `12,345` in English).
     pub fn group_digits(self, digits: &str) -> String {
         let (sep, _) = self.number_marks();
@@ -90,6 +114,28 @@ impl Language {
             out.push(c);
         }
         out
+    }
+}
+
+/// A lower-case letter of the portal's languages without its accent (`č` → `c`, `ł` → `l`,
+/// `ų` → `u`); anything else as it is. For sorting names and for plain-ASCII slugs.
+pub fn base_letter(c: char) -> char {
+    match c {
+        'á' | 'ą' => 'a',
+        'č' | 'ć' => 'c',
+        'ď' => 'd',
+        'é' | 'ě' | 'ę' | 'ė' => 'e',
+        'í' | 'į' => 'i',
+        'ł' => 'l',
+        'ň' | 'ń' => 'n',
+        'ó' => 'o',
+        'ř' => 'r',
+        'š' | 'ś' => 's',
+        'ť' => 't',
+        'ú' | 'ů' | 'ų' | 'ū' => 'u',
+        'ý' => 'y',
+        'ž' | 'ź' | 'ż' => 'z',
+        other => other,
     }
 }
 
@@ -112,6 +158,28 @@ mod tests {
         assert_eq!(Language::En.format_rate(2300), "23%");
         assert_eq!(Language::Pl.format_rate(1050), "10,5\u{a0}%");
         assert_eq!(Language::Lt.format_rate(0), "0\u{a0}%");
+    }
+
+    #[test]
+    fn a_moment_reads_as_its_date_and_time_of_day() {
+        let at = DateTime::parse_from_rfc3339("2026-11-25T10:30:59Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(
+            Language::Cs.format_date_time(at),
+            "25.\u{a0}11.\u{a0}2026 10:30"
+        );
+        assert_eq!(Language::En.format_date_time(at), "25 Nov 2026 10:30");
+        assert_eq!(Language::Pl.format_date_time(at), "25.11.2026 10:30");
+    }
+
+    #[test]
+    fn tenths_show_one_decimal_when_there_is_one() {
+        assert_eq!(Language::Cs.format_tenths(124), "12,4");
+        assert_eq!(Language::En.format_tenths(124), "12.4");
+        assert_eq!(Language::Cs.format_tenths(120), "12");
+        assert_eq!(Language::Cs.format_tenths(12_344), "1\u{a0}234,4");
+        assert_eq!(Language::En.format_tenths(-5), "-0.5");
     }
 
     #[test]

@@ -29,6 +29,7 @@ use pages::credit::CreditPage;
 use pages::dashboard::DashboardPage;
 use pages::invoices::{InvoiceDetailPage, InvoicesPage};
 use pages::payments::PaymentsPage;
+use pages::usage::{LinesOverviewPage, UsagePage};
 use pages::{login::LoginPage, not_found::NotFound};
 
 /// The HTML document around every page.
@@ -65,6 +66,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/invoices") view=InvoicesPage ssr=SsrMode::Async />
                 <Route path=path!("/invoices/:number") view=InvoiceDetailPage ssr=SsrMode::Async />
                 <Route path=path!("/payments") view=PaymentsPage ssr=SsrMode::Async />
+                <Route path=path!("/usage") view=UsagePage ssr=SsrMode::Async />
+                <Route path=path!("/usage/lines") view=LinesOverviewPage ssr=SsrMode::Async />
                 <Route path=path!("/credit") view=CreditPage ssr=SsrMode::Async />
             </Routes>
         </Router>

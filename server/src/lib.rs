@@ -8,9 +8,11 @@
 //! - `router.rs`: the axum router: Leptos pages and server functions, static files, `/healthz`.
 //! - `session.rs`: the layer that reads the session cookie, checks the origin of mutations,
 //!   and sends signed-out visitors to `/login`.
+//! - `usage_csv.rs`: usage records and the overview of every line as CSV downloads.
 
 pub mod cli;
 pub mod config;
 pub mod invoice_pdf;
 pub mod router;
 pub mod session;
+pub mod usage_csv;

@@ -58,6 +58,14 @@ pub fn app(state: AppState, options: LeptosOptions, config: &ServeConfig) -> Rou
             "/invoices/{number}/pdf",
             get(invoice_pdf).with_state(state.clone()),
         )
+        .route(
+            "/usage/{line}/records.csv",
+            get(crate::usage_csv::records).with_state(state.clone()),
+        )
+        .route(
+            "/usage/lines.csv",
+            get(crate::usage_csv::lines).with_state(state.clone()),
+        )
         .leptos_routes_with_context(&options, routes, context.clone(), render_shell)
         .nest_service("/pkg", static_files)
         .fallback(file_and_error_handler_with_context(context, shell))

@@ -423,3 +423,173 @@ async fn paper_invoices_switch_by_a_plain_form_post() {
     );
     assert!(!app.db.billing_accounts(other).await.unwrap()[0].paper_invoices);
 }
+
+async fn customer_id(app: &TestApp, email: &str) -> selfcare::ids::CustomerId {
+    app.db
+        .login_candidate(&selfcare::ids::LoginIdentifier::parse(email).unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .customer_id
+}
+
+/// The rows of a CSV body, header first, split on the CRLF RFC 4180 ends them with.
+fn csv_rows(body: &str) -> Vec<&str> {
+    assert!(body.ends_with("\r\n"), "every row ends with CRLF");
+    body.trim_end_matches("\r\n").split("\r\n").collect()
+}
+
+/// A line's usage records download as CSV for its owner, row for row what the store holds
+/// (also past one streamed batch, and filtered); another customer's line is not found.
+#[tokio::test]
+async fn usage_records_download_as_csv_only_for_their_owner() {
+    use selfcare::usage::csv::{record_row, row, RECORD_COLUMNS};
+    use selfcare::usage::UsageFilter;
+
+    let app = spawn_app().await;
+    let piotr = app.signed_in_cookie("prepaid@example.com").await;
+    let demo = app.signed_in_cookie("demo@example.com").await;
+    let owner = customer_id(&app, "prepaid@example.com").await;
+    let today = chrono::Utc::now().date_naive();
+    let line = app.db.dashboard(owner, today).await.unwrap().lines[0].id;
+    // More records than one batch of the stream.
+    let Db::Sqlite(pool) = &app.db else {
+        unreachable!("the test app runs on SQLite")
+    };
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500) \
+         INSERT INTO usage_records (line_id, started_at, kind, quantity, counterpart, roaming, country, charge_cents, rated_at) \
+         SELECT $1, strftime('%Y-%m-%dT%H:%M:%S+00:00', '2026-01-01', '+' || i || ' minutes'), \
+                'data', i, NULL, FALSE, 'PL', i % 3, '2026-01-02T00:00:00+00:00' FROM n",
+    )
+    .bind(line)
+    .execute(pool)
+    .await
+    .unwrap();
+
+    let path = format!("/usage/{line}/records.csv");
+    let res = app
+        .client
+        .get(app.url(&path))
+        .header(COOKIE, &piotr)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    assert_eq!(
+        res.headers()["content-disposition"],
+        "attachment; filename=\"usage-48601234567.csv\""
+    );
+    let body = res.text().await.unwrap();
+    let expected = app
+        .db
+        .usage_records(owner, line, &UsageFilter::default(), None, 100_000)
+        .await
+        .unwrap()
+        .items;
+    assert!(expected.len() > 1_500);
+    let rows = csv_rows(&body);
+    assert_eq!(format!("{}\r\n", rows[0]), row(&RECORD_COLUMNS));
+    let written: Vec<String> = expected.iter().map(record_row).collect();
+    let read: Vec<String> = rows[1..].iter().map(|r| format!("{r}\r\n")).collect();
+    assert_eq!(read, written);
+
+    let filter = UsageFilter::parse("sms", "2026-01-01", &today.to_string()).unwrap();
+    let (status, body) = app
+        .page(
+            &format!("{path}?type=sms&from=2026-01-01&to={today}"),
+            &piotr,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let sms = app
+        .db
+        .usage_records(owner, line, &filter, None, 100_000)
+        .await
+        .unwrap()
+        .items;
+    assert!(!sms.is_empty());
+    assert_eq!(csv_rows(&body).len(), sms.len() + 1);
+    assert!(csv_rows(&body)[1..]
+        .iter()
+        .all(|r| r.contains(",sms,1,message,")));
+    let (bad, message) = app.page(&format!("{path}?from=tomorrow"), &piotr).await;
+    assert_eq!(bad, StatusCode::BAD_REQUEST);
+    assert!(message.contains("is not a date"));
+
+    let (theirs, html) = app.page(&path, &demo).await;
+    assert_eq!(theirs, StatusCode::NOT_FOUND);
+    assert!(!html.contains("started_at"));
+    for missing in ["/usage/999999/records.csv", "/usage/abc/records.csv"] {
+        assert_eq!(app.page(missing, &piotr).await.0, StatusCode::NOT_FOUND);
+    }
+    let (page, _) = app.page(&format!("/usage?line={line}"), &demo).await;
+    assert_eq!(page, StatusCode::NOT_FOUND, "nor is the page");
+    let res = app.client.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+}
+
+/// A filter the usage page cannot read says why in the page, which still answers.
+#[tokio::test]
+async fn a_bad_usage_filter_is_explained_in_the_page() {
+    let app = spawn_app().await;
+    let piotr = app.signed_in_cookie("prepaid@example.com").await;
+    let (status, html) = app.page("/usage?from=2026-13-01", &piotr).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("“From” is not a date."), "{html}");
+    let (status, html) = app
+        .page("/usage?from=2026-11-20&to=2026-11-10", &piotr)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("is after “To”"));
+    assert!(html.contains("Allowances of +48 601 234 567"));
+}
+
+/// The overview of every line downloads sorted as the page sorts it, with the same figures.
+#[tokio::test]
+async fn the_line_overview_downloads_sorted_as_the_page_shows_it() {
+    use selfcare::usage::csv::line_row;
+    use selfcare::usage::lines::sort_lines;
+    use selfcare::usage::{LineSort, SortDirection};
+
+    let app = spawn_app().await;
+    let business = app.signed_in_cookie("business@example.com").await;
+    let who = customer_id(&app, "business@example.com").await;
+    let mut lines = app
+        .db
+        .dashboard(who, chrono::Utc::now().date_naive())
+        .await
+        .unwrap()
+        .lines;
+    assert_eq!(lines.len(), 5);
+    sort_lines(&mut lines, LineSort::Data, SortDirection::Desc);
+
+    let (status, body) = app
+        .page("/usage/lines.csv?sort=data&dir=desc", &business)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let rows = csv_rows(&body);
+    assert!(rows[0].starts_with("number,label,plan,minutes_left"));
+    let expected: Vec<String> = lines.iter().map(line_row).collect();
+    let read: Vec<String> = rows[1..].iter().map(|r| format!("{r}\r\n")).collect();
+    assert_eq!(read, expected);
+
+    let (status, html) = app.page("/usage/lines?sort=data&dir=desc", &business).await;
+    assert_eq!(status, StatusCode::OK);
+    let positions: Vec<usize> = lines
+        .iter()
+        .map(|l| {
+            html.find(&l.msisdn.display())
+                .expect("every line is listed")
+        })
+        .collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "the page's order"
+    );
+    assert!(html.contains(r#"aria-sort="descending""#));
+}

@@ -535,7 +535,7 @@ fn billed_lines(rows: Vec<(LineId, String, Option<String>)>) -> Vec<BilledLine> 
 }
 
 /// Cuts `limit + 1` rows to a page: the extra row only tells that another page follows.
-fn page<R, T>(
+pub(super) fn page<R, T>(
     mut rows: Vec<R>,
     limit: u32,
     cursor: impl Fn(&R) -> String,

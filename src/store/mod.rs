@@ -7,6 +7,7 @@
 //! - `dashboard.rs`: the overview of one customer.
 //! - `credit.rs`: prepaid credit, its ledger, the low-credit threshold and vouchers.
 //! - `billing.rs`: invoices, payments and billing accounts (paper or electronic invoices).
+//! - `usage.rs`: usage records of a line a page at a time, and its use per day.
 //! - `audit.rs`: the audit log.
 //! - `seed.rs`: deterministic demo and load-test data, inserted in bulk.
 //!
@@ -19,6 +20,7 @@ mod billing;
 mod credit;
 mod dashboard;
 pub mod seed;
+mod usage;
 
 pub(crate) use audit::insert_audit;
 pub use audit::{Actor, AuditEntry};

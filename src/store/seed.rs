@@ -3384,21 +3384,7 @@ fn address(rng: &mut ChaCha8Rng, market: &Market) -> String {
 fn ascii_slug(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     for c in text.chars().flat_map(char::to_lowercase) {
-        let plain = match c {
-            'á' | 'ą' => 'a',
-            'č' | 'ć' => 'c',
-            'ď' => 'd',
-            'é' | 'ě' | 'ę' | 'ė' => 'e',
-            'í' | 'į' => 'i',
-            'ł' => 'l',
-            'ň' | 'ń' => 'n',
-            'ó' => 'o',
-            'ř' => 'r',
-            'š' | 'ś' => 's',
-            'ť' => 't',
-            'ú' | 'ů' | 'ų' | 'ū' => 'u',
-            'ý' => 'y',
-            'ž' | 'ź' | 'ż' => 'z',
+        let plain = match crate::locale::base_letter(c) {
             ' ' | '-' => '-',
             c if c.is_ascii_alphanumeric() => c,
             _ => continue,

@@ -142,3 +142,38 @@ fn a_database_url_gets_the_test_database_name() {
         "postgres://h/t1?sslmode=disable"
     );
 }
+
+/// The instant the demo data is seeded "as of" in store tests: a fixed time, so every run sees
+/// the same periods, invoices and usage.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339("2026-11-25T09:00:00Z")
+        .expect("a valid instant")
+        .with_timezone(&chrono::Utc)
+}
+
+pub fn today() -> chrono::NaiveDate {
+    now().date_naive()
+}
+
+/// Seeds the demo customers and `customers` generated ones (random seed 3) as of [`now`].
+pub async fn seeded(db: &Db, customers: u64) {
+    let options = selfcare::store::seed::SeedOptions {
+        customers,
+        seed: 3,
+        today: today(),
+        now: now(),
+    };
+    selfcare::store::seed::seed(db, &options, &indicatif::ProgressBar::hidden())
+        .await
+        .expect("seed the test database");
+}
+
+/// A seeded customer's id, found by email.
+pub async fn customer(db: &Db, email: &str) -> selfcare::ids::CustomerId {
+    let who = selfcare::ids::LoginIdentifier::parse(email).expect("an email address");
+    db.login_candidate(&who)
+        .await
+        .expect("look up the customer")
+        .expect("a seeded customer")
+        .customer_id
+}

@@ -67,7 +67,7 @@ mod ssr {
     }
 
     /// Answers a form post: with JavaScript the reply itself; without, a redirect back to the
-    /// page with the reply in a one-minute cookie.
+    /// page (to `#notice`, where the page shows it) with the reply in a one-minute cookie.
     pub fn answer(reply: Reply, back_to: &str) -> Reply {
         use crate::api::ssr as request;
         if request::is_plain_form_post() {
@@ -153,7 +153,7 @@ pub async fn redeem_voucher(line: i64, code: String) -> Result<Reply, AppError> 
     let customer = super::ssr::customer()?;
     let db = super::ssr::state()?.db;
     let lang = db.profile(customer).await?.language;
-    let back_to = format!("/credit?line={line}#top-up");
+    let back_to = format!("/credit?line={line}#notice");
     let refused = |message: String| Reply {
         ok: false,
         message,
@@ -172,7 +172,13 @@ pub async fn redeem_voucher(line: i64, code: String) -> Result<Reply, AppError> 
             Some(super::ssr::client_ip()),
             chrono::Utc::now(),
         )
-        .await?;
+        .await
+        .inspect_err(|e| {
+            // Another customer's line answers like a missing one: 404, not a server error.
+            if matches!(e, selfcare::store::StoreError::NotFound) {
+                super::ssr::set_status(404);
+            }
+        })?;
     let reply = match outcome {
         Ok(TopUp::Credited {
             amount,
@@ -206,7 +212,7 @@ pub async fn set_low_credit_threshold(amount: String) -> Result<Reply, AppError>
     let customer = super::ssr::customer()?;
     let db = super::ssr::state()?.db;
     let profile = db.profile(customer).await?;
-    let back_to = "/credit#low-credit";
+    let back_to = "/credit#notice";
     let threshold = match amount.trim() {
         "" => None,
         text => match Money::parse_input(text, profile.currency) {

@@ -7,3 +7,4 @@ pub mod credit;
 pub mod dashboard;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod usage;

@@ -5,6 +5,7 @@ pub mod idle_warning;
 pub mod line_focus;
 pub mod paper_invoices;
 pub mod top_up;
+pub mod usage;
 
 use leptos::prelude::*;
 

@@ -27,7 +27,10 @@ pub fn CreditPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(page) => credit_page(page, first_page).into_any(),
-                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        Err(error) => view! {
+                            <ErrorNotice error />
+                            <p><a href="/credit">"Your credit"</a></p>
+                        }.into_any(),
                     }
                 })}
             </Suspense>
@@ -39,7 +42,7 @@ fn credit_page(page: CreditOverview, first_page: bool) -> impl IntoView {
     let lang = page.profile.language;
     let notice = page.notice.map(|n| {
         view! {
-            <p class=if n.ok { "notice ok" } else { "notice error" } role=if n.ok { "status" } else { "alert" }>
+            <p id="notice" class=if n.ok { "notice ok" } else { "notice error" } role=if n.ok { "status" } else { "alert" }>
                 {n.message}
             </p>
         }

@@ -7,3 +7,4 @@ pub mod login;
 pub mod not_found;
 pub mod payments;
 pub mod portal;
+pub mod usage;
