@@ -164,7 +164,7 @@ pub async fn redeem_voucher(line: i64, code: String) -> Result<Reply, AppError> 
         Ok(code) => code,
         Err(e) => return Ok(ssr::answer(refused(e.message), &back_to)),
     };
-    let outcome = db
+    let outcome = match db
         .redeem_voucher(
             customer,
             LineId(line),
@@ -173,12 +173,19 @@ pub async fn redeem_voucher(line: i64, code: String) -> Result<Reply, AppError> 
             chrono::Utc::now(),
         )
         .await
-        .inspect_err(|e| {
-            // Another customer's line answers like a missing one: 404, not a server error.
-            if matches!(e, selfcare::store::StoreError::NotFound) {
-                super::ssr::set_status(404);
+    {
+        Ok(outcome) => outcome,
+        // Another customer's line answers like a missing one: a page saying so without
+        // JavaScript, a 404 (not a server error) to the server-function client.
+        Err(selfcare::store::StoreError::NotFound) => {
+            if super::ssr::is_plain_form_post() {
+                return Ok(ssr::answer(refused(AppError::NotFound.to_string()), "/credit#notice"));
             }
-        })?;
+            super::ssr::set_status(404);
+            return Err(AppError::NotFound);
+        }
+        Err(e) => return Err(e.into()),
+    };
     let reply = match outcome {
         Ok(TopUp::Credited {
             amount,
