@@ -7,44 +7,16 @@ mod common;
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use common::{for_each_engine, on_db};
+use chrono::{Datelike, NaiveDate};
+use common::{customer, for_each_engine, now, on_db, seeded, today};
 use rust_decimal::Decimal;
 use selfcare::billing::invoices::{totals, InvoiceState};
-use selfcare::ids::{AccountId, CustomerId, LoginIdentifier};
+use selfcare::ids::AccountId;
 use selfcare::paging::Cursor;
-use selfcare::store::seed::{seed, SeedOptions};
 use selfcare::store::{Actor, Db, InvoiceFilter, StoreError};
 
-fn now() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-11-25T09:00:00Z")
-        .unwrap()
-        .with_timezone(&Utc)
-}
-
-fn today() -> NaiveDate {
-    now().date_naive()
-}
-
 async fn demo(db: &Db) {
-    let options = SeedOptions {
-        customers: 5,
-        seed: 3,
-        today: today(),
-        now: now(),
-    };
-    seed(db, &options, &indicatif::ProgressBar::hidden())
-        .await
-        .unwrap();
-}
-
-async fn customer(db: &Db, email: &str) -> CustomerId {
-    let who = LoginIdentifier::parse(email).unwrap();
-    db.login_candidate(&who)
-        .await
-        .unwrap()
-        .expect("a seeded customer")
-        .customer_id
+    seeded(db, 5).await;
 }
 
 /// Unpaid invoices come first; the settled ones page newest first without gaps or repeats.

@@ -7,43 +7,16 @@ mod common;
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
-use common::{for_each_engine, on_db};
+use chrono::Duration;
+use common::{customer, for_each_engine, now, on_db, seeded, today};
 use selfcare::credit::{LedgerKind, TopUp, VoucherCode, VoucherRefused};
-use selfcare::ids::{CustomerId, LineId, LoginIdentifier};
+use selfcare::ids::{CustomerId, LineId};
 use selfcare::money::{Currency, Money};
-use selfcare::store::seed::{seed, SeedOptions, DEMO_VOUCHERS};
+use selfcare::store::seed::DEMO_VOUCHERS;
 use selfcare::store::{Db, StoreError};
 
-fn now() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-11-25T09:00:00Z")
-        .unwrap()
-        .with_timezone(&Utc)
-}
-
-fn today() -> NaiveDate {
-    now().date_naive()
-}
-
 async fn demo(db: &Db) {
-    let options = SeedOptions {
-        customers: 8,
-        seed: 3,
-        today: today(),
-        now: now(),
-    };
-    seed(db, &options, &indicatif::ProgressBar::hidden())
-        .await
-        .unwrap();
-}
-
-async fn customer(db: &Db, email: &str) -> CustomerId {
-    let who = LoginIdentifier::parse(email).unwrap();
-    db.login_candidate(&who)
-        .await
-        .unwrap()
-        .expect("a seeded customer")
-        .customer_id
+    seeded(db, 8).await;
 }
 
 /// The prepaid demo customer and their one line.

@@ -179,7 +179,10 @@ pub async fn redeem_voucher(line: i64, code: String) -> Result<Reply, AppError> 
         // JavaScript, a 404 (not a server error) to the server-function client.
         Err(selfcare::store::StoreError::NotFound) => {
             if super::ssr::is_plain_form_post() {
-                return Ok(ssr::answer(refused(AppError::NotFound.to_string()), "/credit#notice"));
+                return Ok(ssr::answer(
+                    refused(AppError::NotFound.to_string()),
+                    "/credit#notice",
+                ));
             }
             super::ssr::set_status(404);
             return Err(AppError::NotFound);

@@ -29,6 +29,27 @@ pub fn count_hydrated_island() {
     });
 }
 
+/// The links of a keyset-paged list: back to the newest page (when not on it) and on to older
+/// rows (when there are any). `page(None)` is the first page's address, `page(Some(cursor))`
+/// the page after that cursor.
+#[component]
+pub fn Pager(
+    /// What the rows are, for the link texts: "invoices", "payments", ...
+    what: &'static str,
+    first_page: bool,
+    older: Option<String>,
+    page: impl Fn(Option<&str>) -> String,
+) -> impl IntoView {
+    view! {
+        <nav class="pager" aria-label="Pages">
+            {(!first_page).then(|| view! { <a href=page(None)>{format!("Newest {what}")}</a> })}
+            {older.map(|older| view! {
+                <a href=page(Some(&older)) rel="next">{format!("Older {what}")}</a>
+            })}
+        </nav>
+    }
+}
+
 /// An error in place of a page's content; during server rendering it also sets the status.
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {

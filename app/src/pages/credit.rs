@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::credit::{load_credit, CreditOverview, SetLowCreditThreshold};
 use crate::components::top_up::TopUp;
-use crate::components::ErrorNotice;
+use crate::components::{ErrorNotice, Pager};
 use crate::pages::portal::Portal;
 
 #[component]
@@ -143,12 +143,10 @@ fn credit_page(page: CreditOverview, first_page: bool) -> impl IntoView {
                     </div>
                 }.into_any()
             }}
-            <nav class="pager" aria-label="Pages">
-                {(!first_page).then(|| view! { <a href=format!("/credit?line={line_id}")>"Newest entries"</a> })}
-                {page.older.map(|older| view! {
-                    <a href=format!("/credit?line={line_id}&after={older}") rel="next">"Older entries"</a>
-                })}
-            </nav>
+            <Pager what="entries" first_page older=page.older page=move |after| match after {
+                Some(after) => format!("/credit?line={line_id}&after={after}"),
+                None => format!("/credit?line={line_id}"),
+            } />
         </section>
     }
     .into_any()

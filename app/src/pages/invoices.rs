@@ -11,7 +11,7 @@ use selfcare::locale::Language;
 use crate::api::billing::{load_invoice, load_invoices, InvoiceList, InvoicePage};
 use crate::components::billing::{InvoiceTable, PaymentBox, StateBadge};
 use crate::components::paper_invoices::PaperInvoices;
-use crate::components::ErrorNotice;
+use crate::components::{ErrorNotice, Pager};
 use crate::pages::portal::Portal;
 
 #[component]
@@ -112,12 +112,7 @@ fn invoice_list(list: InvoiceList, line: Option<i64>, year: Option<i32>) -> impl
             } else {
                 view! { <InvoiceTable invoices=list.settled language=lang today unpaid=false /> }.into_any()
             }}
-            <nav class="pager" aria-label="Pages">
-                {(!first_page).then(|| view! { <a href=list_url(line, year, None)>"Newest invoices"</a> })}
-                {list.older.map(|older| view! {
-                    <a href=list_url(line, year, Some(&older)) rel="next">"Older invoices"</a>
-                })}
-            </nav>
+            <Pager what="invoices" first_page older=list.older page=move |after| list_url(line, year, after) />
         </section>
         {(!list.accounts.is_empty()).then(|| view! {
             <section class="card" id="electronic-billing" aria-labelledby="electronic-billing-heading">

@@ -8,7 +8,7 @@ use selfcare::money::Money;
 
 use crate::api::billing::{load_payments, PaymentList};
 use crate::components::billing::InvoiceTable;
-use crate::components::ErrorNotice;
+use crate::components::{ErrorNotice, Pager};
 use crate::pages::portal::Portal;
 
 #[component]
@@ -99,12 +99,10 @@ fn payment_list(list: PaymentList, first_page: bool) -> impl IntoView {
                     </div>
                 }.into_any()
             }}
-            <nav class="pager" aria-label="Pages">
-                {(!first_page).then(|| view! { <a href="/payments">"Newest payments"</a> })}
-                {list.older.map(|older| view! {
-                    <a href=format!("/payments?after={older}") rel="next">"Older payments"</a>
-                })}
-            </nav>
+            <Pager what="payments" first_page older=list.older page=|after| match after {
+                Some(after) => format!("/payments?after={after}"),
+                None => "/payments".into(),
+            } />
         </section>
     }
 }

@@ -17,7 +17,7 @@ use crate::api::usage::{load_lines_overview, load_usage, LinesOverview, UsagePag
 use crate::components::usage::{
     left_of_included, AllowanceBlock, DailyChart, LeftBar, RecordsTable,
 };
-use crate::components::ErrorNotice;
+use crate::components::{ErrorNotice, Pager};
 use crate::pages::portal::Portal;
 
 /// The chart shown when the address names none.
@@ -213,12 +213,7 @@ fn usage(page: Page, chart: UsageKind) -> impl IntoView {
             } else {
                 view! { <RecordsTable records=page.records language=lang /> }.into_any()
             }}
-            <nav class="pager" aria-label="Pages">
-                {(!first_page).then(|| view! { <a href=usage_url(id, &filter, chart, None)>"Newest records"</a> })}
-                {page.older.map(|older| view! {
-                    <a href=usage_url(id, &filter, chart, Some(&older)) rel="next">"Older records"</a>
-                })}
-            </nav>
+            <Pager what="records" first_page older=page.older page=move |after| usage_url(id, &filter, chart, after) />
             <p><a class="button" href=csv download>"Download CSV"</a></p>
         </section>
     }
