@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { customerByEmail, Customer, execute, lit, one, query } from './db';
 import { Currency, Language, displayMsisdn, formatDate, formatMoney, formatSignedMoney, groupDigits, norm, todayUtc } from './format';
+import { Period, currentPeriod } from './usage';
 
 export const LEDGER_PER_PAGE = 20;
 
@@ -217,21 +218,13 @@ export function auditEntries(customerId: number, action: string, limit = 10): { 
   );
 }
 
-export interface AllowanceUsage {
-  line_id: number;
-  period_start: string;
-  period_end: string;
-  call_seconds_used: number;
-  sms_used: number;
-  data_kb_used: number;
-}
+/** An allowance period row with its line, as `setUsage` writes it back. */
+export type AllowanceUsage = Period & { line_id: number };
 
 /** The allowance period running today on a line, if any. */
 export function currentUsage(lineId: number, today = todayUtc()): AllowanceUsage | undefined {
-  return query<AllowanceUsage>(
-    `SELECT line_id, period_start, period_end, call_seconds_used, sms_used, data_kb_used FROM allowance_usage
-     WHERE line_id = ${lit(lineId)} AND period_start <= ${lit(today)} AND period_end > ${lit(today)}`,
-  )[0];
+  const period = currentPeriod(lineId, today);
+  return period && { line_id: lineId, ...period };
 }
 
 export function setUsage(u: AllowanceUsage): void {
