@@ -70,6 +70,19 @@ impl<K: CursorKey> Cursor<K> {
     }
 }
 
+impl<K: CursorKey> Cursor<K> {
+    /// The `after` query parameter of a list: absent or empty is the first page.
+    ///
+    /// # Errors
+    /// When it is not a cursor this portal wrote.
+    pub fn from_query(after: Option<String>) -> Result<Option<Self>, InputError> {
+        after
+            .filter(|a| !a.is_empty())
+            .map(|a| Self::decode(&a))
+            .transpose()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,9 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
-use super::{on_db, Actor, AuditEntry, Db, Result, StoreError};
+use super::{
+    corrupt, earliest_day, far_future, latest_day, on_db, Actor, AuditEntry, Db, Result, StoreError,
+};
 use crate::billing::invoices::{
     explain_difference, totals, BilledLine, Charge, ChargeCategory, InvoiceDetail, InvoiceStatus,
     InvoiceSummary, PreviousInvoice,
@@ -53,10 +55,6 @@ struct InvoiceRow {
 
 const INVOICE_COLUMNS: &str = "i.id, i.number, i.account_id, i.period_start, i.period_end, \
      i.issued_on, i.due_on, i.currency, i.total_cents, i.paid_cents, i.status, i.payment_reference";
-
-fn corrupt(what: &str) -> StoreError {
-    StoreError::Conflict(format!("unexpected {what} in the database"))
-}
 
 impl TryFrom<InvoiceRow> for InvoiceSummary {
     type Error = StoreError;
@@ -137,21 +135,11 @@ impl TryFrom<PaymentRow> for Payment {
 const FILTER_SQL: &str = "($2 = 0 OR EXISTS (SELECT 1 FROM invoice_lines il \
      WHERE il.invoice_id = i.id AND il.line_id = $2)) AND i.issued_on >= $3 AND i.issued_on < $4";
 
-/// Dates both engines store and compare alike (chrono's own extremes are not: SQLite compares
-/// their text forms, and PostgreSQL's dates end earlier).
-fn earliest() -> NaiveDate {
-    NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or_default()
-}
-
-fn latest() -> NaiveDate {
-    NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or_default()
-}
-
 fn year_bounds(year: Option<i32>) -> (NaiveDate, NaiveDate) {
     let first = |y| NaiveDate::from_ymd_opt(y, 1, 1);
     match year.and_then(|y| Some((first(y)?, first(y + 1)?))) {
         Some(bounds) => bounds,
-        None => (earliest(), latest()),
+        None => (earliest_day(), latest_day()),
     }
 }
 
@@ -215,7 +203,7 @@ impl Db {
              AND {FILTER_SQL} AND (i.issued_on, i.id) < ($5, $6) \
              ORDER BY i.issued_on DESC, i.id DESC LIMIT $7"
         );
-        let (key, id) = after.map_or((latest(), i64::MAX), |c| (c.key, c.id));
+        let (key, id) = after.map_or((latest_day(), i64::MAX), |c| (c.key, c.id));
         let rows: Vec<InvoiceRow> = on_db!(self, |pool| sqlx::query_as(&sql)
             .bind(customer)
             .bind(filter.line.map_or(0, |l| l.0))
@@ -402,13 +390,7 @@ impl Db {
         after: Option<&Cursor<DateTime<Utc>>>,
         limit: u32,
     ) -> Result<Page<Payment>> {
-        let (key, id) = after.map_or(
-            (
-                latest().and_time(chrono::NaiveTime::MIN).and_utc(),
-                i64::MAX,
-            ),
-            |c| (c.key, c.id),
-        );
+        let (key, id) = after.map_or((far_future(), i64::MAX), |c| (c.key, c.id));
         let rows: Vec<PaymentRow> = on_db!(self, |pool| {
             sqlx::query_as(
                 "SELECT p.id, p.received_at, p.amount_cents, p.currency, p.method, i.number AS invoice_number \

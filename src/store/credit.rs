@@ -9,7 +9,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{insert_audit, on_db, Actor, AuditEntry, Db, Result, StoreError};
+use super::billing::page;
+use super::{corrupt, far_future, insert_audit, on_db, Actor, AuditEntry, Db, Result, StoreError};
 use crate::auth::RecentFailures;
 use crate::credit::{
     expiry_after_top_up, voucher_throttled_until, CreditLine, LedgerEntry, LedgerKind, TopUp,
@@ -18,10 +19,6 @@ use crate::credit::{
 use crate::ids::{CustomerId, LineId, Msisdn};
 use crate::money::{Currency, Money};
 use crate::paging::{Cursor, Page};
-
-fn corrupt(what: &str) -> StoreError {
-    StoreError::Conflict(format!("unexpected {what} in the database"))
-}
 
 #[derive(sqlx::FromRow)]
 struct CreditRow {
@@ -125,32 +122,31 @@ impl Db {
             .fetch_all(pool)
             .await?
         });
-        let more = rows.len() > limit as usize;
-        let rows = &rows[..rows.len().min(limit as usize)];
-        let next = more
-            .then(|| {
-                rows.last().map(|r| {
-                    Cursor {
-                        key: r.at,
-                        id: r.id,
-                    }
-                    .encode()
-                })
-            })
-            .flatten();
-        let items = rows
-            .iter()
-            .map(|r| {
-                Ok(LedgerEntry {
-                    at: r.at,
-                    kind: LedgerKind::parse(&r.kind).ok_or_else(|| corrupt("ledger kind"))?,
-                    amount: Money::from_cents(r.amount_cents, currency),
-                    balance_after: Money::from_cents(r.balance_after_cents, currency),
-                    description: r.description.clone(),
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Page { items, next })
+        page(
+            rows,
+            limit,
+            |r| {
+                Cursor {
+                    key: r.at,
+                    id: r.id,
+                }
+                .encode()
+            },
+            |rows| {
+                rows.into_iter()
+                    .map(|r| {
+                        Ok(LedgerEntry {
+                            at: r.at,
+                            kind: LedgerKind::parse(&r.kind)
+                                .ok_or_else(|| corrupt("ledger kind"))?,
+                            amount: Money::from_cents(r.amount_cents, currency),
+                            balance_after: Money::from_cents(r.balance_after_cents, currency),
+                            description: r.description,
+                        })
+                    })
+                    .collect()
+            },
+        )
     }
 
     /// The customer's low-credit threshold, in their currency.
@@ -389,12 +385,4 @@ impl Db {
         });
         Ok(found.is_some())
     }
-}
-
-/// A sort key later than any stored instant, that both engines compare alike.
-fn far_future() -> DateTime<Utc> {
-    NaiveDate::from_ymd_opt(9999, 12, 31)
-        .unwrap_or_default()
-        .and_time(chrono::NaiveTime::MIN)
-        .and_utc()
 }

@@ -3,13 +3,12 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{on_db, Db, Result, StoreError};
+use super::{corrupt, on_db, Db, Result};
 use crate::balances::Allowance;
-use crate::customer::{CustomerKind, LineStatus, PaymentType};
+use crate::customer::{LineStatus, PaymentType};
 use crate::dashboard::{newest_due, totals_due, Dashboard, LineOverview, OpenInvoice};
 use crate::ids::{AccountId, CustomerId, LineId, Msisdn};
-use crate::locale::Language;
-use crate::money::{Currency, Money};
+use crate::money::Money;
 
 #[derive(sqlx::FromRow)]
 struct LineRow {
@@ -53,20 +52,10 @@ impl Db {
     /// Everything the overview shows for `customer` on `today`.
     ///
     /// # Errors
-    /// [`StoreError::NotFound`] when the customer does not exist.
+    /// `StoreError::NotFound` when the customer does not exist.
     pub async fn dashboard(&self, customer: CustomerId, today: NaiveDate) -> Result<Dashboard> {
-        let (name, kind, language, currency): (String, String, String, String) =
-            on_db!(self, |pool| {
-                sqlx::query_as("SELECT name, kind, language, currency FROM customers WHERE id = $1")
-                    .bind(customer)
-                    .fetch_one(pool)
-                    .await?
-            });
-        let corrupt =
-            |what: &str| StoreError::Conflict(format!("unexpected {what} in the database"));
-        let kind = CustomerKind::parse(&kind).ok_or_else(|| corrupt("customer kind"))?;
-        let language = Language::from_code(&language).ok_or_else(|| corrupt("language"))?;
-        let currency = Currency::from_code(&currency).ok_or_else(|| corrupt("currency"))?;
+        let profile = self.profile(customer).await?;
+        let currency = profile.currency;
 
         let rows: Vec<LineRow> = on_db!(self, |pool| sqlx::query_as(LINES_SQL)
             .bind(customer)
@@ -166,9 +155,9 @@ impl Db {
         }
         let (total_due, overdue) = totals_due(&open, currency, today);
         Ok(Dashboard {
-            customer_name: name,
-            kind,
-            language,
+            customer_name: profile.name,
+            kind: profile.kind,
+            language: profile.language,
             currency,
             lines,
             total_due,

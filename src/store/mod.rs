@@ -93,6 +93,27 @@ impl StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// A stored value the code does not know (a status, a currency): the database was changed
+/// behind the application's back.
+pub(crate) fn corrupt(what: &str) -> StoreError {
+    StoreError::Conflict(format!("unexpected {what} in the database"))
+}
+
+/// The first and last days both engines store and compare alike (chrono's own extremes are not:
+/// SQLite compares their text forms, and PostgreSQL's dates end earlier).
+pub(crate) fn earliest_day() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or_default()
+}
+
+pub(crate) fn latest_day() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or_default()
+}
+
+/// An instant later than any stored one: the start of a keyset-paged history by time.
+pub(crate) fn far_future() -> chrono::DateTime<chrono::Utc> {
+    latest_day().and_time(chrono::NaiveTime::MIN).and_utc()
+}
+
 /// The database a URL names: `sqlite://path` (created when missing) or `postgres://...`.
 impl Db {
     /// # Errors

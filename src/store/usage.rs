@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
-use super::{on_db, Db, Result, StoreError};
+use super::{corrupt, on_db, Db, Result, StoreError};
 use crate::ids::{CustomerId, LineId, Msisdn};
 use crate::money::{Currency, Money};
 use crate::paging::{Cursor, Page};
@@ -25,10 +25,6 @@ struct RecordRow {
     country: Option<String>,
     charge_cents: i64,
     currency: String,
-}
-
-fn corrupt(what: &str) -> StoreError {
-    StoreError::Conflict(format!("unexpected {what} in the database"))
 }
 
 impl TryFrom<RecordRow> for UsageRecord {

@@ -110,10 +110,7 @@ pub async fn load_invoices(
 
     let customer = super::ssr::customer()?;
     let db = super::ssr::state()?.db;
-    let after = after
-        .filter(|a| !a.is_empty())
-        .map(|a| Cursor::decode(&a))
-        .transpose()?;
+    let after = Cursor::from_query(after)?;
     let filter = InvoiceFilter {
         line: line.filter(|l| *l > 0).map(LineId),
         year,
@@ -164,10 +161,7 @@ pub async fn load_payments(after: Option<String>) -> Result<PaymentList, AppErro
 
     let customer = super::ssr::customer()?;
     let db = super::ssr::state()?.db;
-    let after = after
-        .filter(|a| !a.is_empty())
-        .map(|a| Cursor::decode(&a))
-        .transpose()?;
+    let after = Cursor::from_query(after)?;
     let payments = db
         .payments(customer, after.as_ref(), PAYMENTS_PER_PAGE)
         .await?;

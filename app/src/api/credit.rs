@@ -34,6 +34,18 @@ pub struct Reply {
     pub expires: Option<String>,
 }
 
+impl Reply {
+    /// A refusal: nothing changed, and this says why.
+    pub fn refused(message: impl Into<String>) -> Self {
+        Self {
+            ok: false,
+            message: message.into(),
+            balance: None,
+            expires: None,
+        }
+    }
+}
+
 pub const LEDGER_PER_PAGE: u32 = 20;
 
 #[cfg(feature = "ssr")]
@@ -119,10 +131,7 @@ pub async fn load_credit(
         ),
         None => lines.first().cloned(),
     };
-    let after = after
-        .filter(|a| !a.is_empty())
-        .map(|a| Cursor::decode(&a))
-        .transpose()?;
+    let after = Cursor::from_query(after)?;
     let (ledger, older) = match &chosen {
         Some(l) => {
             let page = db
@@ -154,15 +163,9 @@ pub async fn redeem_voucher(line: i64, code: String) -> Result<Reply, AppError> 
     let db = super::ssr::state()?.db;
     let lang = db.profile(customer).await?.language;
     let back_to = format!("/credit?line={line}#notice");
-    let refused = |message: String| Reply {
-        ok: false,
-        message,
-        balance: None,
-        expires: None,
-    };
     let code = match VoucherCode::parse(&code) {
         Ok(code) => code,
-        Err(e) => return Ok(ssr::answer(refused(e.message), &back_to)),
+        Err(e) => return Ok(ssr::answer(Reply::refused(e.message), &back_to)),
     };
     let outcome = match db
         .redeem_voucher(
@@ -180,7 +183,7 @@ pub async fn redeem_voucher(line: i64, code: String) -> Result<Reply, AppError> 
         Err(selfcare::store::StoreError::NotFound) => {
             if super::ssr::is_plain_form_post() {
                 return Ok(ssr::answer(
-                    refused(AppError::NotFound.to_string()),
+                    Reply::refused(AppError::NotFound.to_string()),
                     "/credit#notice",
                 ));
             }
@@ -211,7 +214,7 @@ pub async fn redeem_voucher(line: i64, code: String) -> Result<Reply, AppError> 
             balance: None,
             expires: None,
         },
-        Err(refusal) => refused(refusal.to_string()),
+        Err(refusal) => Reply::refused(refusal.to_string()),
     };
     Ok(ssr::answer(reply, &back_to))
 }
@@ -228,27 +231,10 @@ pub async fn set_low_credit_threshold(amount: String) -> Result<Reply, AppError>
         text => match Money::parse_input(text, profile.currency) {
             Ok(m) if m.amount <= rust_decimal::Decimal::new(100_000, 0) => Some(m),
             Ok(_) => {
-                return Ok(ssr::answer(
-                    Reply {
-                        ok: false,
-                        message: "Choose an amount up to 100 000.".into(),
-                        balance: None,
-                        expires: None,
-                    },
-                    back_to,
-                ))
+                let refused = Reply::refused("Choose an amount up to 100 000.");
+                return Ok(ssr::answer(refused, back_to));
             }
-            Err(e) => {
-                return Ok(ssr::answer(
-                    Reply {
-                        ok: false,
-                        message: e.message,
-                        balance: None,
-                        expires: None,
-                    },
-                    back_to,
-                ))
-            }
+            Err(e) => return Ok(ssr::answer(Reply::refused(e.message), back_to)),
         },
     };
     db.set_low_credit_threshold(

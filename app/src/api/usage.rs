@@ -76,10 +76,7 @@ pub async fn load_usage(
         from.as_deref().unwrap_or_default(),
         to.as_deref().unwrap_or_default(),
     );
-    let after = after
-        .filter(|a| !a.is_empty())
-        .map(|a| Cursor::decode(&a))
-        .transpose()?;
+    let after = Cursor::from_query(after)?;
     let mut page = UsagePage {
         language: overview.language,
         today,
