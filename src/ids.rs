@@ -36,6 +36,18 @@ id_type!(
     /// A member of the operator's support staff.
     StaffId
 );
+id_type!(
+    /// An add-on in the operator's catalog.
+    AddonId
+);
+id_type!(
+    /// One add-on taken on one line (a row of `line_addons`).
+    LineAddonId
+);
+id_type!(
+    /// A service request: one asked-for change to a line's services.
+    RequestId
+);
 
 /// A phone number in E.164 form: `+` and 8 to 15 digits, the country code first.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

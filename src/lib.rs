@@ -13,6 +13,8 @@
 //! - [`paging`]: keyset paging of long histories.
 //! - [`usage`]: usage records and their filter, use per day as an SVG chart, the overview of
 //!   every line and its sort rules, CSV exports.
+//! - [`services`]: add-ons (catalog, preview, pro rata, commitment), roaming and its spending
+//!   cap, and the service requests that change them.
 //! - [`dashboard`]: what the overview page shows, assembled from the store's rows.
 //! - [`auth`]: sign-in throttling and session lifetime rules (and, with `store`, password hashing).
 //! - [`store`] (feature `store`): the database over SQLite and PostgreSQL, one body of SQL.
@@ -29,6 +31,7 @@ pub mod ids;
 pub mod locale;
 pub mod money;
 pub mod paging;
+pub mod services;
 pub mod usage;
 
 #[cfg(feature = "store")]

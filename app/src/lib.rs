@@ -29,6 +29,8 @@ use pages::credit::CreditPage;
 use pages::dashboard::DashboardPage;
 use pages::invoices::{InvoiceDetailPage, InvoicesPage};
 use pages::payments::PaymentsPage;
+use pages::requests::RequestsPage;
+use pages::services::{ChangePage, ServicesPage};
 use pages::usage::{LinesOverviewPage, UsagePage};
 use pages::{login::LoginPage, not_found::NotFound};
 
@@ -69,6 +71,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/usage") view=UsagePage ssr=SsrMode::Async />
                 <Route path=path!("/usage/lines") view=LinesOverviewPage ssr=SsrMode::Async />
                 <Route path=path!("/credit") view=CreditPage ssr=SsrMode::Async />
+                <Route path=path!("/services") view=ServicesPage ssr=SsrMode::Async />
+                <Route path=path!("/services/change") view=ChangePage ssr=SsrMode::Async />
+                <Route path=path!("/requests") view=RequestsPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -8,6 +8,10 @@
 //! - `credit.rs`: prepaid credit, its ledger, the low-credit threshold and vouchers.
 //! - `billing.rs`: invoices, payments and billing accounts (paper or electronic invoices).
 //! - `usage.rs`: usage records of a line a page at a time, and its use per day.
+//! - `services.rs`: a line's add-ons and the catalog; previewing and applying a change in one
+//!   transaction; the job that applies scheduled changes on their day.
+//! - `roaming.rs`: roaming settings and the data-roaming spending cap.
+//! - `requests.rs`: service requests, written with every change, listed for the customer.
 //! - `audit.rs`: the audit log.
 //! - `seed.rs`: deterministic demo and load-test data, inserted in bulk.
 //!
@@ -19,10 +23,15 @@ mod auth;
 mod billing;
 mod credit;
 mod dashboard;
+mod requests;
+mod roaming;
 pub mod seed;
+mod services;
 mod usage;
 
 pub(crate) use audit::insert_audit;
+pub(crate) use requests::insert_request;
+pub use requests::{NewRequest, Requester};
 pub use audit::{Actor, AuditEntry};
 pub use auth::*;
 pub use billing::{BillingAccount, InvoiceFilter};

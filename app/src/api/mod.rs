@@ -5,6 +5,9 @@ pub mod auth;
 pub mod billing;
 pub mod credit;
 pub mod dashboard;
+pub mod requests;
+pub mod roaming;
+pub mod services;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod usage;

@@ -1,9 +1,11 @@
 //! Reusable view pieces. `#[island]`s are hydrated in the browser; the rest render on the server.
 
+pub mod addons;
 pub mod billing;
 pub mod idle_warning;
 pub mod line_focus;
 pub mod paper_invoices;
+pub mod roaming;
 pub mod top_up;
 pub mod usage;
 

@@ -7,4 +7,6 @@ pub mod login;
 pub mod not_found;
 pub mod payments;
 pub mod portal;
+pub mod requests;
+pub mod services;
 pub mod usage;

@@ -21,6 +21,8 @@ pub fn Portal(title: &'static str, children: Children) -> impl IntoView {
                 <a href="/invoices">"Invoices"</a>
                 <a href="/payments">"Payments"</a>
                 <a href="/usage">"Usage"</a>
+                <a href="/services">"Services"</a>
+                <a href="/requests">"Requests"</a>
                 <Suspense>
                     {move || Suspend::new(async move {
                         header.await.ok().filter(|info| info.prepaid).map(|_| view! {

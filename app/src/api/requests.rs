@@ -1,0 +1,1 @@
+//! Service requests of the signed-in customer.

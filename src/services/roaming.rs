@@ -1,0 +1,1 @@
+//! Roaming and data roaming, and the data-roaming spending cap.

@@ -1,0 +1,1 @@
+//! Roaming settings of a line and the data-roaming spending cap.
