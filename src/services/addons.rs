@@ -130,7 +130,7 @@ impl Period {
 }
 
 /// What a line's changes depend on.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineTerms {
     pub kind: CustomerKind,
     pub payment_type: PaymentType,
@@ -141,6 +141,64 @@ pub struct LineTerms {
     /// Prepaid: the credit left.
     pub credit: Option<Money>,
     pub today: NaiveDate,
+}
+
+/// A line as the services page names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceLine {
+    pub id: crate::ids::LineId,
+    pub msisdn: crate::ids::Msisdn,
+    pub label: Option<String>,
+    pub plan: String,
+    pub payment_type: PaymentType,
+}
+
+impl ServiceLine {
+    /// `+420 601 123 456 (Jana)`.
+    pub fn name(&self) -> String {
+        match &self.label {
+            Some(label) => format!("{} ({label})", self.msisdn.display()),
+            None => self.msisdn.display(),
+        }
+    }
+}
+
+/// One line's services: its terms, active add-ons, the add-ons it may take and the changes
+/// scheduled for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineServices {
+    pub line: ServiceLine,
+    pub terms: LineTerms,
+    pub active: Vec<ActiveAddon>,
+    /// Every add-on offered to this line (active ones included), in catalog order.
+    pub catalog: Vec<Addon>,
+    pub scheduled: Vec<crate::services::requests::ServiceRequest>,
+}
+
+impl LineServices {
+    /// The active add-ons that taking `addon` would replace.
+    pub fn replaced_by(&self, addon: &Addon) -> Vec<&ActiveAddon> {
+        self.active
+            .iter()
+            .filter(|a| addon.incompatible.contains(&a.addon))
+            .collect()
+    }
+
+    pub fn is_active(&self, addon: AddonId) -> bool {
+        self.active.iter().any(|a| a.addon == addon)
+    }
+}
+
+/// What confirming a change came to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeOutcome {
+    /// The service request it made (done, scheduled or failed), or the one an earlier
+    /// submission of the same confirmation made.
+    pub request: crate::services::requests::ServiceRequest,
+    /// Whether this was a repeat of a confirmation already handled: nothing more was done.
+    pub repeated: bool,
+    /// Prepaid: the credit left after the change.
+    pub credit: Option<Money>,
 }
 
 /// When a change takes effect.
