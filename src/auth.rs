@@ -121,6 +121,13 @@ mod secrets {
         let _ = verify_password(password, dummy);
     }
 
+    /// A key that makes one form's submission idempotent: 128 random bits, hex-encoded.
+    pub fn idempotency_key() -> String {
+        let mut bytes = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        hex::encode(bytes)
+    }
+
     /// A session token: 256 bits from the operating system's CSPRNG, hex-encoded. The cookie
     /// carries it; the database keeps only [`token_hash`].
     #[derive(Clone, PartialEq, Eq)]

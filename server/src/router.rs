@@ -224,6 +224,7 @@ pub async fn serve(url: &str, config: ServeConfig) -> anyhow::Result<()> {
     let router = app(state, options, &config);
 
     tokio::spawn(purge_expired_sessions(db.clone()));
+    tokio::spawn(apply_scheduled_changes(db.clone()));
 
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -252,6 +253,20 @@ async fn purge_expired_sessions(db: Db) {
             Ok(n) if n > 0 => tracing::info!(sessions = n, "purged expired sessions"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "purging expired sessions failed"),
+        }
+    }
+}
+
+/// Applies scheduled add-on changes on their day: once a minute, on every app server (each
+/// request is claimed by exactly one of them; see `Db::run_scheduled_changes`).
+async fn apply_scheduled_changes(db: Db) {
+    let mut every = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        match db.run_scheduled_changes(chrono::Utc::now()).await {
+            Ok(n) if n > 0 => tracing::info!(requests = n, "applied scheduled changes"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "applying scheduled changes failed"),
         }
     }
 }

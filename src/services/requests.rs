@@ -72,6 +72,8 @@ pub struct ServiceRequest {
     pub line: LineId,
     pub msisdn: Msisdn,
     pub kind: RequestKind,
+    /// Taking or switching to an add-on: which.
+    pub addon: Option<crate::ids::AddonId>,
     /// What was asked, in words.
     pub summary: String,
     /// Charged when it took effect, fees included; zero when nothing was.

@@ -22,7 +22,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::ids::LineId;
+use crate::ids::{LineId, RequestId};
 use crate::locale::Language;
 use crate::money::{Currency, Money};
 use crate::InputError;
@@ -263,6 +263,45 @@ pub struct Applied {
     pub summary: String,
     /// What happened, in words for the customer.
     pub message: String,
+}
+
+/// What became of a change the store was asked to make.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RoamingAnswer {
+    /// Made now, and recorded by `request`; `message` says what happened.
+    Changed { request: RequestId, message: String },
+    /// The same submission (its key) was made before: that request, nothing more changed.
+    Repeated { request: RequestId, summary: String },
+    /// Not made, nothing written.
+    Refused(Refusal),
+}
+
+/// The store's answer to a change: the settings as they now are, and what became of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoamingOutcome {
+    pub settings: RoamingSettings,
+    pub answer: RoamingAnswer,
+}
+
+impl RoamingOutcome {
+    /// Whether the customer's request was met (also when it was met before or needed nothing).
+    pub fn is_ok(&self) -> bool {
+        !matches!(
+            self.answer,
+            RoamingAnswer::Refused(ref r) if !matches!(r, Refusal::NothingToChange(_))
+        )
+    }
+
+    /// The answer in words for the customer.
+    pub fn message(&self) -> String {
+        match &self.answer {
+            RoamingAnswer::Changed { message, .. } => message.clone(),
+            RoamingAnswer::Repeated { summary, .. } => {
+                format!("Already done: {summary}. Nothing more was changed.")
+            }
+            RoamingAnswer::Refused(refusal) => refusal.message(),
+        }
+    }
 }
 
 fn on_off(on: bool) -> &'static str {

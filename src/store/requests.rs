@@ -91,6 +91,7 @@ pub(super) struct RequestRow {
     line_id: LineId,
     msisdn: String,
     kind: String,
+    addon_id: Option<AddonId>,
     summary: String,
     charge_cents: i64,
     requested_by_kind: String,
@@ -106,7 +107,7 @@ pub(super) struct RequestRow {
 
 /// The columns of a [`RequestRow`], from `service_requests r`, `lines l`, `customers c` and
 /// (left-joined) `staff_users s`.
-pub(super) const REQUEST_COLUMNS: &str = "r.id, r.line_id, l.msisdn, r.kind, r.summary, \
+pub(super) const REQUEST_COLUMNS: &str = "r.id, r.line_id, l.msisdn, r.kind, r.addon_id, r.summary, \
      r.charge_cents, r.requested_by_kind, s.name AS staff_name, r.channel, r.status, \
      r.effective_on, r.failure, r.created_at, r.completed_at, c.currency";
 
@@ -126,6 +127,7 @@ impl TryFrom<RequestRow> for ServiceRequest {
             line: r.line_id,
             msisdn: Msisdn::from_stored(r.msisdn),
             kind: RequestKind::parse(&r.kind).ok_or_else(|| corrupt("request kind"))?,
+            addon: r.addon_id,
             summary: r.summary,
             charge: Money::from_cents(r.charge_cents, currency),
             requested_by: match r.requested_by_kind.as_str() {

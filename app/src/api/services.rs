@@ -1,1 +1,328 @@
-//! Add-ons of the customer's lines: the catalog, the preview of a change, and the change.
+//! Add-ons of the customer's lines: what a line has and may take, the preview of a change, and
+//! the change itself. No function takes a customer id; a line id sent by a client only ever
+//! reaches the signed-in customer's own lines.
+
+use leptos::prelude::*;
+use selfcare::customer::Profile;
+use selfcare::locale::Language;
+use selfcare::services::addons::{LineServices, Preview, ServiceLine};
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// `/services`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServicesOverview {
+    pub profile: Profile,
+    pub lines: Vec<ServiceLine>,
+    /// The line shown (the first when none was asked for); `None` without lines.
+    pub services: Option<LineServices>,
+    /// The outcome of a change confirmed without JavaScript, shown once.
+    pub notice: Option<ChangeReply>,
+}
+
+/// What a change of an add-on is, as links and forms carry it: `activate` an add-on of the
+/// catalog, or `end` an add-on active on the line, `now` or from the `next` period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeRequest {
+    pub line: i64,
+    pub action: String,
+    pub id: i64,
+    pub when: String,
+}
+
+impl ChangeRequest {
+    /// The preview page of this change (the way without JavaScript).
+    pub fn url(&self) -> String {
+        let mut url = format!("/services/change?line={}&{}={}", self.line, self.action, self.id);
+        if self.when == "next" {
+            url.push_str("&when=next");
+        }
+        url
+    }
+
+    pub fn with_when(&self, when: &str) -> Self {
+        Self {
+            when: when.to_string(),
+            ..self.clone()
+        }
+    }
+}
+
+/// A previewed change, ready to confirm.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeView {
+    pub line: ServiceLine,
+    pub language: Language,
+    pub request: ChangeRequest,
+    /// The preview, or why the change cannot be made.
+    pub preview: Result<Preview, String>,
+    /// Prepaid: the credit now, formatted.
+    pub credit: Option<String>,
+    /// Sent back with the confirmation: the same key twice changes things once.
+    pub key: String,
+}
+
+/// What confirming a change answers, in words for the customer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeReply {
+    pub ok: bool,
+    pub message: String,
+    /// The service request made (or found), for a link to it.
+    pub request: Option<i64>,
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    use selfcare::ids::{AddonId, LineAddonId};
+    use selfcare::locale::Language;
+    use selfcare::services::addons::{Change, ChangeOutcome, When};
+    use selfcare::services::requests::{RequestKind, RequestStatus};
+
+    use super::{ChangeReply, ChangeRequest};
+    use crate::error::AppError;
+
+    /// Carries a reply to the page a plain form post is redirected to.
+    pub const FLASH: &str = "selfcare_services";
+
+    pub fn encode(reply: &ChangeReply) -> String {
+        let text = format!(
+            "{}\n{}",
+            reply.request.map(|r| r.to_string()).unwrap_or_default(),
+            reply.message
+        );
+        crate::api::ssr::flash::encode(if reply.ok { "ok" } else { "no" }, &text)
+    }
+
+    pub fn decode(value: &str) -> Option<ChangeReply> {
+        let (kind, text) = crate::api::ssr::flash::decode(value)?;
+        let (request, message) = text.split_once('\n')?;
+        Some(ChangeReply {
+            ok: kind == "ok",
+            message: message.to_string(),
+            request: request.parse().ok(),
+        })
+    }
+
+    pub fn change_of(request: &ChangeRequest) -> Result<Change, AppError> {
+        let when = When::parse(Some(request.when.as_str()));
+        match request.action.as_str() {
+            "activate" => Ok(Change::Activate {
+                addon: AddonId(request.id),
+                when,
+            }),
+            "end" => Ok(Change::End {
+                line_addon: LineAddonId(request.id),
+                when,
+            }),
+            _ => Err(AppError::NotFound),
+        }
+    }
+
+    /// The outcome of a confirmation in words.
+    pub fn reply(outcome: &ChangeOutcome, language: Language) -> ChangeReply {
+        let r = &outcome.request;
+        let charged = if r.charge.is_zero() {
+            String::new()
+        } else {
+            match outcome.credit {
+                Some(credit) => format!(
+                    " {} was taken from your credit; {} is left.",
+                    r.charge.format(language),
+                    credit.format(language)
+                ),
+                None if r.status == RequestStatus::Scheduled => format!(
+                    " {} will be charged on that day.",
+                    r.charge.format(language)
+                ),
+                None => format!(
+                    " {} (excluding VAT) will be on your next invoice.",
+                    r.charge.format(language)
+                ),
+            }
+        };
+        let message = if outcome.repeated {
+            format!(
+                "This change was already confirmed ({}: {}). Nothing more was changed or charged.",
+                r.summary,
+                r.status_text(language)
+            )
+        } else {
+            match (r.status, r.kind) {
+                (RequestStatus::Failed, _) => format!(
+                    "Not changed: {}",
+                    r.failure.clone().unwrap_or_else(|| r.summary.clone())
+                ),
+                (RequestStatus::Scheduled, _) => format!(
+                    "Scheduled: {}. It takes effect on {}.{charged}",
+                    r.summary,
+                    language.format_date(r.effective_on)
+                ),
+                (RequestStatus::Done, RequestKind::End) => format!("Done: {}.{charged}", r.summary),
+                (RequestStatus::Done, _) => format!("Done: {}.{charged}", r.summary),
+            }
+        };
+        ChangeReply {
+            ok: r.status != RequestStatus::Failed,
+            message,
+            request: Some(r.id.0),
+        }
+    }
+
+    /// Answers a form post: with JavaScript the reply itself; without, a redirect to the
+    /// services page with the reply in a one-minute cookie.
+    pub fn answer(reply: ChangeReply, line: i64) -> ChangeReply {
+        use crate::api::ssr as request;
+        if request::is_plain_form_post() {
+            if let Ok(state) = request::state() {
+                request::set_cookie(&state.cookies.flash(FLASH, &encode(&reply)));
+            }
+            leptos_axum::redirect(&format!("/services?line={line}#notice"));
+        }
+        reply
+    }
+
+    #[cfg(test)]
+    #[test]
+    fn a_reply_survives_the_cookie() {
+        let reply = ChangeReply {
+            ok: true,
+            message: "Done: Take Data 20 GB from 25 Nov 2026.\n 199,50 Kč".into(),
+            request: Some(42),
+        };
+        assert_eq!(decode(&encode(&reply)), Some(reply));
+    }
+}
+
+/// The services page: one line's add-ons and the catalog offered to it.
+#[server(prefix = "/api", endpoint = "services")]
+pub async fn load_services(line: Option<i64>) -> Result<ServicesOverview, AppError> {
+    let customer = super::ssr::customer()?;
+    let state = super::ssr::state()?;
+    let db = &state.db;
+    let notice = super::ssr::cookie(ssr::FLASH).and_then(|v| ssr::decode(&v));
+    if notice.is_some() {
+        super::ssr::set_cookie(&state.cookies.clear_flash(ssr::FLASH));
+    }
+    let lines = db.service_lines(customer).await?;
+    let chosen = match line {
+        // Another customer's line shows nothing of it.
+        Some(id) => Some(
+            lines
+                .iter()
+                .find(|l| l.id.0 == id)
+                .ok_or(AppError::NotFound)?
+                .id,
+        ),
+        None => lines.first().map(|l| l.id),
+    };
+    let services = match chosen {
+        Some(id) => Some(db.line_services(customer, id, chrono::Utc::now()).await?),
+        None => None,
+    };
+    Ok(ServicesOverview {
+        profile: db.profile(customer).await?,
+        lines,
+        services,
+        notice,
+    })
+}
+
+/// The preview of a change: what it costs now and each period, when it takes effect, the
+/// commitment it starts and what it replaces. Changes nothing.
+#[server(prefix = "/api", endpoint = "preview_change")]
+pub async fn preview_change(request: ChangeRequest) -> Result<ChangeView, AppError> {
+    use selfcare::ids::LineId;
+
+    let customer = super::ssr::customer()?;
+    let db = super::ssr::state()?.db;
+    let change = ssr::change_of(&request)?;
+    let now = chrono::Utc::now();
+    let line = LineId(request.line);
+    let services = db.line_services(customer, line, now).await?;
+    let language = db.profile(customer).await?.language;
+    let preview = db
+        .preview_change(customer, line, change, now)
+        .await?
+        .map_err(|refusal| refusal.message(language));
+    Ok(ChangeView {
+        line: services.line,
+        language,
+        request,
+        preview,
+        credit: services.terms.credit.map(|c| c.format(language)),
+        key: selfcare::auth::idempotency_key(),
+    })
+}
+
+/// Confirms a previewed change. `charge` is the charge the preview showed, in cents; when the
+/// rules now give another, nothing changes and the customer is asked to review it again. The
+/// same `key` twice changes things once.
+#[server(prefix = "/api", endpoint = "change_addon")]
+pub async fn change_addon(
+    line: i64,
+    action: String,
+    id: i64,
+    when: String,
+    key: String,
+    charge: i64,
+) -> Result<ChangeReply, AppError> {
+    use selfcare::ids::LineId;
+    use selfcare::money::Money;
+    use selfcare::store::{Requester, StoreError};
+
+    let customer = super::ssr::customer()?;
+    let db = super::ssr::state()?.db;
+    let profile = db.profile(customer).await?;
+    let request = ChangeRequest {
+        line,
+        action,
+        id,
+        when,
+    };
+    let change = ssr::change_of(&request)?;
+    let key = key.trim();
+    if key.is_empty() || key.len() > 64 {
+        return Err(AppError::Invalid {
+            field: "key".into(),
+            message: "This form has expired. Please open the change again.".into(),
+        });
+    }
+    let outcome = db
+        .change_addon(
+            customer,
+            LineId(line),
+            change,
+            Money::from_cents(charge, profile.currency),
+            key,
+            Requester::customer(customer),
+            Some(super::ssr::client_ip()),
+            chrono::Utc::now(),
+        )
+        .await;
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        // Another customer's line answers like a missing one: a page saying so without
+        // JavaScript, a 404 to the server-function client.
+        Err(StoreError::NotFound) => {
+            if super::ssr::is_plain_form_post() {
+                let refused = ChangeReply {
+                    ok: false,
+                    message: AppError::NotFound.to_string(),
+                    request: None,
+                };
+                super::ssr::set_cookie(
+                    &super::ssr::state()?
+                        .cookies
+                        .flash(ssr::FLASH, &ssr::encode(&refused)),
+                );
+                leptos_axum::redirect("/services#notice");
+                return Ok(refused);
+            }
+            super::ssr::set_status(404);
+            return Err(AppError::NotFound);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(ssr::answer(ssr::reply(&outcome, profile.language), line))
+}

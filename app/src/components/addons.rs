@@ -1,1 +1,447 @@
-//! Add-ons of a line: active ones, the catalog, and the change previewed and confirmed in place.
+//! Add-ons of a line: the active ones, the catalog, and a change previewed and confirmed.
+//!
+//! Without JavaScript every "Take…", "Switch…" and "End…" is a link to the preview page
+//! (`/services/change`), whose form posts the confirmation. Hydrated, the [`AddonsPanel`]
+//! island opens the same preview in place, confirms it with the same form fields, and
+//! reloads the line's add-ons from the answer, without leaving the page.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use selfcare::locale::Language;
+use selfcare::money::Money;
+use selfcare::services::addons::{Addon, BillingPeriod, LineServices, Preview, When};
+use selfcare::services::requests::RequestKind;
+
+use crate::api::services::{
+    load_services, preview_change, ChangeAddon, ChangeReply, ChangeRequest, ChangeView,
+};
+
+/// "399,00 Kč per month", "99,00 Kč one-off".
+pub fn price_text(price: Money, period: BillingPeriod, language: Language) -> String {
+    format!("{} {}", price.format(language), period.per())
+}
+
+/// What the commitment of a catalog add-on means, in words.
+pub fn commitment_text(addon: &Addon, language: Language) -> String {
+    match (addon.commitment_months, addon.early_end_fee) {
+        (0, _) => "No commitment: end it any time.".into(),
+        (months, Some(fee)) => format!(
+            "{months}-month commitment. Ending it earlier costs {}.",
+            fee.format(language)
+        ),
+        (months, None) => format!("{months}-month commitment. It cannot be ended earlier."),
+    }
+}
+
+/// The confirm button's words.
+fn confirm_label(preview: &Preview) -> String {
+    match preview.kind {
+        RequestKind::End => format!("Confirm: end {}", preview.name),
+        RequestKind::Switch => format!("Confirm: switch to {}", preview.name),
+        _ => format!("Confirm: take {}", preview.name),
+    }
+}
+
+/// The facts of a previewed change: what it costs now and each period, when it takes effect,
+/// the commitment it starts and what it replaces.
+pub fn preview_facts(view: &ChangeView, preview: &Preview) -> impl IntoView {
+    let lang = view.language;
+    let on = lang.format_date(preview.effective_on);
+    let starts_now = preview.change.when() == When::Now;
+    let effect = match (preview.kind, starts_now) {
+        (RequestKind::End, true) => format!("Ends now ({on})"),
+        (RequestKind::End, false) => format!("Ends at the end of this period: on {on}"),
+        (_, true) => format!("Starts now ({on})"),
+        (_, false) => format!("Starts with the next period: on {on}"),
+    };
+    let cost_heading = if starts_now {
+        "Costs now".to_string()
+    } else {
+        format!("Costs on {on}")
+    };
+    let mut cost = if preview.charge.is_zero() {
+        "Nothing".to_string()
+    } else {
+        preview.charge.format(lang)
+    };
+    if preview.pro_rata {
+        cost.push_str(" (the rest of this period, pro rata)");
+    }
+    if !preview.charge.is_zero() {
+        cost.push_str(if preview.from_credit {
+            ", taken from your credit"
+        } else {
+            ", on your next invoice"
+        });
+    }
+    let credit = view.credit.clone();
+    view! {
+        <dl class="facts preview">
+            <dt>{if preview.kind == RequestKind::End { "Add-on to end" } else { "Add-on" }}</dt>
+            <dd><strong>{preview.name.clone()}</strong></dd>
+            <dt>"When"</dt>
+            <dd>{effect}</dd>
+            <dt>{cost_heading}</dt>
+            <dd class="charge">{cost}</dd>
+            {preview.end_fee.map(|fee| view! {
+                <dt>"Early-end fee"</dt>
+                <dd>{format!("{}, because it is still inside its commitment", fee.format(lang))}</dd>
+            })}
+            {preview.recurring.map(|(price, period)| view! {
+                <dt>"Then"</dt>
+                <dd>{price_text(price, period, lang)}</dd>
+            })}
+            {(preview.kind != RequestKind::End).then(|| view! {
+                <dt>"Commitment"</dt>
+                <dd>{match preview.commitment_until {
+                    Some(until) => format!("Until {}", lang.format_date(until)),
+                    None => "None".to_string(),
+                }}</dd>
+            })}
+            {(!preview.replaces.is_empty()).then(|| view! {
+                <dt>"Replaces"</dt>
+                <dd>{preview.replaces.iter().map(|r| match r.fee {
+                    Some(fee) => format!("{} (ends then; early-end fee {})", r.name, fee.format(lang)),
+                    None => format!("{} (ends then)", r.name),
+                }).collect::<Vec<_>>().join(", ")}</dd>
+            })}
+            {preview.conditions.clone().map(|c| view! {
+                <dt>"Conditions"</dt>
+                <dd>{c}</dd>
+            })}
+            {credit.map(|c| view! {
+                <dt>"Your credit"</dt>
+                <dd>{c}</dd>
+            })}
+        </dl>
+        <p class="muted">"Prices exclude VAT."</p>
+    }
+}
+
+/// The hidden fields a confirmation posts.
+fn confirm_fields(view: &ChangeView, preview: &Preview) -> impl IntoView {
+    let r = &view.request;
+    view! {
+        <input type="hidden" name="line" value=r.line />
+        <input type="hidden" name="action" value=r.action.clone() />
+        <input type="hidden" name="id" value=r.id />
+        <input type="hidden" name="when" value=r.when.clone() />
+        <input type="hidden" name="key" value=view.key.clone() />
+        <input type="hidden" name="charge" value=preview.charge.cents() />
+    }
+}
+
+/// The preview page's body: the facts, the choice of when (as links), and a plain form that
+/// confirms.
+pub fn preview_page(view: ChangeView) -> impl IntoView {
+    let back = format!("/services?line={}", view.request.line);
+    match view.preview.clone() {
+        Err(reason) => view! {
+            <p class="notice error" role="alert" id="refusal">{reason}</p>
+            <p><a href=back>"Back to your services"</a></p>
+        }
+        .into_any(),
+        Ok(preview) => {
+            let choice = preview.may_choose_when.then(|| {
+                let now = view.request.with_when("now");
+                let next = view.request.with_when("next");
+                let is_next = view.request.when == "next";
+                view! {
+                    <nav class="focus" aria-label="When">
+                        <a href=now.url() aria-current=(!is_next).then_some("true")>"Now"</a>
+                        <a href=next.url() aria-current=is_next.then_some("true")>"From the next period"</a>
+                    </nav>
+                }
+            });
+            view! {
+                <section class="card change" aria-labelledby="change-heading">
+                    <h2 id="change-heading">{view.line.name()}</h2>
+                    {choice}
+                    {preview_facts(&view, &preview)}
+                    <form method="post" action=ChangeAddon::url() class="confirm">
+                        {confirm_fields(&view, &preview)}
+                        <button type="submit" class="primary">{confirm_label(&preview)}</button>
+                        <a href=back class="button secondary">"Cancel"</a>
+                    </form>
+                </section>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// The add-ons of one line, changed in place once hydrated.
+#[island]
+pub fn AddonsPanel(services: LineServices, language: Language) -> impl IntoView {
+    super::count_hydrated_island();
+    let line = services.line.id.0;
+    let services = RwSignal::new(services);
+    // The change being previewed in place, and its preview.
+    let chosen = RwSignal::new(None::<ChangeRequest>);
+    let preview = Action::new(|request: &ChangeRequest| preview_change(request.clone()));
+    let confirm = ServerAction::<ChangeAddon>::new();
+    let reload = Action::new(move |_: &()| load_services(Some(line)));
+    let notice = RwSignal::new(None::<Result<ChangeReply, String>>);
+
+    Effect::new(move |_| {
+        if let Some(answer) = confirm.value().get() {
+            notice.set(Some(answer.map_err(|e| e.to_string())));
+            chosen.set(None);
+            reload.dispatch(());
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(overview)) = reload.value().get() {
+            if let Some(fresh) = overview.services {
+                services.set(fresh);
+            }
+        }
+    });
+    let open = move |request: ChangeRequest| {
+        notice.set(None);
+        chosen.set(Some(request.clone()));
+        preview.dispatch(request);
+    };
+    // Links that open the preview page without JavaScript and the preview in place with it.
+    let change_link = move |request: ChangeRequest, label: String, class: &'static str| {
+        let href = request.url();
+        view! {
+            <a href=href class=class on:click=move |ev| {
+                ev.prevent_default();
+                open(request.clone());
+            }>{label}</a>
+        }
+    };
+
+    let notice_view = move || {
+        notice.get().map(|answer| match answer {
+            Ok(reply) => view! {
+                <p id="notice" class=if reply.ok { "notice ok" } else { "notice error" }
+                    role=if reply.ok { "status" } else { "alert" }>
+                    {reply.message}" "
+                    {reply.request.map(|id| view! { <a href=format!("/requests#request-{id}")>"Follow the request"</a> })}
+                </p>
+            }
+            .into_any(),
+            Err(e) => view! { <p id="notice" class="notice error" role="alert">{e}</p> }.into_any(),
+        })
+    };
+
+    let inline_preview = move || {
+        chosen.get()?;
+        let body = match preview.value().get() {
+            None => view! { <p>"Working out what it costs…"</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+            Some(Ok(view)) if preview.pending().get() => {
+                let _ = view;
+                view! { <p>"Working out what it costs…"</p> }.into_any()
+            }
+            Some(Ok(view)) => match view.preview.clone() {
+                Err(reason) => view! {
+                    <p class="notice error" role="alert" id="refusal">{reason}</p>
+                }
+                .into_any(),
+                Ok(p) => {
+                    let choice = p.may_choose_when.then(|| {
+                        let request = view.request.clone();
+                        let is_next = request.when == "next";
+                        let now_req = request.with_when("now");
+                        let next_req = request.with_when("next");
+                        view! {
+                            <fieldset class="when">
+                                <legend>"When"</legend>
+                                <label><input type="radio" name="when-choice" prop:checked=!is_next
+                                    on:change=move |_| open(now_req.clone()) />" Now"</label>
+                                <label><input type="radio" name="when-choice" prop:checked=is_next
+                                    on:change=move |_| open(next_req.clone()) />" From the next period"</label>
+                            </fieldset>
+                        }
+                    });
+                    view! {
+                        {choice}
+                        {preview_facts(&view, &p)}
+                        <ActionForm action=confirm attr:class="confirm">
+                            {confirm_fields(&view, &p)}
+                            <button type="submit" class="primary" disabled=move || confirm.pending().get()>
+                                {confirm_label(&p)}
+                            </button>
+                            <button type="button" class="secondary" on:click=move |_| chosen.set(None)>"Cancel"</button>
+                        </ActionForm>
+                    }
+                    .into_any()
+                }
+            },
+        };
+        Some(view! {
+            <section class="card change" id="change" aria-labelledby="change-heading" aria-live="polite">
+                <h2 id="change-heading">"Your change"</h2>
+                {body}
+            </section>
+        })
+    };
+
+    let active_rows = move || {
+        let s = services.get();
+        let lang = language;
+        s.active
+            .iter()
+            .map(|a| {
+                let price = match (a.billing_period, a.ends_at) {
+                    (BillingPeriod::Once, Some(end)) => format!(
+                        "{} one-off, until {}",
+                        a.price.format(lang),
+                        lang.format_date(end.date_naive())
+                    ),
+                    _ => price_text(a.price, a.billing_period, lang),
+                };
+                let commitment = match a.commitment_until {
+                    Some(until) => lang.format_date(until),
+                    None => "None".to_string(),
+                };
+                let can_end = if a.billing_period == BillingPeriod::Once {
+                    "Ends by itself".to_string()
+                } else if let Some(on) = a.scheduled_end {
+                    format!("Ends on {} (scheduled)", lang.format_date(on))
+                } else if a.commitment_until.is_some_and(|u| u >= s.terms.today) {
+                    match a.early_end_fee {
+                        Some(fee) => format!(
+                            "From {}; earlier for a fee of {}",
+                            lang.format_date(a.free_to_end_from()),
+                            fee.format(lang)
+                        ),
+                        None => format!("From {}", lang.format_date(a.free_to_end_from())),
+                    }
+                } else {
+                    "Any time".to_string()
+                };
+                let action = (a.billing_period != BillingPeriod::Once && a.scheduled_end.is_none())
+                    .then(|| {
+                        change_link(
+                            ChangeRequest {
+                                line,
+                                action: "end".into(),
+                                id: a.id.0,
+                                when: "now".into(),
+                            },
+                            "End…".into(),
+                            "button secondary",
+                        )
+                    });
+                view! {
+                    <tr data-addon=a.addon.0>
+                        <th scope="row">{a.name.clone()}</th>
+                        <td data-label="Since">{lang.format_date(a.active_from.date_naive())}</td>
+                        <td data-label="Price">{price}</td>
+                        <td data-label="Commitment until">{commitment}</td>
+                        <td data-label="Can be ended">{can_end}</td>
+                        <td data-label="">{action}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+
+    let scheduled = move || {
+        let s = services.get();
+        (!s.scheduled.is_empty()).then(|| {
+            view! {
+                <section class="card" aria-labelledby="scheduled-heading" id="scheduled">
+                    <h2 id="scheduled-heading">"Scheduled changes"</h2>
+                    <ul>
+                        {s.scheduled.iter().map(|r| view! {
+                            <li>{r.summary.clone()}" — "{r.status_text(language)}" "
+                                <a href=format!("/requests#request-{}", r.id)>"Request"</a></li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            }
+        })
+    };
+
+    let catalog = move || {
+        let s = services.get();
+        s.catalog
+            .iter()
+            .map(|addon| {
+                let lang = language;
+                let replaces: Vec<String> =
+                    s.replaced_by(addon).iter().map(|a| a.name.clone()).collect();
+                let starting = s
+                    .scheduled
+                    .iter()
+                    .find(|r| r.addon == Some(addon.id))
+                    .map(|r| r.effective_on);
+                let state = if s.is_active(addon.id) {
+                    view! { <p class="state settled">"Active on this line"</p> }.into_any()
+                } else if let Some(on) = starting {
+                    view! { <p class="state due">{format!("Starts on {}", lang.format_date(on))}</p> }.into_any()
+                } else {
+                    let label = if replaces.is_empty() {
+                        format!("Take {}…", addon.name)
+                    } else {
+                        format!("Switch to {}…", addon.name)
+                    };
+                    change_link(
+                        ChangeRequest {
+                            line,
+                            action: "activate".into(),
+                            id: addon.id.0,
+                            when: "now".into(),
+                        },
+                        label,
+                        "button primary",
+                    )
+                    .into_any()
+                };
+                view! {
+                    <li class="addon" data-addon=addon.id.0>
+                        <h3>{addon.name.clone()}</h3>
+                        <p class="price">{price_text(addon.price, addon.billing_period, lang)}
+                            <span class="muted">" excl. VAT"</span></p>
+                        <p>{addon.description.clone()}</p>
+                        <p class="muted">{addon.conditions.clone()}</p>
+                        <p>{commitment_text(addon, lang)}</p>
+                        {(!replaces.is_empty()).then(|| view! {
+                            <p class="replaces">{format!("Replaces {}: the two cannot be active together.", replaces.join(", "))}</p>
+                        })}
+                        {state}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+
+    view! {
+        {notice_view}
+        {inline_preview}
+        <section class="card" aria-labelledby="active-heading" id="active-addons">
+            <h2 id="active-heading">"Add-ons on this line"</h2>
+            {move || if services.get().active.is_empty() {
+                view! { <p>"No add-ons are active on this line."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="list stack">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Add-on"</th>
+                                    <th scope="col">"Since"</th>
+                                    <th scope="col">"Price (excl. VAT)"</th>
+                                    <th scope="col">"Commitment until"</th>
+                                    <th scope="col">"Can be ended"</th>
+                                    <th scope="col"><span class="visually-hidden">"Change"</span></th>
+                                </tr>
+                            </thead>
+                            <tbody>{active_rows}</tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+        {scheduled}
+        <section class="card" aria-labelledby="catalog-heading" id="catalog">
+            <h2 id="catalog-heading">"Add-ons you can take"</h2>
+            <ul class="addons">{catalog}</ul>
+        </section>
+    }
+}

@@ -1,0 +1,98 @@
+//! `/requests`: every change asked for on the customer's lines (add-ons, roaming), by whom and
+//! through which channel, with its status and times, newest first, a page at a time.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::requests::{load_requests, RequestsPage as Data};
+use crate::components::{ErrorNotice, Pager};
+use crate::pages::portal::Portal;
+use selfcare::services::requests::RequestStatus;
+
+#[component]
+pub fn RequestsPage() -> impl IntoView {
+    let after = use_query_map().get_untracked().get("after");
+    let first_page = after.as_deref().is_none_or(str::is_empty);
+    let data = Resource::new(move || after.clone(), load_requests);
+    view! {
+        <Portal title="Requests">
+            <h1>"Requests"</h1>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(page) => requests(page, first_page).into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Portal>
+    }
+}
+
+fn requests(page: Data, first_page: bool) -> impl IntoView {
+    let lang = page.profile.language;
+    if page.requests.is_empty() && first_page {
+        return view! {
+            <section class="card">
+                <p>"No requests yet. Changes you make under "<a href="/services">"Services"</a>
+                   " (add-ons, roaming) are listed here with their status."</p>
+            </section>
+        }
+        .into_any();
+    }
+    let rows = page
+        .requests
+        .into_iter()
+        .map(|r| {
+            let status_class = match r.status {
+                RequestStatus::Done => "state settled",
+                RequestStatus::Scheduled => "state due",
+                RequestStatus::Failed => "state overdue",
+            };
+            let times = match r.completed_at {
+                Some(at) if r.status != RequestStatus::Scheduled => {
+                    format!("Completed {}", lang.format_date_time(at))
+                }
+                _ => String::new(),
+            };
+            view! {
+                <tr id=format!("request-{}", r.id)>
+                    <th scope="row">{lang.format_date_time(r.created_at)}</th>
+                    <td data-label="Line">{r.msisdn.display()}</td>
+                    <td data-label="What"><strong>{r.kind.label()}</strong>": "{r.summary.clone()}</td>
+                    <td data-label="Asked by">{r.requested_by.label()}<br/><span class="muted">{r.channel.label()}</span></td>
+                    <td data-label="Status"><span class=status_class>{r.status_text(lang)}</span>
+                        {(!times.is_empty()).then(|| view! { <br/><span class="muted">{times}</span> })}
+                    </td>
+                    <td class="num" data-label="Charge">{if r.charge.is_zero() { "—".to_string() } else { r.charge.format(lang) }}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="requests-heading">
+            <h2 id="requests-heading">"Your requests"</h2>
+            <p class="muted">"Charges exclude VAT. Postpaid charges are billed on your next invoice; prepaid ones come from credit."</p>
+            <div class="table-wrap">
+                <table class="list stack requests">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Asked"</th>
+                            <th scope="col">"Line"</th>
+                            <th scope="col">"What"</th>
+                            <th scope="col">"Asked by"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col" class="num">"Charge"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <Pager what="requests" first_page older=page.older page=|after| match after {
+                Some(after) => format!("/requests?after={after}"),
+                None => "/requests".to_string(),
+            } />
+        </section>
+    }
+    .into_any()
+}

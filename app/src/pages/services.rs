@@ -1,0 +1,131 @@
+//! `/services`: one line's roaming and add-ons, the add-ons it may take with price, conditions
+//! and commitment; `/services/change`: the preview of one change, confirmed with a plain form.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use selfcare::customer::PaymentType;
+
+use crate::api::services::{load_services, preview_change, ChangeRequest, ServicesOverview};
+use crate::components::addons::{preview_page, AddonsPanel};
+use crate::components::roaming::RoamingSection;
+use crate::components::ErrorNotice;
+use crate::pages::portal::Portal;
+
+#[component]
+pub fn ServicesPage() -> impl IntoView {
+    let line: Option<i64> = use_query_map()
+        .get_untracked()
+        .get("line")
+        .and_then(|v| v.parse().ok());
+    let data = Resource::new(move || line, load_services);
+    view! {
+        <Portal title="Services">
+            <h1>"Services"</h1>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(page) => services(page).into_any(),
+                        Err(error) => view! {
+                            <ErrorNotice error />
+                            <p><a href="/services">"Your services"</a></p>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Portal>
+    }
+}
+
+fn services(page: ServicesOverview) -> impl IntoView {
+    let lang = page.profile.language;
+    let notice = page.notice.map(|n| {
+        view! {
+            <p id="notice" class=if n.ok { "notice ok" } else { "notice error" } role=if n.ok { "status" } else { "alert" }>
+                {n.message}" "
+                {n.request.map(|id| view! { <a href=format!("/requests#request-{id}")>"Follow the request"</a> })}
+            </p>
+        }
+    });
+    let Some(services) = page.services else {
+        return view! {
+            {notice}
+            <section class="card"><p>"There are no active lines on your account."</p></section>
+        }
+        .into_any();
+    };
+    let current = services.line.id;
+    let chooser = (page.lines.len() > 1).then(|| {
+        view! {
+            <nav class="focus" aria-label="Line">
+                {page.lines.iter().map(|l| view! {
+                    <a href=format!("/services?line={}", l.id) aria-current=(l.id == current).then_some("true")>
+                        {l.name()}
+                    </a>
+                }).collect_view()}
+            </nav>
+        }
+    });
+    let line = services.line.clone();
+    let payment = match line.payment_type {
+        PaymentType::Prepaid => "prepaid: add-ons are paid from credit when you take them",
+        PaymentType::Postpaid => "postpaid: add-ons are billed on your invoice",
+    };
+    view! {
+        {notice}
+        {chooser}
+        <p class="line-head">
+            <strong>{line.name()}</strong>" · "{line.plan.clone()}" · "{payment}
+            {services.terms.credit.map(|c| format!(" · credit {}", c.format(lang)))}
+        </p>
+        <RoamingSection line=current.0 />
+        <AddonsPanel services language=lang />
+    }
+    .into_any()
+}
+
+/// The preview of one change, as a page (the way without JavaScript).
+#[component]
+pub fn ChangePage() -> impl IntoView {
+    let query = use_query_map().get_untracked();
+    let number = |key: &str| query.get(key).and_then(|v| v.parse::<i64>().ok());
+    let request = match (number("line"), number("activate"), number("end")) {
+        (Some(line), Some(id), _) => Some(ChangeRequest {
+            line,
+            action: "activate".into(),
+            id,
+            when: query.get("when").unwrap_or_else(|| "now".into()),
+        }),
+        (Some(line), None, Some(id)) => Some(ChangeRequest {
+            line,
+            action: "end".into(),
+            id,
+            when: query.get("when").unwrap_or_else(|| "now".into()),
+        }),
+        _ => None,
+    };
+    let data = Resource::new(
+        move || request.clone(),
+        |request| async move {
+            match request {
+                Some(request) => preview_change(request).await,
+                None => Err(crate::error::AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Portal title="Review your change">
+            <h1>"Review your change"</h1>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(view) => preview_page(view).into_any(),
+                        Err(error) => view! {
+                            <ErrorNotice error />
+                            <p><a href="/services">"Your services"</a></p>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Portal>
+    }
+}
