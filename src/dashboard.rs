@@ -9,6 +9,7 @@ use crate::customer::{CustomerKind, LineStatus, PaymentType};
 use crate::ids::{AccountId, LineId, Msisdn};
 use crate::locale::Language;
 use crate::money::{Currency, Money};
+use crate::services::roaming::{CapState, DataCap};
 
 /// What a customer owes on one invoice.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +53,8 @@ pub struct LineOverview {
     pub usage_as_of: Option<DateTime<Utc>>,
     pub roaming_on: bool,
     pub data_roaming_on: bool,
+    /// The data-roaming cap and what was spent against it this period.
+    pub data_cap: DataCap,
     pub active_addons: i64,
 }
 
@@ -85,9 +88,22 @@ pub enum LowBalance {
         msisdn: Msisdn,
         allowance: Allowance,
     },
+    /// 80 % of the data-roaming cap spent, with data roaming on.
+    RoamingCapNear {
+        line: LineId,
+        msisdn: Msisdn,
+        data_cap: DataCap,
+    },
+    /// The data-roaming cap spent: data roaming has stopped until the customer chooses to go on.
+    RoamingCapReached {
+        line: LineId,
+        msisdn: Msisdn,
+        data_cap: DataCap,
+    },
 }
 
-/// The overview's warnings: credit under `threshold`, and allowances under 10 % left, by line.
+/// The overview's warnings: credit under `threshold`, allowances under 10 % left, and (where
+/// data roaming is on) a data-roaming cap 80 % spent or reached, by line.
 pub fn low_balances(lines: &[LineOverview], threshold: Option<Money>) -> Vec<LowBalance> {
     let mut out = Vec::new();
     for line in lines.iter().filter(|l| l.status != LineStatus::Terminated) {
@@ -107,6 +123,22 @@ pub fn low_balances(lines: &[LineOverview], threshold: Option<Money>) -> Vec<Low
                 msisdn: line.msisdn.clone(),
                 allowance: allowance.clone(),
             });
+        }
+        if line.roaming_on && line.data_roaming_on {
+            let (line_id, msisdn, data_cap) = (line.id, line.msisdn.clone(), line.data_cap);
+            match line.data_cap.state() {
+                CapState::Near => out.push(LowBalance::RoamingCapNear {
+                    line: line_id,
+                    msisdn,
+                    data_cap,
+                }),
+                CapState::Reached => out.push(LowBalance::RoamingCapReached {
+                    line: line_id,
+                    msisdn,
+                    data_cap,
+                }),
+                CapState::NoCap | CapState::Under | CapState::Continued => {}
+            }
         }
     }
     out
@@ -200,6 +232,11 @@ mod tests {
             usage_as_of: None,
             roaming_on: false,
             data_roaming_on: false,
+            data_cap: DataCap {
+                cap: Some(Money::from_cents(21_500, Currency::Pln)),
+                spent: Money::from_cents(0, Currency::Pln),
+                continue_past_cap: false,
+            },
             active_addons: 0,
         }
     }
@@ -217,6 +254,35 @@ mod tests {
         assert!(
             low_balances(&[line(Some(0), 0)], None).is_empty(),
             "no threshold, no warning"
+        );
+    }
+
+    #[test]
+    fn a_data_roaming_cap_warns_at_eighty_percent_and_at_the_cap_while_data_roaming_is_on() {
+        let roaming = |spent: i64, data_on: bool, go_on: bool| {
+            let mut l = line(None, 0);
+            l.roaming_on = true;
+            l.data_roaming_on = data_on;
+            l.data_cap.spent = Money::from_cents(spent, Currency::Pln);
+            l.data_cap.continue_past_cap = go_on;
+            low_balances(&[l], None)
+        };
+        assert!(roaming(17_199, true, false).is_empty());
+        assert!(matches!(
+            roaming(17_200, true, false)[..],
+            [LowBalance::RoamingCapNear { .. }]
+        ));
+        assert!(matches!(
+            roaming(21_500, true, false)[..],
+            [LowBalance::RoamingCapReached { .. }]
+        ));
+        assert!(
+            roaming(21_500, true, true).is_empty(),
+            "the customer chose to go on"
+        );
+        assert!(
+            roaming(21_500, false, false).is_empty(),
+            "data roaming is off"
         );
     }
 

@@ -292,7 +292,7 @@ async fn each_line_shows_its_part_of_the_shared_bill() {
         demo(&db).await;
         for email in ["demo@example.com", "business@example.com"] {
             let who = customer(&db, email).await;
-            let overview = db.dashboard(who, today()).await.unwrap();
+            let overview = db.dashboard(who, now()).await.unwrap();
             let due = overview.lines[0].due.clone().unwrap();
             let invoice = db.invoice(who, &due.invoice_number).await.unwrap();
             let parts: Decimal = overview
@@ -313,7 +313,7 @@ async fn each_line_shows_its_part_of_the_shared_bill() {
             );
         }
         let prepaid = customer(&db, "prepaid@example.com").await;
-        let piotr = db.dashboard(prepaid, today()).await.unwrap();
+        let piotr = db.dashboard(prepaid, now()).await.unwrap();
         assert!(piotr.lines.iter().all(|l| l.due.is_none()));
     })
     .await;

@@ -143,7 +143,7 @@ async fn refused_vouchers_change_nothing() {
 
         // The CZK voucher stays redeemable by a CZK line.
         let jana = customer(&db, "demo@example.com").await;
-        let postpaid = db.dashboard(jana, today()).await.unwrap().lines[0].id;
+        let postpaid = db.dashboard(jana, now()).await.unwrap().lines[0].id;
         let refused = db
             .redeem_voucher(
                 jana,

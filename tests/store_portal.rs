@@ -184,7 +184,7 @@ async fn the_overview_shows_only_the_customers_own_figures() {
     for_each_engine(|db| async move {
         demo(&db).await;
         let who = customer(&db, "demo@example.com").await;
-        let d = db.dashboard(who, today()).await.unwrap();
+        let d = db.dashboard(who, now()).await.unwrap();
         assert_eq!(d.customer_name, "Jana Nováková");
         let numbers: Vec<&str> = d.lines.iter().map(|l| l.msisdn.as_str()).collect();
         assert_eq!(numbers, ["+420601123456", "+420602654321"]);
@@ -209,12 +209,12 @@ async fn the_overview_shows_only_the_customers_own_figures() {
         assert!(d.lines[0].roaming_on && !d.lines[1].roaming_on);
         assert_eq!((d.lines[0].active_addons, d.lines[1].active_addons), (2, 2));
 
-        let prepaid = db.dashboard(customer(&db, "prepaid@example.com").await, today()).await.unwrap();
+        let prepaid = db.dashboard(customer(&db, "prepaid@example.com").await, now()).await.unwrap();
         assert_eq!(prepaid.lines.len(), 1);
         assert_eq!(prepaid.lines[0].credit.unwrap().cents(), 3750);
         assert!(prepaid.lines[0].due.is_none());
 
-        let business = db.dashboard(customer(&db, "business@example.com").await, today()).await.unwrap();
+        let business = db.dashboard(customer(&db, "business@example.com").await, now()).await.unwrap();
         assert_eq!(business.lines.len(), 5);
         assert!(!business.overdue.is_zero(), "the business demo has an overdue invoice");
         assert!(business.total_due.amount > business.overdue.amount);

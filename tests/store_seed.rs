@@ -367,7 +367,7 @@ async fn the_demo_customer_has_two_lines_and_one_open_invoice_due_after_today() 
         assert_eq!(candidate.customer_id, CustomerId(id));
         assert!(verify_password("selfcare-demo", &candidate.password_hash));
 
-        let dashboard = db.dashboard(CustomerId(id), today()).await.unwrap();
+        let dashboard = db.dashboard(CustomerId(id), now()).await.unwrap();
         assert_eq!(dashboard.customer_name, "Jana Nováková");
         let numbers: Vec<&str> = dashboard.lines.iter().map(|l| l.msisdn.as_str()).collect();
         assert_eq!(numbers, ["+420601123456", "+420602654321"]);
@@ -425,7 +425,7 @@ async fn the_prepaid_demo_has_credit_and_partly_used_allowances() {
     for_each_engine(|db| async move {
         seeded(&db, 0, 1).await;
         let id = customer_by_email(&db, "prepaid@example.com").await;
-        let dashboard = db.dashboard(CustomerId(id), today()).await.unwrap();
+        let dashboard = db.dashboard(CustomerId(id), now()).await.unwrap();
         assert_eq!(dashboard.customer_name, "Piotr Kowalski");
         let [line] = dashboard.lines.as_slice() else {
             panic!("one line")
@@ -457,7 +457,7 @@ async fn the_business_demo_has_five_lines_and_a_partly_paid_overdue_invoice() {
     for_each_engine(|db| async move {
         seeded(&db, 0, 1).await;
         let id = customer_by_email(&db, "business@example.com").await;
-        let dashboard = db.dashboard(CustomerId(id), today()).await.unwrap();
+        let dashboard = db.dashboard(CustomerId(id), now()).await.unwrap();
         assert_eq!(dashboard.customer_name, "Kovář Stavby s.r.o.");
         let numbers: Vec<&str> = dashboard.lines.iter().map(|l| l.msisdn.as_str()).collect();
         assert_eq!(numbers, ["+420603100001", "+420603100002", "+420603100003", "+420603100004", "+420603100005"]);

@@ -20,7 +20,7 @@ async fn demo(db: &Db) {
 
 /// The customer's lines, by number.
 async fn lines(db: &Db, who: CustomerId) -> Vec<LineId> {
-    db.dashboard(who, today())
+    db.dashboard(who, now())
         .await
         .unwrap()
         .lines
@@ -215,7 +215,7 @@ async fn use_per_day_adds_up_to_the_records() {
             "business@example.com",
         ] {
             let who = customer(&db, email).await;
-            let overview = db.dashboard(who, today()).await.unwrap();
+            let overview = db.dashboard(who, now()).await.unwrap();
             for line in &overview.lines {
                 let period = db
                     .usage_per_day(who, line.id, today())

@@ -164,7 +164,7 @@ pub async fn lines(
     let (sort, direction) = LineSort::from_query(&query.sort, &query.dir);
     let mut overview = match state
         .db
-        .dashboard(session.customer, Utc::now().date_naive())
+        .dashboard(session.customer, Utc::now())
         .await
     {
         Ok(overview) => overview,

@@ -451,7 +451,7 @@ async fn usage_records_download_as_csv_only_for_their_owner() {
     let demo = app.signed_in_cookie("demo@example.com").await;
     let owner = customer_id(&app, "prepaid@example.com").await;
     let today = chrono::Utc::now().date_naive();
-    let line = app.db.dashboard(owner, today).await.unwrap().lines[0].id;
+    let line = app.db.dashboard(owner, chrono::Utc::now()).await.unwrap().lines[0].id;
     // More records than one batch of the stream.
     let Db::Sqlite(pool) = &app.db else {
         unreachable!("the test app runs on SQLite")
@@ -561,7 +561,7 @@ async fn the_line_overview_downloads_sorted_as_the_page_shows_it() {
     let who = customer_id(&app, "business@example.com").await;
     let mut lines = app
         .db
-        .dashboard(who, chrono::Utc::now().date_naive())
+        .dashboard(who, chrono::Utc::now())
         .await
         .unwrap()
         .lines;

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::roaming::RoamingColumns;
 use super::{corrupt, on_db, Db, Result};
 use crate::balances::Allowance;
 use crate::customer::{LineStatus, PaymentType};
@@ -29,8 +30,8 @@ struct LineRow {
     sms_used: Option<i64>,
     data_kb_used: Option<i64>,
     rated_at: Option<DateTime<Utc>>,
-    roaming_on: Option<bool>,
-    data_roaming_on: Option<bool>,
+    #[sqlx(flatten)]
+    roaming: RoamingColumns,
     active_addons: i64,
 }
 
@@ -39,8 +40,10 @@ SELECT l.id, l.account_id, l.msisdn, l.label, p.name AS plan, l.payment_type, l.
        l.credit_cents, l.credit_expires_on,
        p.minutes_included, p.sms_included, p.data_mb_included,
        u.period_end, u.call_seconds_used, u.sms_used, u.data_kb_used, u.rated_at,
-       r.roaming_on, r.data_roaming_on,
-       (SELECT COUNT(*) FROM line_addons a WHERE a.line_id = l.id AND a.ended_at IS NULL) AS active_addons
+       r.line_id AS roaming_row, r.roaming_on, r.data_roaming_on, r.data_cap_cents,
+       r.data_spent_cents, r.continue_past_cap, r.updated_at AS roaming_updated_at,
+       (SELECT COUNT(*) FROM line_addons a
+        WHERE a.line_id = l.id AND (a.ended_at IS NULL OR a.ended_at > $3)) AS active_addons
 FROM lines l
 JOIN tariff_plans p ON p.id = l.plan_id
 LEFT JOIN allowance_usage u ON u.line_id = l.id AND u.period_start <= $2 AND u.period_end > $2
@@ -49,17 +52,20 @@ WHERE l.customer_id = $1 AND l.status <> 'terminated'
 ORDER BY l.msisdn";
 
 impl Db {
-    /// Everything the overview shows for `customer` on `today`.
+    /// Everything the overview shows for `customer` at `now` (add-ons active at that instant:
+    /// a one-off add-on ends by itself later, so `ended_at` may lie ahead).
     ///
     /// # Errors
     /// `StoreError::NotFound` when the customer does not exist.
-    pub async fn dashboard(&self, customer: CustomerId, today: NaiveDate) -> Result<Dashboard> {
+    pub async fn dashboard(&self, customer: CustomerId, now: DateTime<Utc>) -> Result<Dashboard> {
+        let today = now.date_naive();
         let profile = self.profile(customer).await?;
         let currency = profile.currency;
 
         let rows: Vec<LineRow> = on_db!(self, |pool| sqlx::query_as(LINES_SQL)
             .bind(customer)
             .bind(today)
+            .bind(now)
             .fetch_all(pool)
             .await?);
 
@@ -121,6 +127,7 @@ impl Db {
                 ],
                 None => Vec::new(),
             };
+            let roaming = row.roaming.settings(row.id, currency);
             lines.push(LineOverview {
                 id: row.id,
                 account_id: row.account_id,
@@ -148,8 +155,9 @@ impl Db {
                 // Stored exclusive; shown as the last day of the period.
                 period_ends_on: row.period_end.and_then(|end| end.pred_opt()),
                 usage_as_of: row.rated_at,
-                roaming_on: row.roaming_on.unwrap_or(false),
-                data_roaming_on: row.data_roaming_on.unwrap_or(false),
+                roaming_on: roaming.roaming_on,
+                data_roaming_on: roaming.data_roaming_on,
+                data_cap: roaming.data_cap,
                 active_addons: row.active_addons,
             });
         }

@@ -42,6 +42,7 @@ use crate::credit::VoucherCode;
 use crate::customer::CustomerKind;
 use crate::ids::Msisdn;
 use crate::money::{round, Currency, Money};
+use crate::services::roaming::default_cap;
 
 /// What to seed.
 #[derive(Clone, Debug)]
@@ -361,8 +362,6 @@ struct Market {
     currency: Currency,
     vat_rate_bp: i64,
     language: &'static str,
-    /// The default roaming data cap: 50 € or its equivalent.
-    roaming_cap_cents: i64,
     /// Reserved ranges for seeded lines, used one after the other: prefix + 7 digits of the id.
     line_prefixes: &'static [&'static str],
     /// Reserved landline-like range for organisations: prefix + 7 digits of the customer id.
@@ -399,7 +398,6 @@ static CZ: Market = Market {
     currency: Currency::Czk,
     vat_rate_bp: 2100,
     language: "cs",
-    roaming_cap_cents: 125_000,
     line_prefixes: &["+42073", "+42077", "+42079"],
     org_phone_prefix: "+42059",
     counterpart_prefixes: &["+4206", "+4207"],
@@ -617,7 +615,6 @@ static PL: Market = Market {
     currency: Currency::Pln,
     vat_rate_bp: 2300,
     language: "pl",
-    roaming_cap_cents: 21_500,
     line_prefixes: &["+4850", "+4851", "+4853"],
     org_phone_prefix: "+4822",
     counterpart_prefixes: &["+485", "+486", "+487", "+488"],
@@ -830,7 +827,6 @@ static LT: Market = Market {
     currency: Currency::Eur,
     vat_rate_bp: 2100,
     language: "lt",
-    roaming_cap_cents: 5_000,
     line_prefixes: &["+3706"],
     org_phone_prefix: "+3705",
     counterpart_prefixes: &["+3706"],
@@ -2252,7 +2248,9 @@ impl<'c> Generator<'c> {
                 activated_on,
                 roaming_on,
                 data_roaming_on,
-                data_cap_cents: rng.gen_bool(0.95).then_some(market.roaming_cap_cents),
+                data_cap_cents: rng
+                    .gen_bool(0.95)
+                    .then_some(default_cap(market.currency).cents()),
                 continue_past_cap: rng.gen_bool(0.1),
                 addons,
                 usage_share: None,
@@ -2361,7 +2359,7 @@ impl<'c> Generator<'c> {
                 activated_on: days_ago(activated),
                 roaming_on: roaming,
                 data_roaming_on: roaming,
-                data_cap_cents: Some(CZ.roaming_cap_cents),
+                data_cap_cents: Some(default_cap(CZ.currency).cents()),
                 continue_past_cap: false,
                 addons: Vec::new(),
                 usage_share: None,
@@ -2409,7 +2407,7 @@ impl<'c> Generator<'c> {
             true,
         )?;
         piotr.label = None;
-        piotr.data_cap_cents = Some(PL.roaming_cap_cents);
+        piotr.data_cap_cents = Some(default_cap(PL.currency).cents());
         piotr.usage_share = Some(40);
         piotr.credit_cents = Some(3_750);
         piotr.credit_expires_on = Some(today + Duration::days(60));

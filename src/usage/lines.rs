@@ -151,6 +151,11 @@ mod tests {
             usage_as_of: None,
             roaming_on: false,
             data_roaming_on: false,
+            data_cap: crate::services::roaming::DataCap {
+                cap: None,
+                spent: Money::from_cents(0, Currency::Czk),
+                continue_past_cap: false,
+            },
             active_addons: 0,
         }
     }

@@ -25,8 +25,7 @@ pub async fn load_dashboard() -> Result<Overview, AppError> {
 
     let customer = ssr::customer()?;
     let state = ssr::state()?;
-    let today = chrono::Utc::now().date_naive();
-    let dashboard = state.db.dashboard(customer, today).await?;
+    let dashboard = state.db.dashboard(customer, chrono::Utc::now()).await?;
     let unpaid = state
         .db
         .unpaid_invoices(customer, InvoiceFilter::default())

@@ -58,8 +58,9 @@ pub async fn load_usage(
 
     let customer = super::ssr::customer()?;
     let db = super::ssr::state()?.db;
-    let today = chrono::Utc::now().date_naive();
-    let overview = db.dashboard(customer, today).await?;
+    let now = chrono::Utc::now();
+    let today = now.date_naive();
+    let overview = db.dashboard(customer, now).await?;
     let chosen = match line {
         Some(id) => Some(
             overview
@@ -120,7 +121,7 @@ pub async fn load_lines_overview(
         dir.as_deref().unwrap_or_default(),
     );
     let mut overview = db
-        .dashboard(customer, chrono::Utc::now().date_naive())
+        .dashboard(customer, chrono::Utc::now())
         .await?;
     selfcare::usage::lines::sort_lines(&mut overview.lines, sort, direction);
     Ok(LinesOverview {

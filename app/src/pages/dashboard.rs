@@ -10,6 +10,7 @@ use selfcare::balances::{Allowance, AllowanceKind};
 use selfcare::customer::LineStatus;
 use selfcare::dashboard::{Dashboard, LineOverview, LowBalance};
 use selfcare::locale::Language;
+use selfcare::services::roaming::CapState;
 
 use crate::api::dashboard::{load_dashboard, Overview};
 use crate::components::billing::PaymentBox;
@@ -121,6 +122,36 @@ fn warnings(list: &[LowBalance], lang: Language) -> impl IntoView {
                 }
                 .into_any()
             }
+            LowBalance::RoamingCapNear {
+                line,
+                msisdn,
+                data_cap,
+            } => view! {
+                <li>
+                    {format!(
+                        "Data roaming on {} has reached 80 % of its cap: {}. ",
+                        msisdn.display(),
+                        data_cap.describe(lang)
+                    )}
+                    <a href=roaming_link(*line)>"Roaming settings"</a>
+                </li>
+            }
+            .into_any(),
+            LowBalance::RoamingCapReached {
+                line,
+                msisdn,
+                data_cap,
+            } => view! {
+                <li>
+                    {format!(
+                        "Data roaming on {} has stopped at its cap: {}. ",
+                        msisdn.display(),
+                        data_cap.describe(lang)
+                    )}
+                    <a href=roaming_link(*line)>"Go on or change the cap"</a>
+                </li>
+            }
+            .into_any(),
         })
         .collect_view();
     view! {
@@ -128,6 +159,11 @@ fn warnings(list: &[LowBalance], lang: Language) -> impl IntoView {
             <ul>{items}</ul>
         </section>
     }
+}
+
+/// Where a line's roaming settings are changed.
+fn roaming_link(line: selfcare::ids::LineId) -> String {
+    format!("/services?line={line}#roaming")
 }
 
 /// One line's figures as terms and details, formatted for `lang`.
@@ -177,6 +213,7 @@ fn card(line: &LineOverview, lang: Language) -> LineCard {
     let on_off = |on: bool| if on { "On" } else { "Off" };
     facts.push(Fact::new("Roaming", on_off(line.roaming_on)));
     facts.push(Fact::new("Data roaming", on_off(line.data_roaming_on)));
+    facts.push(cap_fact(line, lang));
     facts.push(Fact::new(
         "Add-ons",
         format!("{} active", line.active_addons),
@@ -187,6 +224,26 @@ fn card(line: &LineOverview, lang: Language) -> LineCard {
         label: line.label.clone(),
         facts,
     }
+}
+
+/// The data-roaming cap: "12,30 € of 50,00 € cap", "no cap"; marked near and at the cap
+/// while data roaming is on.
+fn cap_fact(line: &LineOverview, lang: Language) -> Fact {
+    let cap = &line.data_cap;
+    let state = cap.state();
+    let mut detail = match cap.cap {
+        Some(_) => cap.describe(lang),
+        None => "No cap".to_string(),
+    };
+    detail.push_str(match state {
+        CapState::Near => " (80 % reached)",
+        CapState::Reached => " (data roaming stopped)",
+        CapState::Continued => " (going on past the cap)",
+        CapState::NoCap | CapState::Under => "",
+    });
+    let mut fact = Fact::new("Data-roaming cap", detail);
+    fact.alert = line.data_roaming_on && matches!(state, CapState::Near | CapState::Reached);
+    fact
 }
 
 fn allowance_fact(a: &Allowance, lang: Language) -> Fact {
