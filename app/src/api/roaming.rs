@@ -1,1 +1,207 @@
 //! Roaming, data roaming and the data-roaming spending cap of one of the customer's lines.
+//! No function takes a customer id; a line id sent by a client only ever reaches the signed-in
+//! customer's own lines, and another customer's answers like a missing one.
+
+use leptos::prelude::*;
+use selfcare::locale::Language;
+use selfcare::services::roaming::RoamingSettings;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// The roaming card of one line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoamingView {
+    pub settings: RoamingSettings,
+    pub language: Language,
+    /// The EU default cap and the highest cap allowed, formatted.
+    pub default_cap: String,
+    pub max_cap: String,
+    /// Sent with the next change: the same submission twice changes things once.
+    pub key: String,
+    /// The outcome of a form posted without JavaScript, shown once.
+    pub notice: Option<RoamingReply>,
+}
+
+/// What a change answers, in words for the customer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoamingReply {
+    /// Whether it was done (also "already done" and "nothing to change").
+    pub ok: bool,
+    pub message: String,
+    /// The settings as they now are (none when the line was not found).
+    pub settings: Option<RoamingSettings>,
+    /// A fresh key for the next change.
+    pub key: String,
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use selfcare::services::roaming::{Cap, RoamingChange};
+
+    use super::RoamingReply;
+    use crate::error::AppError;
+
+    /// Carries a reply to the page a plain form post is redirected to.
+    pub const FLASH: &str = "selfcare_roaming";
+
+    pub fn encode(reply: &RoamingReply) -> String {
+        crate::api::ssr::flash::encode(if reply.ok { "ok" } else { "no" }, &reply.message)
+    }
+
+    pub fn decode(value: &str) -> Option<(bool, String)> {
+        let (kind, message) = crate::api::ssr::flash::decode(value)?;
+        Some((kind == "ok", message))
+    }
+
+    /// Answers a form post: with JavaScript the reply itself; without, a redirect back to the
+    /// card (`back_to`) with the reply in a one-minute cookie.
+    pub fn answer(reply: RoamingReply, back_to: &str) -> RoamingReply {
+        use crate::api::ssr as request;
+        if request::is_plain_form_post() {
+            if let Ok(state) = request::state() {
+                request::set_cookie(&state.cookies.flash(FLASH, &encode(&reply)));
+            }
+            leptos_axum::redirect(back_to);
+        }
+        reply
+    }
+
+    /// Reads the form's `change` (and `cap`, for a new cap).
+    pub fn change_of(
+        change: &str,
+        cap: Option<&str>,
+        currency: selfcare::money::Currency,
+        language: selfcare::locale::Language,
+    ) -> Result<RoamingChange, AppError> {
+        Ok(match change {
+            "roaming-on" => RoamingChange::Roaming(true),
+            "roaming-off" => RoamingChange::Roaming(false),
+            "data-on" => RoamingChange::DataRoaming(true),
+            "data-off" => RoamingChange::DataRoaming(false),
+            "cap" => RoamingChange::SetCap(Cap::parse(cap.unwrap_or(""), currency, language)?),
+            "lift-cap" => RoamingChange::LiftCap,
+            "continue" => RoamingChange::ContinuePastCap,
+            "stop-at-cap" => RoamingChange::StopAtCap,
+            _ => {
+                return Err(AppError::Invalid {
+                    field: "change".into(),
+                    message: "Choose what to change.".into(),
+                })
+            }
+        })
+    }
+
+    #[cfg(test)]
+    #[test]
+    fn a_reply_survives_the_cookie() {
+        let reply = RoamingReply {
+            ok: false,
+            message: "A cap can be at most 5 000,00 €; for no limit, lift it.".into(),
+            settings: None,
+            key: String::new(),
+        };
+        assert_eq!(decode(&encode(&reply)), Some((false, reply.message)));
+    }
+}
+
+/// The roaming card of one of the customer's lines, with a fresh key for its forms and the
+/// outcome of a form just posted without JavaScript.
+#[server(prefix = "/api", endpoint = "roaming")]
+pub async fn load_roaming(line: i64) -> Result<RoamingView, AppError> {
+    use selfcare::ids::LineId;
+    use selfcare::services::roaming::{default_cap, Cap};
+
+    let customer = super::ssr::customer()?;
+    let state = super::ssr::state()?;
+    let db = &state.db;
+    let settings = db.roaming(customer, LineId(line)).await?;
+    let language = db.profile(customer).await?.language;
+    let notice = super::ssr::cookie(ssr::FLASH).and_then(|v| ssr::decode(&v));
+    if notice.is_some() {
+        super::ssr::set_cookie(&state.cookies.clear_flash(ssr::FLASH));
+    }
+    let currency = settings.currency();
+    let key = selfcare::auth::idempotency_key();
+    Ok(RoamingView {
+        default_cap: default_cap(currency).format(language),
+        max_cap: Cap::max(currency).format(language),
+        notice: notice.map(|(ok, message)| RoamingReply {
+            ok,
+            message,
+            settings: None,
+            key: key.clone(),
+        }),
+        key,
+        settings,
+        language,
+    })
+}
+
+/// Changes roaming on one of the customer's lines: `change` is `roaming-on`, `roaming-off`,
+/// `data-on`, `data-off`, `cap` (with `cap`, the amount typed), `lift-cap`, `continue` (go on
+/// past the reached cap) or `stop-at-cap`. The same `key` twice changes things once.
+#[server(prefix = "/api", endpoint = "change_roaming")]
+pub async fn change_roaming(
+    line: i64,
+    change: String,
+    cap: Option<String>,
+    key: String,
+) -> Result<RoamingReply, AppError> {
+    use selfcare::ids::LineId;
+    use selfcare::store::{Requester, StoreError};
+
+    let customer = super::ssr::customer()?;
+    let db = super::ssr::state()?.db;
+    let profile = db.profile(customer).await?;
+    let back_to = format!("/services?line={line}#roaming");
+    let next_key = selfcare::auth::idempotency_key();
+    let refused = |message: String| RoamingReply {
+        ok: false,
+        message,
+        settings: None,
+        key: next_key.clone(),
+    };
+    let key = key.trim();
+    if key.is_empty() || key.len() > 64 {
+        let expired = refused("This form has expired. Please try again.".into());
+        return Ok(ssr::answer(expired, &back_to));
+    }
+    let change = match ssr::change_of(&change, cap.as_deref(), profile.currency, profile.language)
+    {
+        Ok(change) => change,
+        Err(e) => return Ok(ssr::answer(refused(e.to_string()), &back_to)),
+    };
+    let outcome = db
+        .change_roaming(
+            customer,
+            LineId(line),
+            change,
+            key,
+            Requester::customer(customer),
+            Some(super::ssr::client_ip()),
+            chrono::Utc::now(),
+        )
+        .await;
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        // Another customer's line answers like a missing one: a page saying so without
+        // JavaScript, a 404 to the server-function client.
+        Err(StoreError::NotFound) => {
+            if super::ssr::is_plain_form_post() {
+                let not_found = refused(AppError::NotFound.to_string());
+                return Ok(ssr::answer(not_found, "/services#roaming"));
+            }
+            super::ssr::set_status(404);
+            return Err(AppError::NotFound);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let reply = RoamingReply {
+        ok: outcome.is_ok(),
+        message: outcome.message(),
+        settings: Some(outcome.settings),
+        key: next_key.clone(),
+    };
+    Ok(ssr::answer(reply, &back_to))
+}

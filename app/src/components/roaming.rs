@@ -1,9 +1,221 @@
-//! The roaming card of the services page.
+//! The roaming card of the services page: roaming and data roaming on or off, the data-roaming
+//! cap, what was spent against it this period, the notice at 80 % and the stopped state with
+//! the choice to go on.
+//!
+//! [`RoamingSection`] loads the card on the server; [`RoamingCard`] is an island. Without
+//! JavaScript every button is a plain form that posts, is redirected back to `#roaming` and
+//! shows the outcome once (from a flash cookie) in `#roaming-notice`; hydrated, the same forms
+//! post in place and the card follows the answer. Each answer carries a fresh idempotency key
+//! for the next change, so a double click changes things once.
 
 use leptos::prelude::*;
+use selfcare::locale::Language;
+use selfcare::services::roaming::{CapState, RoamingSettings};
 
-/// Roaming, data roaming and the spending cap of `line`.
+use crate::api::roaming::{load_roaming, ChangeRoaming, RoamingView};
+use crate::components::ErrorNotice;
+
+/// Roaming, data roaming and the spending cap of `line` (one of the signed-in customer's).
 #[component]
 pub fn RoamingSection(line: i64) -> impl IntoView {
-    let _ = line;
+    let data = Resource::new(move || line, load_roaming);
+    view! {
+        <section class="card" id="roaming" aria-labelledby="roaming-heading">
+            <h2 id="roaming-heading">"Roaming"</h2>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(view) => view! { <RoamingCard line view /> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// The cap as the input shows it: the amount with the reader's decimal mark, no symbol, no
+/// grouping (`1250,00`), which [`selfcare::money::Money::parse_input`] reads back; the default
+/// cap's when the cap is lifted.
+fn cap_input(settings: &RoamingSettings, language: Language) -> String {
+    let cap = settings
+        .data_cap
+        .cap
+        .unwrap_or_else(|| selfcare::services::roaming::default_cap(settings.currency()));
+    let mut amount = cap.amount;
+    amount.rescale(2);
+    let (_, mark) = language.number_marks();
+    amount.to_string().replace('.', &mark.to_string())
+}
+
+fn on_off(on: bool) -> &'static str {
+    if on {
+        "On"
+    } else {
+        "Off"
+    }
+}
+
+/// The card's interactive part: the state and the forms.
+#[island]
+pub fn RoamingCard(line: i64, view: RoamingView) -> impl IntoView {
+    super::count_hydrated_island();
+    let action = ServerAction::<ChangeRoaming>::new();
+    let lang = view.language;
+    let (default_cap, max_cap) = (view.default_cap, view.max_cap);
+    let code = view.settings.currency().code();
+    let cap_text = RwSignal::new(cap_input(&view.settings, lang));
+    let settings = RwSignal::new(view.settings);
+    let key = RwSignal::new(view.key);
+    let notice = RwSignal::new(view.notice.map(|r| (r.ok, r.message)));
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(reply)) => {
+            if let Some(now) = reply.settings {
+                cap_text.set(cap_input(&now, lang));
+                settings.set(now);
+            }
+            key.set(reply.key);
+            notice.set(Some((reply.ok, reply.message)));
+        }
+        Some(Err(e)) => notice.set(Some((false, e.to_string()))),
+        None => {}
+    });
+    let pending = move || action.pending().get();
+    let state = move || settings.with(|s| s.cap_state());
+    let roaming_on = move || settings.with(|s| s.roaming_on);
+    let data_on = move || settings.with(|s| s.data_roaming_on);
+    let has_cap = move || settings.with(|s| s.data_cap.cap.is_some());
+    // The hidden fields every form sends.
+    let hidden = move |change: &'static str| {
+        view! {
+            <input type="hidden" name="line" value=line />
+            <input type="hidden" name="key" value=move || key.get() />
+            <input type="hidden" name="change" value=change />
+        }
+    };
+    view! {
+        <div id="roaming-notice" role="status" aria-live="polite">
+            {move || notice.get().map(|(ok, message)| view! {
+                <p class=if ok { "notice ok" } else { "notice error" }>{message}</p>
+            })}
+        </div>
+        <dl class="facts">
+            <dt>"Roaming"</dt>
+            <dd id="roaming-state">{move || on_off(roaming_on())}</dd>
+            <dt>"Data roaming"</dt>
+            <dd id="data-roaming-state" class:alert=move || data_on() && state().is_stopped()>
+                {move || match (data_on(), state()) {
+                    (true, CapState::Reached) => "On, stopped at the cap",
+                    (on, _) => on_off(on),
+                }}
+            </dd>
+            <dt>"Data-roaming cap"</dt>
+            <dd id="roaming-cap">
+                {move || settings.with(|s| match s.data_cap.cap {
+                    Some(cap) => format!("{} per billing period, excluding VAT", cap.format(lang)),
+                    None => "No cap".to_string(),
+                })}
+            </dd>
+            <dt>"Spent this period"</dt>
+            <dd id="roaming-spent"
+                class:alert=move || data_on() && matches!(state(), CapState::Near | CapState::Reached)>
+                {move || settings.with(|s| {
+                    let used = s.data_cap.per_mille_used();
+                    let mut text = s.data_cap.describe(lang);
+                    if let Some(pm) = used {
+                        text.push_str(&format!(" ({} %)", pm / 10));
+                    }
+                    text
+                })}
+                {move || settings.with(|s| s.data_cap.per_mille_used()).map(|pm| view! {
+                    <span class="bar" aria-hidden="true">
+                        <span style=format!("width:{}%", pm / 10)></span>
+                    </span>
+                })}
+            </dd>
+        </dl>
+        {move || (data_on() && roaming_on()).then(|| match state() {
+            CapState::Near => view! {
+                <p class="notice warn" id="roaming-cap-state">
+                    "You have used 80 % of your data-roaming cap. At the cap, data roaming stops unless you choose to go on."
+                </p>
+            }.into_any(),
+            CapState::Reached => view! {
+                <div class="notice error" id="roaming-cap-state">
+                    <p>"Data roaming has stopped: the cap for this billing period is spent."</p>
+                    <ActionForm action attr:class="roaming-form">
+                        {hidden("continue")}
+                        <button type="submit" class="primary" disabled=pending>
+                            "Go on with data roaming past the cap"
+                        </button>
+                    </ActionForm>
+                    <p class="muted">"Until the period ends, data abroad is then charged at the roaming rates with no limit. Changing the cap stops at the new cap again."</p>
+                </div>
+            }.into_any(),
+            CapState::Continued => view! {
+                <div class="notice" id="roaming-cap-state">
+                    <p>"You chose to go on with data roaming past the cap for the rest of this billing period."</p>
+                    <ActionForm action attr:class="roaming-form">
+                        {hidden("stop-at-cap")}
+                        <button type="submit" class="secondary" disabled=pending>
+                            "Stop at the cap again"
+                        </button>
+                    </ActionForm>
+                </div>
+            }.into_any(),
+            CapState::NoCap | CapState::Under => ().into_any(),
+        })}
+        <div class="roaming-switches">
+            <ActionForm action attr:class="roaming-form">
+                <input type="hidden" name="line" value=line />
+                <input type="hidden" name="key" value=move || key.get() />
+                <input type="hidden" name="change"
+                    value=move || if roaming_on() { "roaming-off" } else { "roaming-on" } />
+                <button type="submit" class="secondary" disabled=pending>
+                    {move || if roaming_on() { "Turn roaming off" } else { "Turn roaming on" }}
+                </button>
+            </ActionForm>
+            <ActionForm action attr:class="roaming-form">
+                <input type="hidden" name="line" value=line />
+                <input type="hidden" name="key" value=move || key.get() />
+                <input type="hidden" name="change"
+                    value=move || if data_on() { "data-off" } else { "data-on" } />
+                <button type="submit" class="secondary"
+                    disabled=move || pending() || !roaming_on()
+                    aria-describedby=move || (!roaming_on()).then_some("data-needs-roaming")>
+                    {move || if data_on() { "Turn data roaming off" } else { "Turn data roaming on" }}
+                </button>
+            </ActionForm>
+        </div>
+        <p class="muted" id="data-needs-roaming">
+            {move || if roaming_on() {
+                "Turning roaming off also turns data roaming off."
+            } else {
+                "Data roaming needs roaming: turn roaming on first."
+            }}
+        </p>
+        <ActionForm action attr:class="roaming-cap-form">
+            {hidden("cap")}
+            <label for="roaming-cap-input">{format!("Data-roaming cap in {code}")}</label>
+            <div class="roaming-cap-row">
+                <input id="roaming-cap-input" name="cap" type="text" inputmode="decimal"
+                    autocomplete="off" required maxlength="16"
+                    aria-describedby="roaming-cap-help"
+                    prop:value=move || cap_text.get()
+                    on:input=move |ev| cap_text.set(event_target_value(&ev)) />
+                <button type="submit" class="primary" disabled=pending>"Set the cap"</button>
+            </div>
+            <p id="roaming-cap-help" class="muted">
+                {format!(
+                    "Per billing period, excluding VAT. The EU default is {default_cap}; at most {max_cap}. You are told at 80 %, and data roaming stops at the cap unless you choose to go on."
+                )}
+            </p>
+        </ActionForm>
+        {move || has_cap().then(|| view! {
+            <ActionForm action attr:class="roaming-form">
+                {hidden("lift-cap")}
+                <button type="submit" class="secondary" disabled=pending>"Lift the cap"</button>
+            </ActionForm>
+        })}
+    }
 }
