@@ -25,9 +25,9 @@ text_enum!(
 impl RequestKind {
     pub fn label(self) -> &'static str {
         match self {
-            Self::Activate => "Add-on on",
-            Self::Switch => "Add-on switch",
-            Self::End => "Add-on off",
+            Self::Activate => "New add-on",
+            Self::Switch => "Switch of add-on",
+            Self::End => "End of add-on",
             Self::Roaming => "Roaming",
         }
     }

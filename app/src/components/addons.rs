@@ -23,6 +23,9 @@ pub fn price_text(price: Money, period: BillingPeriod, language: Language) -> St
 
 /// What the commitment of a catalog add-on means, in words.
 pub fn commitment_text(addon: &Addon, language: Language) -> String {
+    if addon.billing_period == BillingPeriod::Once {
+        return "One-off: it runs until the end of the period and then ends by itself.".into();
+    }
     match (addon.commitment_months, addon.early_end_fee) {
         (0, _) => "No commitment: end it any time.".into(),
         (months, Some(fee)) => format!(
@@ -182,6 +185,17 @@ pub fn AddonsPanel(services: LineServices, language: Language) -> impl IntoView 
     let confirm = ServerAction::<ChangeAddon>::new();
     let reload = Action::new(move |_: &()| load_services(Some(line)));
     let notice = RwSignal::new(None::<Result<ChangeReply, String>>);
+    // The preview opens above the lists: bring it into view and move the focus there, so
+    // keyboard and screen-reader users land on it too.
+    let panel = NodeRef::<leptos::html::Section>::new();
+    Effect::new(move |_| {
+        if preview.value().with(Option::is_some) && !preview.pending().get() {
+            if let Some(el) = panel.get() {
+                el.scroll_into_view();
+                let _ = el.focus();
+            }
+        }
+    });
 
     Effect::new(move |_| {
         if let Some(answer) = confirm.value().get() {
@@ -273,7 +287,7 @@ pub fn AddonsPanel(services: LineServices, language: Language) -> impl IntoView 
             },
         };
         Some(view! {
-            <section class="card change" id="change" aria-labelledby="change-heading" aria-live="polite">
+            <section class="card change" id="change" aria-labelledby="change-heading" tabindex="-1" node_ref=panel>
                 <h2 id="change-heading">"Your change"</h2>
                 {body}
             </section>
