@@ -274,7 +274,7 @@ pub struct Preview {
     pub from_credit: bool,
     /// Taking an add-on: what it costs each period after, and how often.
     pub recurring: Option<(Money, BillingPeriod)>,
-    /// Taking an add-on: the commitment it starts.
+    /// Taking an add-on: the commitment it starts; ending one: the commitment it is under.
     pub commitment_until: Option<NaiveDate>,
     /// Active add-ons it ends.
     pub replaces: Vec<Replaced>,
@@ -521,7 +521,8 @@ pub fn preview(
                 pro_rata: false,
                 from_credit: prepaid && fee.is_some(),
                 recurring: None,
-                commitment_until: None,
+                // The commitment it is (or was) under, so the preview can say when it ends.
+                commitment_until: target.commitment_until,
                 replaces: Vec::new(),
                 end_fee: fee,
             })

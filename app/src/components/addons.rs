@@ -94,13 +94,16 @@ pub fn preview_facts(view: &ChangeView, preview: &Preview) -> impl IntoView {
                 <dt>"Then"</dt>
                 <dd>{price_text(price, period, lang)}</dd>
             })}
-            {(preview.kind != RequestKind::End).then(|| view! {
-                <dt>"Commitment"</dt>
-                <dd>{match preview.commitment_until {
-                    Some(until) => format!("Until {}", lang.format_date(until)),
-                    None => "None".to_string(),
-                }}</dd>
-            })}
+            <dt>"Commitment"</dt>
+            <dd>{match (preview.commitment_until, preview.kind) {
+                (Some(until), RequestKind::End) => format!(
+                    "Until {}; it can be ended without a fee from {}",
+                    lang.format_date(until),
+                    lang.format_date(until.succ_opt().unwrap_or(until))
+                ),
+                (Some(until), _) => format!("Until {}", lang.format_date(until)),
+                (None, _) => "None".to_string(),
+            }}</dd>
             {(!preview.replaces.is_empty()).then(|| view! {
                 <dt>"Replaces"</dt>
                 <dd>{preview.replaces.iter().map(|r| match r.fee {
@@ -425,7 +428,16 @@ pub fn AddonsPanel(services: LineServices, language: Language) -> impl IntoView 
             .collect_view()
     };
 
+    // Prepaid: the credit a change takes from, as the last answer left it.
+    let credit = move || {
+        services.get().terms.credit.map(|c| view! {
+            <p class="credit-note">"Credit on this line: "<strong id="line-credit">{c.format(language)}</strong>
+                ". Add-ons you take are paid from it at once."</p>
+        })
+    };
+
     view! {
+        {credit}
         {notice_view}
         {inline_preview}
         <section class="card" aria-labelledby="active-heading" id="active-addons">

@@ -65,18 +65,18 @@ fn services(page: ServicesOverview) -> impl IntoView {
             </nav>
         }
     });
-    let line = services.line.clone();
+    let line = &services.line;
     let payment = match line.payment_type {
-        PaymentType::Prepaid => "prepaid: add-ons are paid from credit when you take them",
+        PaymentType::Prepaid => "prepaid",
         PaymentType::Postpaid => "postpaid: add-ons are billed on your invoice",
+    };
+    let head = view! {
+        <p class="line-head"><strong>{line.name()}</strong>" · "{line.plan.clone()}" · "{payment}</p>
     };
     view! {
         {notice}
         {chooser}
-        <p class="line-head">
-            <strong>{line.name()}</strong>" · "{line.plan.clone()}" · "{payment}
-            {services.terms.credit.map(|c| format!(" · credit {}", c.format(lang)))}
-        </p>
+        {head}
         <RoamingSection line=current.0 />
         <AddonsPanel services language=lang />
     }
