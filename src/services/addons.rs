@@ -671,7 +671,7 @@ mod tests {
     #[test]
     fn on_prepaid_the_full_price_comes_from_credit_or_nothing_happens() {
         let data = addon(1, "Data 5 GB", 2_000);
-        let p = preview(activate(1), &prepaid(5_000), &[], &[], &[data.clone()]).unwrap();
+        let p = preview(activate(1), &prepaid(5_000), &[], &[], std::slice::from_ref(&data)).unwrap();
         assert_eq!(p.charge, czk(2_000));
         assert!(p.from_credit && !p.pro_rata);
         assert_eq!(
