@@ -201,6 +201,7 @@ pub fn RoamingCard(line: i64, view: RoamingView) -> impl IntoView {
                 <input id="roaming-cap-input" name="cap" type="text" inputmode="decimal"
                     autocomplete="off" required maxlength="16"
                     aria-describedby="roaming-cap-help"
+                    value=cap_text.get_untracked()
                     prop:value=move || cap_text.get()
                     on:input=move |ev| cap_text.set(event_target_value(&ev)) />
                 <button type="submit" class="primary" disabled=pending>"Set the cap"</button>
