@@ -81,13 +81,7 @@ mod ssr {
     /// Answers a form post: with JavaScript the reply itself; without, a redirect back to the
     /// page (to `#notice`, where the page shows it) with the reply in a one-minute cookie.
     pub fn answer(reply: Reply, back_to: &str) -> Reply {
-        use crate::api::ssr as request;
-        if request::is_plain_form_post() {
-            if let Ok(state) = request::state() {
-                request::set_cookie(&state.cookies.flash(FLASH, &encode(&reply)));
-            }
-            leptos_axum::redirect(back_to);
-        }
+        crate::api::ssr::redirect_plain_post(FLASH, &encode(&reply), back_to);
         reply
     }
 
@@ -115,10 +109,7 @@ pub async fn load_credit(
     let customer = super::ssr::customer()?;
     let state = super::ssr::state()?;
     let db = &state.db;
-    let notice = super::ssr::cookie(ssr::FLASH).and_then(|v| ssr::decode(&v));
-    if notice.is_some() {
-        super::ssr::set_cookie(&state.cookies.clear_flash(ssr::FLASH));
-    }
+    let notice = super::ssr::take_flash(ssr::FLASH).and_then(|v| ssr::decode(&v));
     let lines = db.credit_lines(customer).await?;
     let chosen = match line {
         // Another customer's line, or a postpaid one, shows nothing of it.

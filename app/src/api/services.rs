@@ -171,14 +171,8 @@ pub(crate) mod ssr {
 
     /// Answers a form post: with JavaScript the reply itself; without, a redirect to the
     /// services page with the reply in a one-minute cookie.
-    pub fn answer(reply: ChangeReply, line: i64) -> ChangeReply {
-        use crate::api::ssr as request;
-        if request::is_plain_form_post() {
-            if let Ok(state) = request::state() {
-                request::set_cookie(&state.cookies.flash(FLASH, &encode(&reply)));
-            }
-            leptos_axum::redirect(&format!("/services?line={line}#notice"));
-        }
+    pub fn answer(reply: ChangeReply, back_to: &str) -> ChangeReply {
+        crate::api::ssr::redirect_plain_post(FLASH, &encode(&reply), back_to);
         reply
     }
 
@@ -200,10 +194,7 @@ pub async fn load_services(line: Option<i64>) -> Result<ServicesOverview, AppErr
     let customer = super::ssr::customer()?;
     let state = super::ssr::state()?;
     let db = &state.db;
-    let notice = super::ssr::cookie(ssr::FLASH).and_then(|v| ssr::decode(&v));
-    if notice.is_some() {
-        super::ssr::set_cookie(&state.cookies.clear_flash(ssr::FLASH));
-    }
+    let notice = super::ssr::take_flash(ssr::FLASH).and_then(|v| ssr::decode(&v));
     let lines = db.service_lines(customer).await?;
     let chosen = match line {
         // Another customer's line shows nothing of it.
@@ -311,18 +302,15 @@ pub async fn change_addon(
                     message: AppError::NotFound.to_string(),
                     request: None,
                 };
-                super::ssr::set_cookie(
-                    &super::ssr::state()?
-                        .cookies
-                        .flash(ssr::FLASH, &ssr::encode(&refused)),
-                );
-                leptos_axum::redirect("/services#notice");
-                return Ok(refused);
+                return Ok(ssr::answer(refused, "/services#notice"));
             }
             super::ssr::set_status(404);
             return Err(AppError::NotFound);
         }
         Err(e) => return Err(e.into()),
     };
-    Ok(ssr::answer(ssr::reply(&outcome, profile.language), line))
+    Ok(ssr::answer(
+        ssr::reply(&outcome, profile.language),
+        &format!("/services?line={line}#notice"),
+    ))
 }

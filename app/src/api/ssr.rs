@@ -143,6 +143,27 @@ pub fn is_plain_form_post() -> bool {
     })
 }
 
+/// Answers a form post made without JavaScript: a redirect to `back_to`, with `value` (an
+/// encoded outcome, see [`flash`]) in the one-minute cookie `name` for that page to show once.
+/// A call from the server-function client gets the reply itself and nothing of this.
+pub fn redirect_plain_post(name: &str, value: &str, back_to: &str) {
+    if is_plain_form_post() {
+        if let Ok(state) = state() {
+            set_cookie(&state.cookies.flash(name, value));
+        }
+        leptos_axum::redirect(back_to);
+    }
+}
+
+/// Reads the flash cookie `name` and clears it: its outcome is shown once.
+pub fn take_flash(name: &str) -> Option<String> {
+    let value = cookie(name)?;
+    if let Ok(state) = state() {
+        set_cookie(&state.cookies.clear_flash(name));
+    }
+    Some(value)
+}
+
 /// A cookie of the request being handled, by name.
 pub fn cookie(name: &str) -> Option<String> {
     cookie_in(&parts().ok()?.headers, name)
