@@ -123,7 +123,7 @@ pub fn RoamingCard(line: i64, view: RoamingView) -> impl IntoView {
                     let used = s.data_cap.per_mille_used();
                     let mut text = s.data_cap.describe(lang);
                     if let Some(pm) = used {
-                        text.push_str(&format!(" ({} %)", pm / 10));
+                        text.push_str(&format!(" ({}\u{a0}%)", pm / 10));
                     }
                     text
                 })}

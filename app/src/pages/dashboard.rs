@@ -236,7 +236,7 @@ fn cap_fact(line: &LineOverview, lang: Language) -> Fact {
         None => "No cap".to_string(),
     };
     detail.push_str(match state {
-        CapState::Near => " (80 % reached)",
+        CapState::Near => " (80\u{a0}% reached)",
         CapState::Reached => " (data roaming stopped)",
         CapState::Continued => " (going on past the cap)",
         CapState::NoCap | CapState::Under => "",

@@ -162,8 +162,10 @@ export function expectedDashboard(email: string, today = todayUtc()): ExpectedDa
     );
     terms['Roaming'] = roaming.length && roaming[0].roaming_on ? 'On' : 'Off';
 
+    // Active now: not ended, or (a one-off add-on) ending later. Instants are RFC 3339 text.
     const addons = one<{ n: number }>(
-      `SELECT COUNT(*) AS n FROM line_addons WHERE line_id = ${lit(line.id)} AND ended_at IS NULL`,
+      `SELECT COUNT(*) AS n FROM line_addons WHERE line_id = ${lit(line.id)}
+       AND (ended_at IS NULL OR ended_at > ${lit(new Date().toISOString())})`,
     );
     terms['Add-ons'] = `${addons.n} active`;
 
