@@ -63,13 +63,15 @@ async fn requests(db: &Db, who: CustomerId) -> Vec<(LineId, String, String, Stri
 }
 
 async fn roaming_audits(db: &Db, who: CustomerId) -> Vec<String> {
-    on_db!(db, |pool| sqlx::query_scalar(
+    on_db!(db, |pool| {
+        sqlx::query_scalar(
         "SELECT detail FROM audit_log WHERE customer_id = $1 AND action = 'roaming_change' ORDER BY id"
     )
     .bind(who)
     .fetch_all(pool)
     .await
-    .unwrap())
+    .unwrap()
+    })
 }
 
 /// Stored row: (roaming_on, data_roaming_on, data_cap_cents, data_spent_cents, continue_past_cap).
@@ -122,7 +124,10 @@ async fn roaming_switches_at_once_with_a_request_and_an_audit_entry() {
 
         // Data roaming cannot come back without roaming; nothing is written for the refusal.
         let refused = change(&db, who, line, RoamingChange::DataRoaming(true), "k2").await;
-        assert_eq!(refused.answer, RoamingAnswer::Refused(Refusal::NeedsRoaming));
+        assert_eq!(
+            refused.answer,
+            RoamingAnswer::Refused(Refusal::NeedsRoaming)
+        );
 
         change(&db, who, line, RoamingChange::Roaming(true), "k3").await;
         change(&db, who, line, RoamingChange::DataRoaming(true), "k4").await;
@@ -144,7 +149,10 @@ async fn roaming_switches_at_once_with_a_request_and_an_audit_entry() {
             .all(|r| r.0 == line && r.2 == "done" && r.3 == "portal"));
         let audits = roaming_audits(&db, who).await;
         assert_eq!(audits.len(), 3);
-        assert_eq!(audits[0], "Roaming off, data roaming off on +420 601 123 456 (portal)");
+        assert_eq!(
+            audits[0],
+            "Roaming off, data roaming off on +420 601 123 456 (portal)"
+        );
         // The customer's list of requests shows them, newest first.
         let listed = db.service_requests(who, None, 10).await.unwrap();
         assert_eq!(listed.items[0].summary, "Roaming on, data roaming on");
@@ -159,7 +167,10 @@ async fn the_cap_is_set_lifted_and_gone_past_only_when_reached() {
     for_each_engine(|db| async move {
         let (who, line) = jana(&db).await;
         let set = change(&db, who, line, RoamingChange::SetCap(czk("2 000")), "c1").await;
-        assert_eq!(changed(&set), "The data-roaming cap is 2\u{a0}000,00\u{a0}Kč.");
+        assert_eq!(
+            changed(&set),
+            "The data-roaming cap is 2\u{a0}000,00\u{a0}Kč."
+        );
         assert_eq!(stored(&db, line).await.unwrap().2, Some(200_000));
 
         set_spent(&db, line, 160_000).await;
@@ -177,13 +188,19 @@ async fn the_cap_is_set_lifted_and_gone_past_only_when_reached() {
         assert!(!stopped.data_roaming_works());
         let go_on = change(&db, who, line, RoamingChange::ContinuePastCap, "c3").await;
         assert_eq!(go_on.settings.cap_state(), CapState::Continued);
-        assert!(stored(&db, line).await.unwrap().4, "continue_past_cap stored");
+        assert!(
+            stored(&db, line).await.unwrap().4,
+            "continue_past_cap stored"
+        );
         assert!(db.roaming(who, line).await.unwrap().data_roaming_works());
 
         // A new cap withdraws the choice; what was spent stays rating's.
         let again = change(&db, who, line, RoamingChange::SetCap(czk("2500")), "c4").await;
         assert_eq!(again.settings.cap_state(), CapState::Near);
-        assert_eq!(stored(&db, line).await.unwrap(), (true, true, Some(250_000), 200_000, false));
+        assert_eq!(
+            stored(&db, line).await.unwrap(),
+            (true, true, Some(250_000), 200_000, false)
+        );
 
         let lifted = change(&db, who, line, RoamingChange::LiftCap, "c5").await;
         assert_eq!(lifted.settings.cap_state(), CapState::NoCap);
@@ -263,7 +280,10 @@ async fn a_repeated_key_answers_the_first_request() {
                 summary: "Roaming on, data roaming off".into()
             }
         );
-        assert!(again.settings.data_roaming_on, "the repeat did not switch it off again");
+        assert!(
+            again.settings.data_roaming_on,
+            "the repeat did not switch it off again"
+        );
         assert!(again.is_ok());
         assert_eq!(requests(&db, who).await.len(), 2);
         assert_eq!(roaming_audits(&db, who).await.len(), 2);
@@ -279,12 +299,18 @@ async fn a_change_to_the_same_state_writes_no_request() {
         let before = stored(&db, line).await;
         let cap = db.roaming(who, line).await.unwrap().data_cap.cap.unwrap();
         let same = change(&db, who, line, RoamingChange::Roaming(true), "n1").await;
-        assert!(matches!(same.answer, RoamingAnswer::Refused(Refusal::NothingToChange(_))));
+        assert!(matches!(
+            same.answer,
+            RoamingAnswer::Refused(Refusal::NothingToChange(_))
+        ));
         assert_eq!(same.message(), "Nothing to change: roaming is already on.");
         assert!(same.is_ok());
         let same_cap = Cap::new(cap, Language::Cs).unwrap();
         let same = change(&db, who, line, RoamingChange::SetCap(same_cap), "n2").await;
-        assert!(matches!(same.answer, RoamingAnswer::Refused(Refusal::NothingToChange(_))));
+        assert!(matches!(
+            same.answer,
+            RoamingAnswer::Refused(Refusal::NothingToChange(_))
+        ));
         assert!(requests(&db, who).await.is_empty());
         assert!(roaming_audits(&db, who).await.is_empty());
         assert_eq!(stored(&db, line).await, before);
@@ -300,8 +326,14 @@ async fn another_customers_line_is_not_found() {
         let business = customer(&db, "business@example.com").await;
         let theirs = db.dashboard(business, now()).await.unwrap().lines[0].id;
         let before = stored(&db, theirs).await;
-        assert!(matches!(db.roaming(who, theirs).await, Err(StoreError::NotFound)));
-        assert!(matches!(db.roaming(who, LineId(987_654_321)).await, Err(StoreError::NotFound)));
+        assert!(matches!(
+            db.roaming(who, theirs).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            db.roaming(who, LineId(987_654_321)).await,
+            Err(StoreError::NotFound)
+        ));
         for line in [theirs, LineId(987_654_321)] {
             let outcome = db
                 .change_roaming(
@@ -336,12 +368,14 @@ async fn a_line_without_settings_has_the_defaults_until_its_first_change() {
         seeded(&db, 4).await;
         let who = customer(&db, "prepaid@example.com").await;
         let line = db.dashboard(who, now()).await.unwrap().lines[0].id;
-        on_db!(&db, |pool| sqlx::query("DELETE FROM roaming_settings WHERE line_id = $1")
-            .bind(line)
-            .execute(pool)
-            .await
-            .unwrap()
-            .rows_affected());
+        on_db!(&db, |pool| sqlx::query(
+            "DELETE FROM roaming_settings WHERE line_id = $1"
+        )
+        .bind(line)
+        .execute(pool)
+        .await
+        .unwrap()
+        .rows_affected());
         let defaults = db.roaming(who, line).await.unwrap();
         assert_eq!(defaults, RoamingSettings::defaults(line, Currency::Pln));
         assert_eq!(defaults.data_cap.cap, Some(default_cap(Currency::Pln)));
@@ -350,7 +384,10 @@ async fn a_line_without_settings_has_the_defaults_until_its_first_change() {
         assert_eq!(overview.lines[0].data_cap, defaults.data_cap);
 
         change(&db, who, line, RoamingChange::DataRoaming(true), "d1").await;
-        assert_eq!(stored(&db, line).await, Some((true, true, Some(21_500), 0, false)));
+        assert_eq!(
+            stored(&db, line).await,
+            Some((true, true, Some(21_500), 0, false))
+        );
     })
     .await;
 }
@@ -380,7 +417,10 @@ async fn the_business_administrator_changes_any_of_its_lines() {
         );
         let others = db.dashboard(business, now()).await.unwrap().lines;
         for (was, is) in lines.iter().zip(&others).filter(|(l, _)| l.id != fourth) {
-            assert_eq!(was.roaming_on, is.roaming_on, "only the chosen line changed");
+            assert_eq!(
+                was.roaming_on, is.roaming_on,
+                "only the chosen line changed"
+            );
         }
         assert_eq!(requests(&db, business).await[0].0, fourth);
     })

@@ -167,8 +167,7 @@ pub async fn change_roaming(
         let expired = refused("This form has expired. Please try again.".into());
         return Ok(ssr::answer(expired, &back_to));
     }
-    let change = match ssr::change_of(&change, cap.as_deref(), profile.currency, profile.language)
-    {
+    let change = match ssr::change_of(&change, cap.as_deref(), profile.currency, profile.language) {
         Ok(change) => change,
         Err(e) => return Ok(ssr::answer(refused(e.to_string()), &back_to)),
     };
