@@ -57,13 +57,7 @@ mod ssr {
     /// Answers a form post: with JavaScript the reply itself; without, a redirect back to the
     /// card (`back_to`) with the reply in a one-minute cookie.
     pub fn answer(reply: RoamingReply, back_to: &str) -> RoamingReply {
-        use crate::api::ssr as request;
-        if request::is_plain_form_post() {
-            if let Ok(state) = request::state() {
-                request::set_cookie(&state.cookies.flash(FLASH, &encode(&reply)));
-            }
-            leptos_axum::redirect(back_to);
-        }
+        crate::api::ssr::redirect_plain_post(FLASH, &encode(&reply), back_to);
         reply
     }
 
@@ -117,10 +111,7 @@ pub async fn load_roaming(line: i64) -> Result<RoamingView, AppError> {
     let db = &state.db;
     let settings = db.roaming(customer, LineId(line)).await?;
     let language = db.profile(customer).await?.language;
-    let notice = super::ssr::cookie(ssr::FLASH).and_then(|v| ssr::decode(&v));
-    if notice.is_some() {
-        super::ssr::set_cookie(&state.cookies.clear_flash(ssr::FLASH));
-    }
+    let notice = super::ssr::take_flash(ssr::FLASH).and_then(|v| ssr::decode(&v));
     let currency = settings.currency();
     let key = selfcare::auth::idempotency_key();
     Ok(RoamingView {
