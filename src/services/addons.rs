@@ -199,6 +199,8 @@ pub struct ChangeOutcome {
     pub repeated: bool,
     /// Prepaid: the credit left after the change.
     pub credit: Option<Money>,
+    /// Whether the line is prepaid (its charges come from credit).
+    pub prepaid: bool,
 }
 
 /// When a change takes effect.

@@ -2624,12 +2624,10 @@ impl<'c> Generator<'c> {
             updated_at: created_at + Duration::minutes(5),
         });
         for (addon, active_from) in &line.addons {
-            let commitment_until = (addon.commitment_months > 0).then(|| {
-                add_months(
-                    active_from.date_naive(),
-                    i32::try_from(addon.commitment_months).unwrap_or(0),
-                )
-            });
+            let commitment_until = crate::services::addons::commitment_until(
+                active_from.date_naive(),
+                u32::try_from(addon.commitment_months).unwrap_or(0),
+            );
             batch.line_addons.push(LineAddonRow {
                 id: take(&mut self.ids.line_addon),
                 line_id: id,

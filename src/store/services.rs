@@ -604,10 +604,18 @@ impl Db {
         });
         let request = self.service_request(customer, request).await?;
         let currency = request.charge.currency;
+        let payment_type: String = on_db!(self, |pool| {
+            sqlx::query_scalar("SELECT payment_type FROM lines WHERE id = $1 AND customer_id = $2")
+                .bind(line)
+                .bind(customer)
+                .fetch_one(pool)
+                .await?
+        });
         Ok(ChangeOutcome {
             request,
             repeated,
             credit: credit.map(|c| Money::from_cents(c, currency)),
+            prepaid: payment_type == PaymentType::Prepaid.as_str(),
         })
     }
 

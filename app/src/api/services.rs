@@ -77,7 +77,7 @@ pub(crate) mod ssr {
     use selfcare::ids::{AddonId, LineAddonId};
     use selfcare::locale::Language;
     use selfcare::services::addons::{Change, ChangeOutcome, When};
-    use selfcare::services::requests::{RequestKind, RequestStatus};
+    use selfcare::services::requests::RequestStatus;
 
     use super::{ChangeReply, ChangeRequest};
     use crate::error::AppError;
@@ -131,8 +131,12 @@ pub(crate) mod ssr {
                     r.charge.format(language),
                     credit.format(language)
                 ),
+                None if r.status == RequestStatus::Scheduled && outcome.prepaid => format!(
+                    " {} will be taken from your credit on that day.",
+                    r.charge.format(language)
+                ),
                 None if r.status == RequestStatus::Scheduled => format!(
-                    " {} will be charged on that day.",
+                    " {} (excluding VAT) will be billed from that day on your invoice.",
                     r.charge.format(language)
                 ),
                 None => format!(
@@ -153,12 +157,7 @@ pub(crate) mod ssr {
                     "Not changed: {}",
                     r.failure.clone().unwrap_or_else(|| r.summary.clone())
                 ),
-                (RequestStatus::Scheduled, _) => format!(
-                    "Scheduled: {}. It takes effect on {}.{charged}",
-                    r.summary,
-                    language.format_date(r.effective_on)
-                ),
-                (RequestStatus::Done, RequestKind::End) => format!("Done: {}.{charged}", r.summary),
+                (RequestStatus::Scheduled, _) => format!("Scheduled: {}.{charged}", r.summary),
                 (RequestStatus::Done, _) => format!("Done: {}.{charged}", r.summary),
             }
         };

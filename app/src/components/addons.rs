@@ -266,7 +266,7 @@ pub fn AddonsPanel(services: LineServices, language: Language) -> impl IntoView 
                         let next_req = request.with_when("next");
                         view! {
                             <fieldset class="when">
-                                <legend>"When"</legend>
+                                <legend>"Takes effect"</legend>
                                 <label><input type="radio" name="when-choice" prop:checked=!is_next
                                     on:change=move |_| open(now_req.clone()) />" Now"</label>
                                 <label><input type="radio" name="when-choice" prop:checked=is_next
@@ -315,7 +315,16 @@ pub fn AddonsPanel(services: LineServices, language: Language) -> impl IntoView 
                     Some(until) => lang.format_date(until),
                     None => "None".to_string(),
                 };
-                let can_end = if a.billing_period == BillingPeriod::Once {
+                // A switch scheduled for the next period ends this one then.
+                let replaced_by = s.scheduled.iter().find_map(|r| {
+                    let next = s.catalog.iter().find(|c| Some(c.id) == r.addon)?;
+                    next.incompatible
+                        .contains(&a.addon)
+                        .then(|| (next.name.clone(), r.effective_on))
+                });
+                let can_end = if let Some((next, on)) = &replaced_by {
+                    format!("Replaced by {next} on {} (scheduled)", lang.format_date(*on))
+                } else if a.billing_period == BillingPeriod::Once {
                     "Ends by itself".to_string()
                 } else if let Some(on) = a.scheduled_end {
                     format!("Ends on {} (scheduled)", lang.format_date(on))
@@ -348,7 +357,7 @@ pub fn AddonsPanel(services: LineServices, language: Language) -> impl IntoView 
                     <tr data-addon=a.addon.0>
                         <th scope="row">{a.name.clone()}</th>
                         <td data-label="Since">{lang.format_date(a.active_from.date_naive())}</td>
-                        <td data-label="Price">{price}</td>
+                        <td data-label="Price (excl. VAT)">{price}</td>
                         <td data-label="Commitment until">{commitment}</td>
                         <td data-label="Can be ended">{can_end}</td>
                         <td data-label="">{action}</td>

@@ -59,11 +59,12 @@ fn requests(page: Data, first_page: bool) -> impl IntoView {
                 <tr id=format!("request-{}", r.id)>
                     <th scope="row">{lang.format_date_time(r.created_at)}</th>
                     <td data-label="Line">{r.msisdn.display()}</td>
-                    <td data-label="What"><strong>{r.kind.label()}</strong>": "{r.summary.clone()}</td>
-                    <td data-label="Asked by">{r.requested_by.label()}<br/><span class="muted">{r.channel.label()}</span></td>
-                    <td data-label="Status"><span class=status_class>{r.status_text(lang)}</span>
+                    // One element per cell: on a phone each cell is one item of the row's grid.
+                    <td data-label="What"><span><strong>{r.kind.label()}</strong>": "{r.summary.clone()}</span></td>
+                    <td data-label="Asked by"><span>{r.requested_by.label()}<br/><span class="muted">{r.channel.label()}</span></span></td>
+                    <td data-label="Status"><span><span class=status_class>{r.status_text(lang)}</span>
                         {(!times.is_empty()).then(|| view! { <br/><span class="muted">{times}</span> })}
-                    </td>
+                    </span></td>
                     <td class="num" data-label="Charge">{if r.charge.is_zero() { "—".to_string() } else { r.charge.format(lang) }}</td>
                 </tr>
             }

@@ -358,12 +358,13 @@ export function endSummary(name: string, on: string, language: Language): string
 export function chargedText(
   c: Customer,
   charge: number,
-  how: { creditLeft?: number; scheduled?: boolean },
+  how: { creditLeft?: number; scheduled?: boolean; prepaid?: boolean },
 ): string {
   const money = (cents: number) => formatMoney(cents, c.currency, c.language);
   if (charge === 0) return '';
   if (how.creditLeft !== undefined) return ` ${money(charge)} was taken from your credit; ${money(how.creditLeft)} is left.`;
-  if (how.scheduled) return ` ${money(charge)} will be charged on that day.`;
+  if (how.scheduled && how.prepaid) return ` ${money(charge)} will be taken from your credit on that day.`;
+  if (how.scheduled) return ` ${money(charge)} (excluding VAT) will be billed from that day on your invoice.`;
   return ` ${money(charge)} (excluding VAT) will be on your next invoice.`;
 }
 
