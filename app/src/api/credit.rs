@@ -169,17 +169,10 @@ pub async fn redeem_voucher(line: i64, code: String) -> Result<Reply, AppError> 
         .await
     {
         Ok(outcome) => outcome,
-        // Another customer's line answers like a missing one: a page saying so without
-        // JavaScript, a 404 (not a server error) to the server-function client.
         Err(selfcare::store::StoreError::NotFound) => {
-            if super::ssr::is_plain_form_post() {
-                return Ok(ssr::answer(
-                    Reply::refused(AppError::NotFound.to_string()),
-                    "/credit#notice",
-                ));
-            }
-            super::ssr::set_status(404);
-            return Err(AppError::NotFound);
+            return super::ssr::not_found(|| {
+                ssr::answer(Reply::refused(AppError::NotFound.to_string()), "/credit#notice")
+            })
         }
         Err(e) => return Err(e.into()),
     };

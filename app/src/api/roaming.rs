@@ -175,15 +175,10 @@ pub async fn change_roaming(
         .await;
     let outcome = match outcome {
         Ok(outcome) => outcome,
-        // Another customer's line answers like a missing one: a page saying so without
-        // JavaScript, a 404 to the server-function client.
         Err(StoreError::NotFound) => {
-            if super::ssr::is_plain_form_post() {
-                let not_found = refused(AppError::NotFound.to_string());
-                return Ok(ssr::answer(not_found, "/services#roaming"));
-            }
-            super::ssr::set_status(404);
-            return Err(AppError::NotFound);
+            return super::ssr::not_found(|| {
+                ssr::answer(refused(AppError::NotFound.to_string()), "/services#roaming")
+            })
         }
         Err(e) => return Err(e.into()),
     };

@@ -292,19 +292,15 @@ pub async fn change_addon(
         .await;
     let outcome = match outcome {
         Ok(outcome) => outcome,
-        // Another customer's line answers like a missing one: a page saying so without
-        // JavaScript, a 404 to the server-function client.
         Err(StoreError::NotFound) => {
-            if super::ssr::is_plain_form_post() {
+            return super::ssr::not_found(|| {
                 let refused = ChangeReply {
                     ok: false,
                     message: AppError::NotFound.to_string(),
                     request: None,
                 };
-                return Ok(ssr::answer(refused, "/services#notice"));
-            }
-            super::ssr::set_status(404);
-            return Err(AppError::NotFound);
+                ssr::answer(refused, "/services#notice")
+            })
         }
         Err(e) => return Err(e.into()),
     };

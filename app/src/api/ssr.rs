@@ -155,6 +155,17 @@ pub fn redirect_plain_post(name: &str, value: &str, back_to: &str) {
     }
 }
 
+/// Another customer's id answers like a missing one: to a form posted without JavaScript,
+/// `page()` (a reply that redirects to a page saying "Not found."); to the server-function
+/// client, a 404.
+pub fn not_found<R>(page: impl FnOnce() -> R) -> Result<R, AppError> {
+    if is_plain_form_post() {
+        return Ok(page());
+    }
+    set_status(404);
+    Err(AppError::NotFound)
+}
+
 /// Reads the flash cookie `name` and clears it: its outcome is shown once.
 pub fn take_flash(name: &str) -> Option<String> {
     let value = cookie(name)?;
