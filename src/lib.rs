@@ -15,6 +15,8 @@
 //!   every line and its sort rules, CSV exports.
 //! - [`services`]: add-ons (catalog, preview, pro rata, commitment), roaming and its spending
 //!   cap, and the service requests that change them.
+//! - [`support`]: one-time verification codes for support calls and chats, agents' access to a
+//!   customer's data, and the customer's access log.
 //! - [`dashboard`]: what the overview page shows, assembled from the store's rows.
 //! - [`auth`]: sign-in throttling and session lifetime rules (and, with `store`, password hashing).
 //! - [`store`] (feature `store`): the database over SQLite and PostgreSQL, one body of SQL.
@@ -32,6 +34,7 @@ pub mod locale;
 pub mod money;
 pub mod paging;
 pub mod services;
+pub mod support;
 pub mod usage;
 
 #[cfg(feature = "store")]

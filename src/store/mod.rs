@@ -12,6 +12,7 @@
 //!   transaction; the job that applies scheduled changes on their day.
 //! - `roaming.rs`: roaming settings and the data-roaming spending cap.
 //! - `requests.rs`: service requests, written with every change, listed for the customer.
+//! - `support.rs`: one-time verification codes, agents' access to customers, the access log.
 //! - `audit.rs`: the audit log.
 //! - `seed.rs`: deterministic demo and load-test data, inserted in bulk.
 //!
@@ -27,6 +28,7 @@ mod requests;
 mod roaming;
 pub mod seed;
 mod services;
+mod support;
 mod usage;
 
 pub(crate) use audit::insert_audit;
