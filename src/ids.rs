@@ -173,9 +173,78 @@ impl LoginIdentifier {
     }
 }
 
+/// What a member of staff types to find a customer, read the way people type it: a phone
+/// number with its country code, an account number (a billing account's id, with or without a
+/// leading `#`), an email address, or words of a name (any word, by its beginning).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CustomerQuery {
+    Phone(Msisdn),
+    Account(AccountId),
+    /// Lower-cased.
+    Email(String),
+    /// Up to four words as [`crate::customer::name_words`] makes them; each must begin a word
+    /// of the name.
+    Name(Vec<String>),
+}
+
+impl CustomerQuery {
+    /// # Errors
+    /// When nothing searchable was typed.
+    pub fn parse(input: &str) -> Result<Self, InputError> {
+        let input = input.trim();
+        if input.contains('@') {
+            return Ok(Self::Email(input.to_lowercase()));
+        }
+        if let Ok(msisdn) = Msisdn::parse(input) {
+            return Ok(Self::Phone(msisdn));
+        }
+        let number = input.trim_start_matches('#').trim();
+        if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) {
+            return number
+                .parse()
+                .map(|id| Self::Account(AccountId(id)))
+                .map_err(|_| Self::error("That account number is too long."));
+        }
+        let mut words = crate::customer::name_words(input);
+        if words.is_empty() {
+            return Err(Self::error(
+                "Type a phone number, an account number, an email address or a name.",
+            ));
+        }
+        words.truncate(4);
+        Ok(Self::Name(words))
+    }
+
+    fn error(message: &str) -> InputError {
+        InputError::new("q", message)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_staff_search_is_read_as_phone_account_email_or_name() {
+        assert_eq!(
+            CustomerQuery::parse(" 00420 601-123-456 ").unwrap(),
+            CustomerQuery::Phone(Msisdn("+420601123456".into()))
+        );
+        assert_eq!(
+            CustomerQuery::parse("#42").unwrap(),
+            CustomerQuery::Account(AccountId(42))
+        );
+        assert_eq!(
+            CustomerQuery::parse("Demo@Example.com").unwrap(),
+            CustomerQuery::Email("demo@example.com".into())
+        );
+        assert_eq!(
+            CustomerQuery::parse("Nováková jana").unwrap(),
+            CustomerQuery::Name(vec!["novakova".into(), "jana".into()])
+        );
+        assert!(CustomerQuery::parse("  ").is_err());
+        assert!(CustomerQuery::parse("99999999999999999999999").is_err());
+    }
 
     #[test]
     fn a_phone_number_is_read_the_way_people_type_it() {

@@ -1,7 +1,7 @@
 //! Deterministic demo and load-test data, written in bulk.
 //!
 //! This module owns the seed: the catalog of the three markets (tariff plans and add-ons, keyed
-//! by their unique `code`), the demo customers and staff user (loaded once, then marked by the
+//! by their unique `code`), the demo customers and staff users (loaded once, then marked by the
 //! `app_meta` row `demo_data`), and any number of random customers with their billing accounts,
 //! lines, roaming settings, add-ons, usage, prepaid credit ledgers, invoices and payments. The
 //! schema belongs to the migrations; reading the data back is the other store modules' job.
@@ -63,7 +63,7 @@ pub struct SeedReport {
     pub lines: u64,
     pub invoices: u64,
     pub usage_records: u64,
-    /// Whether this run loaded the demo customers and staff user.
+    /// Whether this run loaded the demo customers and staff users.
     pub demo_created: bool,
 }
 
@@ -71,6 +71,8 @@ pub struct SeedReport {
 pub const DEMO_PASSWORD: &str = "selfcare-demo";
 /// The password of the demo staff user `agent@example.com`.
 pub const AGENT_PASSWORD: &str = "selfcare-agent";
+/// The password of the demo staff user `supervisor@example.com`.
+pub const SUPERVISOR_PASSWORD: &str = "selfcare-supervisor";
 
 /// A demo voucher the README lists: its code, value and state.
 #[derive(Clone, Copy, Debug)]
@@ -177,6 +179,13 @@ pub async fn seed(db: &Db, options: &SeedOptions, progress: &ProgressBar) -> Res
             name: "Eva Agentová",
             role: "agent",
             password_hash: hash_password(AGENT_PASSWORD),
+            created_at: now,
+        });
+        batch.staff.push(StaffRow {
+            email: "supervisor@example.com",
+            name: "Tomáš Vedoucí",
+            role: "supervisor",
+            password_hash: hash_password(SUPERVISOR_PASSWORD),
             created_at: now,
         });
         batch.marks_demo = true;
@@ -1719,6 +1728,16 @@ macro_rules! insert_all {
 
 /// Writes a batch in one transaction, parents before children.
 async fn write_batch(db: &Db, batch: &Batch<'_>) -> Result<()> {
+    // The words the staff console finds each name by (see migration 0007).
+    let name_words: Vec<(String, i64)> = batch
+        .customers
+        .iter()
+        .flat_map(|c| {
+            crate::customer::name_words(&c.name)
+                .into_iter()
+                .map(|word| (word, c.id))
+        })
+        .collect();
     on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         insert_all!(
@@ -1737,6 +1756,14 @@ async fn write_batch(db: &Db, batch: &Batch<'_>) -> Result<()> {
                     .push_bind(c.password_hash)
                     .push_bind(c.low_credit_threshold_cents)
                     .push_bind(c.created_at);
+            }
+        );
+        insert_all!(
+            tx,
+            "INSERT INTO customer_name_words (word, customer_id) ",
+            name_words,
+            |row, w| {
+                row.push_bind(&w.0).push_bind(w.1);
             }
         );
         insert_all!(
