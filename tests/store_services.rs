@@ -40,7 +40,12 @@ fn addon_id(services: &LineServices, code_suffix: &str) -> AddonId {
 
 fn active_id(services: &LineServices, code_suffix: &str) -> LineAddonId {
     let addon = addon_id(services, code_suffix);
-    services.active.iter().find(|a| a.addon == addon).unwrap().id
+    services
+        .active
+        .iter()
+        .find(|a| a.addon == addon)
+        .unwrap()
+        .id
 }
 
 async fn preview(db: &Db, who: CustomerId, line: LineId, change: Change) -> Preview {
@@ -73,13 +78,15 @@ async fn active_rows(db: &Db, line: LineId, addon: AddonId, at: DateTime<Utc>) -
 
 /// Gives a prepaid line `cents` of credit.
 async fn set_credit(db: &Db, line: LineId, cents: i64) {
-    on_db!(db, |pool| sqlx::query("UPDATE lines SET credit_cents = $1 WHERE id = $2")
-        .bind(cents)
-        .bind(line)
-        .execute(pool)
-        .await
-        .unwrap()
-        .rows_affected());
+    on_db!(db, |pool| sqlx::query(
+        "UPDATE lines SET credit_cents = $1 WHERE id = $2"
+    )
+    .bind(cents)
+    .bind(line)
+    .execute(pool)
+    .await
+    .unwrap()
+    .rows_affected());
 }
 
 fn activate(addon: AddonId) -> Change {
@@ -106,7 +113,9 @@ async fn each_customer_is_offered_only_what_their_kind_and_line_may_take() {
         assert!(!codes(&prepaid).contains(&"pl-tv".to_string()));
 
         let (_, _, business) = first_line(&db, "business@example.com").await;
-        assert!(codes(&business).iter().any(|c| c.ends_with("priority-support")));
+        assert!(codes(&business)
+            .iter()
+            .any(|c| c.ends_with("priority-support")));
     })
     .await;
 }
@@ -121,10 +130,24 @@ async fn taking_an_add_on_on_postpaid_records_the_pro_rata_charge_the_request_an
         assert!(!p.from_credit);
         let price = services.catalog.iter().find(|a| a.id == tv).unwrap().price;
         assert!(p.charge.amount <= price.amount);
-        let audits = count(&db, "SELECT COUNT(*) FROM audit_log WHERE action = 'addon_activate' AND $1 > 0", line).await;
+        let audits = count(
+            &db,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'addon_activate' AND $1 > 0",
+            line,
+        )
+        .await;
 
         let outcome = db
-            .change_addon(who, line, activate(tv), p.charge, "key-tv-1", Requester::customer(who), None, now())
+            .change_addon(
+                who,
+                line,
+                activate(tv),
+                p.charge,
+                "key-tv-1",
+                Requester::customer(who),
+                None,
+                now(),
+            )
             .await
             .unwrap();
         assert!(!outcome.repeated);
@@ -136,13 +159,21 @@ async fn taking_an_add_on_on_postpaid_records_the_pro_rata_charge_the_request_an
         let after = db.line_services(who, line, now()).await.unwrap();
         assert!(after.is_active(tv));
         assert_eq!(
-            count(&db, "SELECT COUNT(*) FROM audit_log WHERE action = 'addon_activate' AND $1 > 0", line).await,
+            count(
+                &db,
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'addon_activate' AND $1 > 0",
+                line
+            )
+            .await,
             audits + 1
         );
         // The customer's requests list it first.
         let page = db.service_requests(who, None, 20).await.unwrap();
         assert_eq!(page.items[0].id, outcome.request.id);
-        assert_eq!(page.items[0].requested_by, selfcare::services::requests::RequestedBy::Customer);
+        assert_eq!(
+            page.items[0].requested_by,
+            selfcare::services::requests::RequestedBy::Customer
+        );
     })
     .await;
 }
@@ -160,7 +191,16 @@ async fn an_incompatible_add_on_switches_and_the_old_one_ends() {
         assert_eq!(p.replaces.len(), 1);
         assert_eq!(p.replaces[0].id, small);
         let outcome = db
-            .change_addon(who, line, activate(big), p.charge, "switch-1", Requester::customer(who), None, now())
+            .change_addon(
+                who,
+                line,
+                activate(big),
+                p.charge,
+                "switch-1",
+                Requester::customer(who),
+                None,
+                now(),
+            )
             .await
             .unwrap();
         assert_eq!(outcome.request.kind, RequestKind::Switch);
@@ -177,12 +217,26 @@ async fn ending_inside_the_commitment_costs_the_fee_or_is_refused_and_changes_no
         demo(&db).await;
         let (who, line, services) = first_line(&db, "demo@example.com").await;
         let insurance = active_id(&services, "-insurance");
-        let end = Change::End { line_addon: insurance, when: When::Now };
+        let end = Change::End {
+            line_addon: insurance,
+            when: When::Now,
+        };
         let p = preview(&db, who, line, end).await;
-        let fee = p.end_fee.expect("inside its 24-month commitment, with a fee");
+        let fee = p
+            .end_fee
+            .expect("inside its 24-month commitment, with a fee");
         assert_eq!(p.charge, fee);
         let outcome = db
-            .change_addon(who, line, end, fee, "end-1", Requester::customer(who), None, now())
+            .change_addon(
+                who,
+                line,
+                end,
+                fee,
+                "end-1",
+                Requester::customer(who),
+                None,
+                now(),
+            )
             .await
             .unwrap();
         assert_eq!(outcome.request.status, RequestStatus::Done);
@@ -192,21 +246,45 @@ async fn ending_inside_the_commitment_costs_the_fee_or_is_refused_and_changes_no
 
         // Without a fee in the catalog, ending inside the commitment is refused, recorded as a
         // failed request, and the add-on stays.
-        on_db!(&db, |pool| sqlx::query("UPDATE addons SET early_end_fee_cents = NULL WHERE code LIKE '%-insurance'")
-            .execute(pool)
-            .await
-            .unwrap().rows_affected());
+        on_db!(&db, |pool| sqlx::query(
+            "UPDATE addons SET early_end_fee_cents = NULL WHERE code LIKE '%-insurance'"
+        )
+        .execute(pool)
+        .await
+        .unwrap()
+        .rows_affected());
         let (tomas_owner, tomas_line) = {
             let lines = db.service_lines(who).await.unwrap();
             (who, lines[1].id)
         };
-        let services = db.line_services(tomas_owner, tomas_line, now()).await.unwrap();
+        let services = db
+            .line_services(tomas_owner, tomas_line, now())
+            .await
+            .unwrap();
         let insurance = active_id(&services, "-insurance");
-        let end = Change::End { line_addon: insurance, when: When::Now };
-        let refused = db.preview_change(who, tomas_line, end, now()).await.unwrap();
-        assert!(matches!(refused, Err(Refusal::InCommitment { .. })), "{refused:?}");
+        let end = Change::End {
+            line_addon: insurance,
+            when: When::Now,
+        };
+        let refused = db
+            .preview_change(who, tomas_line, end, now())
+            .await
+            .unwrap();
+        assert!(
+            matches!(refused, Err(Refusal::InCommitment { .. })),
+            "{refused:?}"
+        );
         let outcome = db
-            .change_addon(who, tomas_line, end, Money::from_cents(0, fee.currency), "end-2", Requester::customer(who), None, now())
+            .change_addon(
+                who,
+                tomas_line,
+                end,
+                Money::from_cents(0, fee.currency),
+                "end-2",
+                Requester::customer(who),
+                None,
+                now(),
+            )
             .await
             .unwrap();
         assert_eq!(outcome.request.status, RequestStatus::Failed);
@@ -228,30 +306,69 @@ async fn on_prepaid_the_charge_and_the_activation_happen_together_or_not_at_all(
         let credit = services.terms.credit.unwrap();
         let p = preview(&db, who, line, activate(data)).await;
         assert!(p.from_credit);
-        let ledger = count(&db, "SELECT COUNT(*) FROM credit_ledger WHERE line_id = $1", line).await;
+        let ledger = count(
+            &db,
+            "SELECT COUNT(*) FROM credit_ledger WHERE line_id = $1",
+            line,
+        )
+        .await;
 
         // Too little credit: refused, nothing charged, nothing active.
         set_credit(&db, line, p.charge.cents() - 1).await;
         let refused = db
-            .change_addon(who, line, activate(data), p.charge, "poor", Requester::customer(who), None, now())
+            .change_addon(
+                who,
+                line,
+                activate(data),
+                p.charge,
+                "poor",
+                Requester::customer(who),
+                None,
+                now(),
+            )
             .await
             .unwrap();
         assert_eq!(refused.request.status, RequestStatus::Failed);
         assert!(refused.request.failure.unwrap().contains("Top up"));
         assert_eq!(active_rows(&db, line, data, now()).await, 0);
-        assert_eq!(count(&db, "SELECT COUNT(*) FROM credit_ledger WHERE line_id = $1", line).await, ledger);
+        assert_eq!(
+            count(
+                &db,
+                "SELECT COUNT(*) FROM credit_ledger WHERE line_id = $1",
+                line
+            )
+            .await,
+            ledger
+        );
 
         // Enough credit: charged once, with its ledger entry.
         set_credit(&db, line, credit.cents()).await;
         let done = db
-            .change_addon(who, line, activate(data), p.charge, "rich", Requester::customer(who), None, now())
+            .change_addon(
+                who,
+                line,
+                activate(data),
+                p.charge,
+                "rich",
+                Requester::customer(who),
+                None,
+                now(),
+            )
             .await
             .unwrap();
         assert_eq!(done.request.status, RequestStatus::Done);
         let left = db.credit_line(who, line).await.unwrap().credit;
         assert_eq!(left.amount, credit.amount - p.charge.amount);
         assert_eq!(done.credit, Some(left));
-        assert_eq!(count(&db, "SELECT COUNT(*) FROM credit_ledger WHERE line_id = $1", line).await, ledger + 1);
+        assert_eq!(
+            count(
+                &db,
+                "SELECT COUNT(*) FROM credit_ledger WHERE line_id = $1",
+                line
+            )
+            .await,
+            ledger + 1
+        );
         assert_eq!(active_rows(&db, line, data, now()).await, 1);
     })
     .await;
@@ -266,17 +383,46 @@ async fn the_same_confirmation_twice_changes_and_charges_once() {
         let p = preview(&db, who, line, activate(music)).await;
         let credit = services.terms.credit.unwrap();
         let first = db
-            .change_addon(who, line, activate(music), p.charge, "same-key", Requester::customer(who), None, now())
+            .change_addon(
+                who,
+                line,
+                activate(music),
+                p.charge,
+                "same-key",
+                Requester::customer(who),
+                None,
+                now(),
+            )
             .await
             .unwrap();
         let again = db
-            .change_addon(who, line, activate(music), p.charge, "same-key", Requester::customer(who), None, now())
+            .change_addon(
+                who,
+                line,
+                activate(music),
+                p.charge,
+                "same-key",
+                Requester::customer(who),
+                None,
+                now(),
+            )
             .await
             .unwrap();
         assert!(!first.repeated && again.repeated);
         assert_eq!(again.request.id, first.request.id);
-        assert_eq!(db.credit_line(who, line).await.unwrap().credit.amount, credit.amount - p.charge.amount);
-        assert_eq!(count(&db, "SELECT COUNT(*) FROM service_requests WHERE line_id = $1", line).await, 1);
+        assert_eq!(
+            db.credit_line(who, line).await.unwrap().credit.amount,
+            credit.amount - p.charge.amount
+        );
+        assert_eq!(
+            count(
+                &db,
+                "SELECT COUNT(*) FROM service_requests WHERE line_id = $1",
+                line
+            )
+            .await,
+            1
+        );
     })
     .await;
 }
@@ -343,9 +489,21 @@ async fn a_confirmation_whose_figures_no_longer_hold_changes_nothing() {
         let (who, line, services) = first_line(&db, "demo@example.com").await;
         let tv = addon_id(&services, "-tv");
         let p = preview(&db, who, line, activate(tv)).await;
-        let wrong = Money::new(p.charge.amount - rust_decimal::Decimal::ONE, p.charge.currency);
+        let wrong = Money::new(
+            p.charge.amount - rust_decimal::Decimal::ONE,
+            p.charge.currency,
+        );
         let outcome = db
-            .change_addon(who, line, activate(tv), wrong, "stale", Requester::customer(who), None, now())
+            .change_addon(
+                who,
+                line,
+                activate(tv),
+                wrong,
+                "stale",
+                Requester::customer(who),
+                None,
+                now(),
+            )
             .await
             .unwrap();
         assert_eq!(outcome.request.status, RequestStatus::Failed);
@@ -360,19 +518,45 @@ async fn another_customers_line_and_add_ons_are_out_of_reach() {
         demo(&db).await;
         let (jana, jana_line, jana_services) = first_line(&db, "demo@example.com").await;
         let (piotr, piotr_line, piotr_services) = first_line(&db, "prepaid@example.com").await;
-        assert!(matches!(db.line_services(piotr, jana_line, now()).await, Err(StoreError::NotFound)));
+        assert!(matches!(
+            db.line_services(piotr, jana_line, now()).await,
+            Err(StoreError::NotFound)
+        ));
         let tv = addon_id(&jana_services, "-tv");
         let change = activate(tv);
         assert!(matches!(
-            db.change_addon(piotr, jana_line, change, Money::from_cents(0, jana_services.terms.currency), "x", Requester::customer(piotr), None, now()).await,
+            db.change_addon(
+                piotr,
+                jana_line,
+                change,
+                Money::from_cents(0, jana_services.terms.currency),
+                "x",
+                Requester::customer(piotr),
+                None,
+                now()
+            )
+            .await,
             Err(StoreError::NotFound)
         ));
         // Jana's add-on id sent for Piotr's own line is not active there.
         let jana_addon = jana_services.active[0].id;
-        let end = Change::End { line_addon: jana_addon, when: When::Now };
-        assert_eq!(db.preview_change(piotr, piotr_line, end, now()).await.unwrap(), Err(Refusal::NotActive));
+        let end = Change::End {
+            line_addon: jana_addon,
+            when: When::Now,
+        };
+        assert_eq!(
+            db.preview_change(piotr, piotr_line, end, now())
+                .await
+                .unwrap(),
+            Err(Refusal::NotActive)
+        );
         // A CZK add-on is not offered on a PLN line.
-        assert_eq!(db.preview_change(piotr, piotr_line, change, now()).await.unwrap(), Err(Refusal::NotOffered));
+        assert_eq!(
+            db.preview_change(piotr, piotr_line, change, now())
+                .await
+                .unwrap(),
+            Err(Refusal::NotOffered)
+        );
         let _ = (jana, piotr_services);
     })
     .await;
@@ -384,11 +568,23 @@ async fn a_scheduled_change_takes_effect_on_its_day_once_whoever_runs_the_job() 
         demo(&db).await;
         let (who, line, services) = first_line(&db, "demo@example.com").await;
         let calls = addon_id(&services, "-unlimited-calls");
-        let change = Change::Activate { addon: calls, when: When::NextPeriod };
+        let change = Change::Activate {
+            addon: calls,
+            when: When::NextPeriod,
+        };
         let p = preview(&db, who, line, change).await;
         assert!(p.effective_on > now().date_naive());
         let outcome = db
-            .change_addon(who, line, change, p.charge, "later", Requester::customer(who), None, now())
+            .change_addon(
+                who,
+                line,
+                change,
+                p.charge,
+                "later",
+                Requester::customer(who),
+                None,
+                now(),
+            )
             .await
             .unwrap();
         assert_eq!(outcome.request.status, RequestStatus::Scheduled);
@@ -398,7 +594,9 @@ async fn a_scheduled_change_takes_effect_on_its_day_once_whoever_runs_the_job() 
         let s = db.line_services(who, line, now()).await.unwrap();
         assert_eq!(s.scheduled.len(), 1);
         assert!(matches!(
-            db.preview_change(who, line, activate(calls), now()).await.unwrap(),
+            db.preview_change(who, line, activate(calls), now())
+                .await
+                .unwrap(),
             Err(Refusal::AlreadyScheduled(_))
         ));
 
@@ -422,7 +620,12 @@ async fn a_scheduled_change_takes_effect_on_its_day_once_whoever_runs_the_job() 
         assert_eq!(request.status, RequestStatus::Done);
         assert!(request.completed_at.is_some());
         assert_eq!(
-            count(&db, "SELECT COUNT(*) FROM audit_log WHERE action = 'scheduled_change_done' AND $1 > 0", line).await,
+            count(
+                &db,
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'scheduled_change_done' AND $1 > 0",
+                line
+            )
+            .await,
             1
         );
     })
@@ -435,16 +638,31 @@ async fn a_scheduled_prepaid_change_without_credit_fails_with_the_reason() {
         demo(&db).await;
         let (who, line, services) = first_line(&db, "prepaid@example.com").await;
         let data = addon_id(&services, "-data-20gb");
-        let change = Change::Activate { addon: data, when: When::NextPeriod };
+        let change = Change::Activate {
+            addon: data,
+            when: When::NextPeriod,
+        };
         let p = preview(&db, who, line, change).await;
-        db.change_addon(who, line, change, p.charge, "later", Requester::customer(who), None, now())
-            .await
-            .unwrap();
-        on_db!(&db, |pool| sqlx::query("UPDATE lines SET credit_cents = 0 WHERE id = $1")
-            .bind(line)
-            .execute(pool)
-            .await
-            .unwrap().rows_affected());
+        db.change_addon(
+            who,
+            line,
+            change,
+            p.charge,
+            "later",
+            Requester::customer(who),
+            None,
+            now(),
+        )
+        .await
+        .unwrap();
+        on_db!(&db, |pool| sqlx::query(
+            "UPDATE lines SET credit_cents = 0 WHERE id = $1"
+        )
+        .bind(line)
+        .execute(pool)
+        .await
+        .unwrap()
+        .rows_affected());
         let day = p.effective_on.and_hms_opt(0, 1, 0).unwrap().and_utc() + Duration::hours(1);
         assert_eq!(db.run_scheduled_changes(day).await.unwrap(), 1);
         let request = &db.service_requests(who, None, 1).await.unwrap().items[0];

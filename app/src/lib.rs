@@ -25,6 +25,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+use pages::access_log::AccessLogPage;
 use pages::credit::CreditPage;
 use pages::dashboard::DashboardPage;
 use pages::invoices::{InvoiceDetailPage, InvoicesPage};
@@ -32,6 +33,7 @@ use pages::payments::PaymentsPage;
 use pages::requests::RequestsPage;
 use pages::services::{ChangePage, ServicesPage};
 use pages::usage::{LinesOverviewPage, UsagePage};
+use pages::verify::VerifyPage;
 use pages::{login::LoginPage, not_found::NotFound};
 
 /// The HTML document around every page.
@@ -74,6 +76,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/services") view=ServicesPage ssr=SsrMode::Async />
                 <Route path=path!("/services/change") view=ChangePage ssr=SsrMode::Async />
                 <Route path=path!("/requests") view=RequestsPage ssr=SsrMode::Async />
+                <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />
+                <Route path=path!("/access-log") view=AccessLogPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -162,11 +162,7 @@ pub async fn lines(
         return unauthorized();
     };
     let (sort, direction) = LineSort::from_query(&query.sort, &query.dir);
-    let mut overview = match state
-        .db
-        .dashboard(session.customer, Utc::now())
-        .await
-    {
+    let mut overview = match state.db.dashboard(session.customer, Utc::now()).await {
         Ok(overview) => overview,
         Err(e) => return store_failure(&e, "lines"),
     };

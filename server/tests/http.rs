@@ -451,7 +451,13 @@ async fn usage_records_download_as_csv_only_for_their_owner() {
     let demo = app.signed_in_cookie("demo@example.com").await;
     let owner = customer_id(&app, "prepaid@example.com").await;
     let today = chrono::Utc::now().date_naive();
-    let line = app.db.dashboard(owner, chrono::Utc::now()).await.unwrap().lines[0].id;
+    let line = app
+        .db
+        .dashboard(owner, chrono::Utc::now())
+        .await
+        .unwrap()
+        .lines[0]
+        .id;
     // More records than one batch of the stream.
     let Db::Sqlite(pool) = &app.db else {
         unreachable!("the test app runs on SQLite")

@@ -125,7 +125,9 @@ impl Period {
 
     /// Days from `day` to the end of the period, `day` included; within `0..=days()`.
     pub fn days_left(self, day: NaiveDate) -> i64 {
-        (self.end - day.max(self.start)).num_days().clamp(0, self.days())
+        (self.end - day.max(self.start))
+            .num_days()
+            .clamp(0, self.days())
     }
 }
 
@@ -312,10 +314,18 @@ pub enum Refusal {
     NotActive,
     /// The catalog does not let it start or end at the next period.
     NotNextPeriod,
-    OneOff { ends_at: Option<DateTime<Utc>> },
+    OneOff {
+        ends_at: Option<DateTime<Utc>>,
+    },
     /// Inside its commitment, which has no early-end fee: it can end on `until`.
-    InCommitment { name: String, until: NaiveDate },
-    NotEnoughCredit { needed: Money, credit: Money },
+    InCommitment {
+        name: String,
+        until: NaiveDate,
+    },
+    NotEnoughCredit {
+        needed: Money,
+        credit: Money,
+    },
     /// The confirmed figures are no longer what the rules give (the price or the line changed).
     Changed,
 }
@@ -458,15 +468,21 @@ pub fn preview(
                 addon.price
             };
             let mut replaces = Vec::new();
-            for other in active.iter().filter(|a| addon.incompatible.contains(&a.addon)) {
+            for other in active
+                .iter()
+                .filter(|a| addon.incompatible.contains(&a.addon))
+            {
                 replaces.push(Replaced {
                     id: other.id,
                     name: other.name.clone(),
                     fee: end_fee(other, effective)?,
                 });
             }
-            let fees: rust_decimal::Decimal =
-                replaces.iter().filter_map(|r| r.fee).map(|m| m.amount).sum();
+            let fees: rust_decimal::Decimal = replaces
+                .iter()
+                .filter_map(|r| r.fee)
+                .map(|m| m.amount)
+                .sum();
             let charge = Money::new(first_charge.amount + fees, terms.currency);
             check_credit(terms, when, charge)?;
             Ok(Preview {
@@ -673,7 +689,14 @@ mod tests {
     #[test]
     fn on_prepaid_the_full_price_comes_from_credit_or_nothing_happens() {
         let data = addon(1, "Data 5 GB", 2_000);
-        let p = preview(activate(1), &prepaid(5_000), &[], &[], std::slice::from_ref(&data)).unwrap();
+        let p = preview(
+            activate(1),
+            &prepaid(5_000),
+            &[],
+            &[],
+            std::slice::from_ref(&data),
+        )
+        .unwrap();
         assert_eq!(p.charge, czk(2_000));
         assert!(p.from_credit && !p.pro_rata);
         assert_eq!(
@@ -817,10 +840,7 @@ mod tests {
             today: day(2028, 10, 6),
             ..postpaid()
         };
-        assert_eq!(
-            preview(end, &later, &on, &[], &[]).unwrap().end_fee,
-            None
-        );
+        assert_eq!(preview(end, &later, &on, &[], &[]).unwrap().end_fee, None);
     }
 
     #[test]
@@ -832,7 +852,13 @@ mod tests {
         bundle.incompatible = vec![tv.id];
         let on = [active(7, &tv, day(2026, 10, 6))];
         assert!(matches!(
-            preview(activate(2), &postpaid(), &on, &[], &[tv.clone(), bundle.clone()]),
+            preview(
+                activate(2),
+                &postpaid(),
+                &on,
+                &[],
+                &[tv.clone(), bundle.clone()]
+            ),
             Err(Refusal::InCommitment { .. })
         ));
         tv.early_end_fee = Some(czk(50_000));

@@ -8,9 +8,7 @@ use super::{corrupt, far_future, on_db, Actor, Db, Result};
 use crate::ids::{AddonId, CustomerId, LineAddonId, LineId, Msisdn, RequestId};
 use crate::money::Money;
 use crate::paging::{Cursor, Page};
-use crate::services::requests::{
-    Channel, RequestKind, RequestStatus, RequestedBy, ServiceRequest,
-};
+use crate::services::requests::{Channel, RequestKind, RequestStatus, RequestedBy, ServiceRequest};
 
 /// Who asks for a change, and through which channel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,7 +105,8 @@ pub(super) struct RequestRow {
 
 /// The columns of a [`RequestRow`], from `service_requests r`, `lines l`, `customers c` and
 /// (left-joined) `staff_users s`.
-pub(super) const REQUEST_COLUMNS: &str = "r.id, r.line_id, l.msisdn, r.kind, r.addon_id, r.summary, \
+pub(super) const REQUEST_COLUMNS: &str =
+    "r.id, r.line_id, l.msisdn, r.kind, r.addon_id, r.summary, \
      r.charge_cents, r.requested_by_kind, s.name AS staff_name, r.channel, r.status, \
      r.effective_on, r.failure, r.created_at, r.completed_at, c.currency";
 
@@ -120,8 +119,8 @@ impl TryFrom<RequestRow> for ServiceRequest {
     type Error = super::StoreError;
 
     fn try_from(r: RequestRow) -> Result<Self> {
-        let currency = crate::money::Currency::from_code(&r.currency)
-            .ok_or_else(|| corrupt("currency"))?;
+        let currency =
+            crate::money::Currency::from_code(&r.currency).ok_or_else(|| corrupt("currency"))?;
         Ok(Self {
             id: r.id,
             line: r.line_id,
@@ -188,8 +187,9 @@ impl Db {
         customer: CustomerId,
         id: RequestId,
     ) -> Result<ServiceRequest> {
-        let sql =
-            format!("SELECT {REQUEST_COLUMNS} {REQUEST_JOINS} WHERE r.customer_id = $1 AND r.id = $2");
+        let sql = format!(
+            "SELECT {REQUEST_COLUMNS} {REQUEST_JOINS} WHERE r.customer_id = $1 AND r.id = $2"
+        );
         let row: RequestRow = on_db!(self, |pool| {
             sqlx::query_as(&sql)
                 .bind(customer)

@@ -166,7 +166,16 @@ macro_rules! line_state {
                 .bind($line)
                 .fetch_all($ex)
                 .await?;
-                LineState::assemble(head, currency, active, addons, &kinds, &incompatible, starting, now)
+                LineState::assemble(
+                    head,
+                    currency,
+                    active,
+                    addons,
+                    &kinds,
+                    &incompatible,
+                    starting,
+                    now,
+                )
             }
         }
     }};
@@ -283,9 +292,11 @@ impl LineState {
     /// The add-on a change is about, by name, for a request that failed before a preview.
     fn name_of(&self, change: Change) -> String {
         let found = match change {
-            Change::Activate { addon, .. } => {
-                self.catalog.iter().find(|a| a.id == addon).map(|a| a.name.clone())
-            }
+            Change::Activate { addon, .. } => self
+                .catalog
+                .iter()
+                .find(|a| a.id == addon)
+                .map(|a| a.name.clone()),
             Change::End { line_addon, .. } => self
                 .active
                 .iter()
@@ -698,11 +709,13 @@ impl Db {
                 },
             };
             if let Some(why) = &failure {
-                sqlx::query("UPDATE service_requests SET status = 'failed', failure = $1 WHERE id = $2")
-                    .bind(why)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "UPDATE service_requests SET status = 'failed', failure = $1 WHERE id = $2",
+                )
+                .bind(why)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             }
             let entry = AuditEntry {
                 at: now,

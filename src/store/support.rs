@@ -56,7 +56,11 @@ impl Db {
             actor: Actor::Customer(customer),
             customer_id: Some(customer),
             action: "code_issued",
-            detail: format!("For {}, valid until {} UTC", channel.label(), expires_at.format("%H:%M")),
+            detail: format!(
+                "For {}, valid until {} UTC",
+                channel.label(),
+                expires_at.format("%H:%M")
+            ),
             ip,
         };
         on_db!(self, |pool| {
@@ -121,7 +125,10 @@ impl Db {
                     actor: Actor::Staff(staff),
                     customer_id: Some(customer),
                     action: "code_locked",
-                    detail: format!("A code typed for {} while codes were locked", channel.label()),
+                    detail: format!(
+                        "A code typed for {} while codes were locked",
+                        channel.label()
+                    ),
                     ip: None,
                 };
                 insert_audit!(&entry, &mut *tx);
@@ -187,9 +194,16 @@ impl Db {
                     at: now,
                     actor: Actor::Staff(staff),
                     customer_id: Some(customer),
-                    action: if tries_left == 0 { "code_locked" } else { "code_wrong" },
+                    action: if tries_left == 0 {
+                        "code_locked"
+                    } else {
+                        "code_wrong"
+                    },
                     detail: if tries_left == 0 {
-                        format!("A wrong code for {}; codes locked for 15 minutes", channel.label())
+                        format!(
+                            "A wrong code for {}; codes locked for 15 minutes",
+                            channel.label()
+                        )
                     } else {
                         format!("A wrong code for {}", channel.label())
                     },
@@ -257,9 +271,15 @@ impl Db {
         customer: CustomerId,
         now: DateTime<Utc>,
     ) -> Result<Option<StaffAccess>> {
-        let row: Option<(String, String, DateTime<Utc>, DateTime<Utc>, Option<String>, Option<String>)> =
-            on_db!(self, |pool| {
-                sqlx::query_as(
+        let row: Option<(
+            String,
+            String,
+            DateTime<Utc>,
+            DateTime<Utc>,
+            Option<String>,
+            Option<String>,
+        )> = on_db!(self, |pool| {
+            sqlx::query_as(
                     "SELECT channel, via, opened_at, expires_at, check_phrase, reason FROM staff_access \
                      WHERE staff_id = $1 AND customer_id = $2 AND expires_at > $3 \
                      ORDER BY expires_at DESC LIMIT 1",
@@ -269,23 +289,29 @@ impl Db {
                 .bind(now)
                 .fetch_optional(pool)
                 .await?
-            });
-        row.map(|(channel, via, opened_at, expires_at, check_phrase, reason)| {
-            Ok(StaffAccess {
-                customer,
-                channel: channel_of(&channel)?,
-                via: AccessVia::parse(&via).ok_or_else(|| super::corrupt("access"))?,
-                opened_at,
-                expires_at,
-                check_phrase,
-                reason,
-            })
-        })
+        });
+        row.map(
+            |(channel, via, opened_at, expires_at, check_phrase, reason)| {
+                Ok(StaffAccess {
+                    customer,
+                    channel: channel_of(&channel)?,
+                    via: AccessVia::parse(&via).ok_or_else(|| super::corrupt("access"))?,
+                    opened_at,
+                    expires_at,
+                    check_phrase,
+                    reason,
+                })
+            },
+        )
         .transpose()
     }
 
     /// What the customer's `/verify` page shows.
-    pub async fn verify_state(&self, customer: CustomerId, now: DateTime<Utc>) -> Result<VerifyState> {
+    pub async fn verify_state(
+        &self,
+        customer: CustomerId,
+        now: DateTime<Utc>,
+    ) -> Result<VerifyState> {
         let (live, verified, wrong) = on_db!(self, |pool| {
             let live: Vec<(String, DateTime<Utc>)> = sqlx::query_as(
                 "SELECT channel, expires_at FROM verification_codes \
@@ -312,7 +338,12 @@ impl Db {
         Ok(VerifyState {
             live: live
                 .into_iter()
-                .map(|(channel, expires_at)| Ok(LiveCode { channel: channel_of(&channel)?, expires_at }))
+                .map(|(channel, expires_at)| {
+                    Ok(LiveCode {
+                        channel: channel_of(&channel)?,
+                        expires_at,
+                    })
+                })
                 .collect::<Result<_>>()?,
             verified: verified
                 .map(|(staff_name, channel, at, phrase)| {
@@ -349,10 +380,19 @@ impl Db {
                 let what = access_label(&action)?;
                 let who = match kind.as_str() {
                     "customer" => "You".to_string(),
-                    "staff" => format!("{} (support staff)", staff.unwrap_or_else(|| "Staff".into())),
+                    "staff" => format!(
+                        "{} (support staff)",
+                        staff.unwrap_or_else(|| "Staff".into())
+                    ),
                     _ => "Automatic".to_string(),
                 };
-                Some(AccessEntry { id, at, who, what: what.to_string(), detail })
+                Some(AccessEntry {
+                    id,
+                    at,
+                    who,
+                    what: what.to_string(),
+                    detail,
+                })
             })
             .collect())
     }

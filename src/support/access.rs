@@ -48,7 +48,10 @@ pub fn parse_reason(text: &str) -> Result<String, InputError> {
         ));
     }
     if length > 500 {
-        return Err(InputError::new("reason", "Keep the reason under 500 characters."));
+        return Err(InputError::new(
+            "reason",
+            "Keep the reason under 500 characters.",
+        ));
     }
     Ok(reason.to_string())
 }

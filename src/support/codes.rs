@@ -67,7 +67,10 @@ impl OneTimeCode {
         if digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit()) {
             Ok(Self(digits))
         } else {
-            Err(InputError::new("code", "The code is the six digits the customer reads out."))
+            Err(InputError::new(
+                "code",
+                "The code is the six digits the customer reads out.",
+            ))
         }
     }
 
@@ -75,7 +78,10 @@ impl OneTimeCode {
     #[cfg(feature = "store")]
     pub fn generate() -> Self {
         use rand::Rng;
-        Self(format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32)))
+        Self(format!(
+            "{:06}",
+            rand::rngs::OsRng.gen_range(0..1_000_000u32)
+        ))
     }
 
     /// `482 913`: grouped for reading out.
@@ -104,9 +110,9 @@ const WORDS: [&str; 64] = [
     "blossom", "bridge", "cactus", "camel", "canyon", "cedar", "cherry", "cobalt", "comet",
     "coral", "cotton", "crystal", "daisy", "dolphin", "ember", "falcon", "feather", "fjord",
     "forest", "garnet", "ginger", "glacier", "harbor", "hazel", "honey", "island", "jasmine",
-    "juniper", "kettle", "lantern", "lemon", "linen", "maple", "meadow", "mint", "nectar",
-    "olive", "orchid", "otter", "pebble", "pepper", "pilot", "quartz", "raven", "river",
-    "saffron", "silver", "spruce", "thunder", "tulip", "velvet", "walnut", "willow", "zephyr",
+    "juniper", "kettle", "lantern", "lemon", "linen", "maple", "meadow", "mint", "nectar", "olive",
+    "orchid", "otter", "pebble", "pepper", "pilot", "quartz", "raven", "river", "saffron",
+    "silver", "spruce", "thunder", "tulip", "velvet", "walnut", "willow", "zephyr",
 ];
 
 /// A short phrase both the agent's and the customer's screens show after a verification: two
@@ -161,12 +167,21 @@ mod tests {
 
     #[test]
     fn a_code_is_six_digits_however_it_is_typed() {
-        assert_eq!(OneTimeCode::parse(" 482 913 ").unwrap().display(), "482 913");
-        assert_eq!(OneTimeCode::parse("482-913").unwrap(), OneTimeCode::parse("482913").unwrap());
+        assert_eq!(
+            OneTimeCode::parse(" 482 913 ").unwrap().display(),
+            "482 913"
+        );
+        assert_eq!(
+            OneTimeCode::parse("482-913").unwrap(),
+            OneTimeCode::parse("482913").unwrap()
+        );
         assert!(OneTimeCode::parse("48291").is_err());
         assert!(OneTimeCode::parse("4829134").is_err());
         assert!(OneTimeCode::parse("48291a").is_err());
-        assert_eq!(format!("{:?}", OneTimeCode::parse("482913").unwrap()), "OneTimeCode(******)");
+        assert_eq!(
+            format!("{:?}", OneTimeCode::parse("482913").unwrap()),
+            "OneTimeCode(******)"
+        );
     }
 
     #[test]

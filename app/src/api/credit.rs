@@ -171,7 +171,10 @@ pub async fn redeem_voucher(line: i64, code: String) -> Result<Reply, AppError> 
         Ok(outcome) => outcome,
         Err(selfcare::store::StoreError::NotFound) => {
             return super::ssr::not_found(|| {
-                ssr::answer(Reply::refused(AppError::NotFound.to_string()), "/credit#notice")
+                ssr::answer(
+                    Reply::refused(AppError::NotFound.to_string()),
+                    "/credit#notice",
+                )
             })
         }
         Err(e) => return Err(e.into()),

@@ -10,4 +10,5 @@ pub mod roaming;
 pub mod services;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod support;
 pub mod usage;

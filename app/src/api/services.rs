@@ -34,7 +34,10 @@ pub struct ChangeRequest {
 impl ChangeRequest {
     /// The preview page of this change (the way without JavaScript).
     pub fn url(&self) -> String {
-        let mut url = format!("/services/change?line={}&{}={}", self.line, self.action, self.id);
+        let mut url = format!(
+            "/services/change?line={}&{}={}",
+            self.line, self.action, self.id
+        );
         if self.when == "next" {
             url.push_str("&when=next");
         }

@@ -120,9 +120,7 @@ pub async fn load_lines_overview(
         sort.as_deref().unwrap_or_default(),
         dir.as_deref().unwrap_or_default(),
     );
-    let mut overview = db
-        .dashboard(customer, chrono::Utc::now())
-        .await?;
+    let mut overview = db.dashboard(customer, chrono::Utc::now()).await?;
     selfcare::usage::lines::sort_lines(&mut overview.lines, sort, direction);
     Ok(LinesOverview {
         language: overview.language,

@@ -248,7 +248,9 @@ pub fn AddonsPanel(services: LineServices, language: Language) -> impl IntoView 
         chosen.get()?;
         let body = match preview.value().get() {
             None => view! { <p>"Working out what it costs…"</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+            Some(Err(e)) => {
+                view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any()
+            }
             Some(Ok(view)) if preview.pending().get() => {
                 let _ = view;
                 view! { <p>"Working out what it costs…"</p> }.into_any()
@@ -297,10 +299,11 @@ pub fn AddonsPanel(services: LineServices, language: Language) -> impl IntoView 
         })
     };
 
-    let active_rows = move || {
-        let s = services.get();
-        let lang = language;
-        s.active
+    let active_rows =
+        move || {
+            let s = services.get();
+            let lang = language;
+            s.active
             .iter()
             .map(|a| {
                 let price = match (a.billing_period, a.ends_at) {
@@ -365,7 +368,7 @@ pub fn AddonsPanel(services: LineServices, language: Language) -> impl IntoView 
                 }
             })
             .collect_view()
-    };
+        };
 
     let scheduled = move || {
         let s = services.get();

@@ -8,6 +8,7 @@ pub mod paper_invoices;
 pub mod roaming;
 pub mod top_up;
 pub mod usage;
+pub mod verify;
 
 use leptos::prelude::*;
 

@@ -1,5 +1,6 @@
 //! One module per page. Pages are server-rendered (not islands): their code never ships as WASM.
 
+pub mod access_log;
 pub mod credit;
 pub mod dashboard;
 pub mod invoices;
@@ -10,3 +11,4 @@ pub mod portal;
 pub mod requests;
 pub mod services;
 pub mod usage;
+pub mod verify;

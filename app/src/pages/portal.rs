@@ -23,6 +23,7 @@ pub fn Portal(title: &'static str, children: Children) -> impl IntoView {
                 <a href="/usage">"Usage"</a>
                 <a href="/services">"Services"</a>
                 <a href="/requests">"Requests"</a>
+                <a href="/verify">"Verify a call"</a>
                 <Suspense>
                     {move || Suspend::new(async move {
                         header.await.ok().filter(|info| info.prepaid).map(|_| view! {

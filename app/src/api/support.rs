@@ -1,0 +1,130 @@
+//! The customer's side of support verification: one-time codes for a call or chat, who
+//! verified them, and the access log. No function takes a customer id.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use selfcare::customer::Profile;
+use selfcare::support::access::{AccessEntry, VerifyState};
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// A code just issued, shown to the customer (and only to them) once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedCode {
+    /// `482 913`.
+    pub code: String,
+    pub channel: String,
+    pub channel_label: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// `/verify`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifyPage {
+    pub profile: Profile,
+    pub state: VerifyState,
+    /// After a code was asked for without JavaScript: that code.
+    pub issued: Option<IssuedCode>,
+    pub now: DateTime<Utc>,
+}
+
+/// `/access-log`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessLogPage {
+    pub profile: Profile,
+    pub entries: Vec<AccessEntry>,
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::IssuedCode;
+
+    /// Carries a code just issued to the page a plain form post is redirected to: HttpOnly,
+    /// one minute, set by the server only.
+    pub const FLASH: &str = "selfcare_code";
+
+    pub fn encode(issued: &IssuedCode) -> String {
+        let text = format!(
+            "{}\n{}\n{}",
+            issued.code,
+            issued.channel,
+            issued.expires_at.timestamp()
+        );
+        crate::api::ssr::flash::encode("code", &text)
+    }
+
+    pub fn decode(value: &str) -> Option<IssuedCode> {
+        let (_, text) = crate::api::ssr::flash::decode(value)?;
+        let mut parts = text.split('\n');
+        let code = parts.next()?.to_string();
+        let channel = selfcare::services::requests::Channel::parse(parts.next()?)?;
+        let expires_at = chrono::DateTime::from_timestamp(parts.next()?.parse().ok()?, 0)?;
+        Some(IssuedCode {
+            code,
+            channel: channel.as_str().into(),
+            channel_label: channel.label().into(),
+            expires_at,
+        })
+    }
+}
+
+/// The verification page: live codes, who verified the customer last, a lock after wrong codes.
+#[server(prefix = "/api", endpoint = "verify")]
+pub async fn load_verify() -> Result<VerifyPage, AppError> {
+    let customer = super::ssr::customer()?;
+    let db = super::ssr::state()?.db;
+    let now = chrono::Utc::now();
+    let issued = super::ssr::take_flash(ssr::FLASH)
+        .and_then(|v| ssr::decode(&v))
+        .filter(|i| i.expires_at > now);
+    Ok(VerifyPage {
+        profile: db.profile(customer).await?,
+        state: db.verify_state(customer, now).await?,
+        issued,
+        now,
+    })
+}
+
+/// What the verification page follows while a code is live (polled once hydrated).
+#[server(prefix = "/api", endpoint = "verify_status")]
+pub async fn verify_status() -> Result<VerifyState, AppError> {
+    let customer = super::ssr::customer()?;
+    let db = super::ssr::state()?.db;
+    Ok(db.verify_state(customer, chrono::Utc::now()).await?)
+}
+
+/// Issues a code for `channel` (`phone`, `chat` or `messenger`), revoking the live one for it.
+#[server(prefix = "/api", endpoint = "issue_code")]
+pub async fn issue_code(channel: String) -> Result<IssuedCode, AppError> {
+    let customer = super::ssr::customer()?;
+    let db = super::ssr::state()?.db;
+    let channel = selfcare::support::codes::support_channel(&channel)?;
+    let (code, expires_at) = db
+        .issue_code(
+            customer,
+            channel,
+            Some(super::ssr::client_ip()),
+            chrono::Utc::now(),
+        )
+        .await?;
+    let issued = IssuedCode {
+        code: code.display(),
+        channel: channel.as_str().into(),
+        channel_label: channel.label().into(),
+        expires_at,
+    };
+    super::ssr::redirect_plain_post(ssr::FLASH, &ssr::encode(&issued), "/verify#code");
+    Ok(issued)
+}
+
+/// Every code issued and checked and every staff access to the customer's account.
+#[server(prefix = "/api", endpoint = "access_log")]
+pub async fn load_access_log() -> Result<AccessLogPage, AppError> {
+    let customer = super::ssr::customer()?;
+    let db = super::ssr::state()?.db;
+    Ok(AccessLogPage {
+        profile: db.profile(customer).await?,
+        entries: db.access_log(customer, 200).await?,
+    })
+}
