@@ -11,6 +11,9 @@ pub enum AppError {
     NotFound,
     #[error("Please sign in.")]
     Unauthorized,
+    /// Signed in, but not allowed: a role too low for what was asked.
+    #[error("Your role does not allow this.")]
+    Forbidden,
     #[error("{message}")]
     Invalid { field: String, message: String },
     #[error("{0}")]
@@ -27,6 +30,7 @@ impl AppError {
         match self {
             Self::NotFound => 404,
             Self::Unauthorized => 401,
+            Self::Forbidden => 403,
             Self::Invalid { .. } => 422,
             Self::Conflict(_) => 409,
             Self::Unavailable => 503,

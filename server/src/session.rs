@@ -2,20 +2,28 @@
 //!
 //! 1. refuses cross-site mutations (CSRF): a non-GET request whose `Origin` is another host, or
 //!    whose `Sec-Fetch-Site` says cross-site, gets 403 — browsers always send one of them;
-//! 2. finds the live session named by the cookie (renewing its idle timer) and hands the
-//!    signed-in customer to the pages and server functions through the request's extensions;
-//! 3. sends signed-out visitors of portal pages to `/login?next=<where they were going>`;
-//! 4. answers "temporarily unavailable" (503) when the database cannot be reached.
+//! 2. finds the live sessions named by the cookies (renewing their idle timers) and hands the
+//!    signed-in customer ([`SignedIn`], from the customer cookie) and the signed-in member of
+//!    staff ([`SignedInStaff`], from the staff cookie, if not disabled) to the pages and server
+//!    functions through the request's extensions. A session found under the other cookie, or
+//!    of the other kind, counts for nothing: a staff session never opens customer pages, and a
+//!    customer session never reaches the staff side;
+//! 3. keeps the staff side (`/staff`, `/staff/*`, `/api/staff/*`) to staff: signed-out or
+//!    customer visitors of staff pages go to `/staff/login?next=...`, and staff server
+//!    functions answer 401 (no session) or 403 (a customer's session). Signing in and out and
+//!    the sign-in page are the exceptions;
+//! 4. sends signed-out visitors of portal pages to `/login?next=<where they were going>`;
+//! 5. answers "temporarily unavailable" (503) when the database cannot be reached.
 
 use std::net::SocketAddr;
 
-use app::api::ssr::{cookie_in as cookie, ClientIp, CookieSettings, SignedIn};
+use app::api::ssr::{cookie_in as cookie, ClientIp, CookieSettings, SignedIn, SignedInStaff};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use selfcare::auth::SessionToken;
-use selfcare::store::Db;
+use selfcare::store::{Db, SessionRecord, StoreError};
 
 #[derive(Clone)]
 pub struct Layer {
@@ -27,6 +35,19 @@ pub struct Layer {
 /// Paths anyone may open signed out.
 fn is_public(path: &str) -> bool {
     path == "/login" || path == "/healthz" || path.starts_with("/pkg/") || path.starts_with("/api/")
+}
+
+/// The staff side: pages and server functions for members of staff only.
+fn is_staff_area(path: &str) -> bool {
+    path == "/staff" || path.starts_with("/staff/") || path.starts_with("/api/staff/")
+}
+
+/// The parts of the staff side open without a staff session: signing in and out.
+fn is_staff_public(path: &str) -> bool {
+    matches!(
+        path,
+        "/staff/login" | "/api/staff/login" | "/api/staff/login_page" | "/api/staff/logout"
+    )
 }
 
 pub async fn layer(State(layer): State<Layer>, mut req: Request, next: Next) -> Response {
@@ -46,12 +67,13 @@ pub async fn layer(State(layer): State<Layer>, mut req: Request, next: Next) -> 
     let ip = client_ip(&req, layer.trust_proxy);
     req.extensions_mut().insert(ClientIp(ip));
 
-    let token = cookie(req.headers(), layer.cookies.session_name())
-        .and_then(|v| SessionToken::from_cookie(&v));
+    let now = chrono::Utc::now();
     let mut signed_in = false;
-    if let Some(token) = token {
+    let customer_token = cookie(req.headers(), layer.cookies.session_name())
+        .and_then(|v| SessionToken::from_cookie(&v));
+    if let Some(token) = customer_token {
         let hash = token.hash();
-        match layer.db.use_session(&hash, chrono::Utc::now()).await {
+        match layer.db.use_session(&hash, now).await {
             Ok(Some(session)) => {
                 if let Some(customer) = session.customer_id {
                     req.extensions_mut().insert(SignedIn {
@@ -63,22 +85,51 @@ pub async fn layer(State(layer): State<Layer>, mut req: Request, next: Next) -> 
                 }
             }
             Ok(None) => {}
-            Err(e) if e.is_unavailable() => {
-                tracing::error!(error = %e, %path, "database unavailable");
-                return unavailable();
-            }
-            Err(e) => {
-                tracing::error!(error = %e, %path, "session lookup failed");
-                return (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Something went wrong on our side.\n",
-                )
-                    .into_response();
-            }
+            Err(e) => return lookup_failed(&e, &path),
         }
     }
 
-    if !signed_in && !is_public(&path) && matches!(*req.method(), Method::GET | Method::HEAD) {
+    let mut staff_signed_in = false;
+    let staff_token = cookie(req.headers(), layer.cookies.staff_session_name())
+        .and_then(|v| SessionToken::from_cookie(&v));
+    if let Some(token) = staff_token {
+        let hash = token.hash();
+        match staff_session(&layer.db, &hash, now).await {
+            Ok(Some(staff)) => {
+                req.extensions_mut().insert(staff);
+                staff_signed_in = true;
+            }
+            Ok(None) => {}
+            Err(e) => return lookup_failed(&e, &path),
+        }
+    }
+
+    if is_staff_area(&path) && !is_staff_public(&path) && !staff_signed_in {
+        let is_page_view =
+            matches!(*req.method(), Method::GET | Method::HEAD) && !path.starts_with("/api/");
+        if is_page_view {
+            let target = req
+                .uri()
+                .path_and_query()
+                .map_or("/staff", |pq| pq.as_str());
+            return Redirect::to(&format!(
+                "/staff/login?next={}",
+                app::api::auth::urlencode(target)
+            ))
+            .into_response();
+        }
+        if signed_in {
+            tracing::warn!(%path, "refused a customer session on the staff side");
+            return (StatusCode::FORBIDDEN, "For support staff only.\n").into_response();
+        }
+        return (StatusCode::UNAUTHORIZED, "Please sign in as staff.\n").into_response();
+    }
+
+    if !signed_in
+        && !is_public(&path)
+        && !is_staff_area(&path)
+        && matches!(*req.method(), Method::GET | Method::HEAD)
+    {
         let target = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
         return Redirect::to(&format!(
             "/login?next={}",
@@ -100,6 +151,49 @@ pub async fn layer(State(layer): State<Layer>, mut req: Request, next: Next) -> 
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
     headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     response
+}
+
+/// The member of staff a staff cookie's session belongs to: `None` for no live session, for a
+/// customer's session, and for a disabled member of staff.
+async fn staff_session(
+    db: &Db,
+    hash: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<SignedInStaff>, StoreError> {
+    let Some(SessionRecord {
+        staff_id: Some(id),
+        created_at,
+        last_seen_at,
+        ..
+    }) = db.use_session(hash, now).await?
+    else {
+        return Ok(None);
+    };
+    let Some(member) = db.active_staff(id).await? else {
+        tracing::warn!(staff = %id, "a disabled member of staff's session was refused");
+        return Ok(None);
+    };
+    Ok(Some(SignedInStaff {
+        staff: member.id,
+        role: member.role,
+        name: member.name,
+        token_hash: hash.to_string(),
+        ends_at: selfcare::auth::session_ends_at(created_at, last_seen_at),
+    }))
+}
+
+/// The answer when a session could not be looked up.
+fn lookup_failed(e: &StoreError, path: &str) -> Response {
+    if e.is_unavailable() {
+        tracing::error!(error = %e, %path, "database unavailable");
+        return unavailable();
+    }
+    tracing::error!(error = %e, %path, "session lookup failed");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong on our side.\n",
+    )
+        .into_response()
 }
 
 /// Whether a request may change things: safe methods always; others only from this site.
@@ -196,6 +290,18 @@ mod tests {
             &post,
             &headers(&[("origin", "null"), ("host", "portal.example")])
         ));
+    }
+
+    #[test]
+    fn the_staff_side_is_apart_from_the_portal() {
+        for path in ["/staff", "/staff/customers/7", "/api/staff/search"] {
+            assert!(is_staff_area(path) && !is_staff_public(path), "{path}");
+        }
+        for path in ["/staff/login", "/api/staff/login", "/api/staff/logout"] {
+            assert!(is_staff_area(path) && is_staff_public(path), "{path}");
+        }
+        assert!(!is_staff_area("/staffing"));
+        assert!(!is_staff_area("/api/staffing"));
     }
 
     #[test]

@@ -10,5 +10,6 @@ pub mod roaming;
 pub mod services;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod staff;
 pub mod support;
 pub mod usage;

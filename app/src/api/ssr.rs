@@ -1,13 +1,21 @@
 //! What server functions need from the request: the application state, the signed-in customer
-//! (put in the request's extensions by the server's session layer), the client address, and the
-//! session cookie's settings.
+//! or member of staff (put in the request's extensions by the server's session layer), the
+//! client address, and the session cookies' settings.
+//!
+//! A staff server function starts with [`staff`] (any signed-in member of staff) or
+//! [`require_role`] (at least that role; roles order agent < supervisor < admin):
+//!
+//! ```ignore
+//! let me = ssr::require_role(StaffRole::Supervisor)?; // 401 signed out, 403 below supervisor
+//! ```
 
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
-use selfcare::ids::CustomerId;
+use selfcare::auth::StaffRole;
+use selfcare::ids::{CustomerId, StaffId};
 use selfcare::store::Db;
 
 use crate::error::AppError;
@@ -35,6 +43,33 @@ impl CookieSettings {
         } else {
             "selfcare_session"
         }
+    }
+
+    /// The staff session's cookie: its own name, so a customer's session never passes for a
+    /// member of staff's, nor the other way round, and one browser may hold both.
+    pub fn staff_session_name(&self) -> &'static str {
+        if self.secure {
+            "__Host-selfcare_staff"
+        } else {
+            "selfcare_staff"
+        }
+    }
+
+    /// `Set-Cookie` for a new staff session; the same attributes as a customer's.
+    pub fn staff_session(&self, token: &str) -> String {
+        format!(
+            "{}={token}; {}",
+            self.staff_session_name(),
+            self.attributes()
+        )
+    }
+
+    pub fn clear_staff_session(&self) -> String {
+        format!(
+            "{}=; Max-Age=0; {}",
+            self.staff_session_name(),
+            self.attributes()
+        )
     }
 
     fn attributes(&self) -> &'static str {
@@ -79,6 +114,8 @@ impl CookieSettings {
 }
 
 pub const LOGIN_FLASH: &str = "selfcare_login";
+/// The outcome of a failed staff sign-in, for `/staff/login`.
+pub const STAFF_LOGIN_FLASH: &str = "selfcare_staff_login";
 
 /// Put in the request's extensions by the server when the session cookie names a live session.
 #[derive(Clone, Debug)]
@@ -86,6 +123,25 @@ pub struct SignedIn {
     pub customer: CustomerId,
     pub token_hash: String,
     pub ends_at: DateTime<Utc>,
+}
+
+/// Put in the request's extensions by the server when the staff cookie names a live staff
+/// session of a member of staff who is not disabled.
+#[derive(Clone, Debug)]
+pub struct SignedInStaff {
+    pub staff: StaffId,
+    pub role: StaffRole,
+    /// The display name customers see in their access log.
+    pub name: String,
+    pub token_hash: String,
+    pub ends_at: DateTime<Utc>,
+}
+
+impl SignedInStaff {
+    /// Whether this member of staff holds `min` or a higher role.
+    pub fn has_role(&self, min: StaffRole) -> bool {
+        self.role >= min
+    }
 }
 
 /// The client's address as the server determined it (the peer, or the proxy's
@@ -112,6 +168,34 @@ pub fn session() -> Option<SignedIn> {
 /// The signed-in customer; every customer query is scoped by this id.
 pub fn customer() -> Result<CustomerId, AppError> {
     session().map(|s| s.customer).ok_or(AppError::Unauthorized)
+}
+
+/// The signed-in member of staff's session, if any. Never a customer's.
+pub fn staff_session() -> Option<SignedInStaff> {
+    use_context::<Parts>().and_then(|p| p.extensions.get::<SignedInStaff>().cloned())
+}
+
+/// The signed-in member of staff.
+///
+/// # Errors
+/// [`AppError::Unauthorized`] without a staff session (a customer's session does not count).
+pub fn staff() -> Result<SignedInStaff, AppError> {
+    staff_session().ok_or(AppError::Unauthorized)
+}
+
+/// The signed-in member of staff, if they hold `min` or a higher role.
+///
+/// # Errors
+/// [`AppError::Unauthorized`] without a staff session; [`AppError::Forbidden`] below `min`.
+pub fn require_role(min: StaffRole) -> Result<SignedInStaff, AppError> {
+    let me = staff()?;
+    if me.has_role(min) {
+        Ok(me)
+    } else {
+        tracing::warn!(staff = %me.staff, role = me.role.as_str(), needed = min.as_str(), "refused: role too low");
+        set_status(403);
+        Err(AppError::Forbidden)
+    }
 }
 
 pub fn client_ip() -> String {
@@ -226,6 +310,21 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+/// Where to go after a staff sign-in: a staff page, never the sign-in page itself, never
+/// another host or a customer page.
+pub fn staff_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if (n == "/staff" || n.starts_with("/staff/") || n.starts_with("/staff?"))
+                && !n.starts_with("/staff/login")
+                && !n.contains('\\') =>
+        {
+            n.to_string()
+        }
+        _ => "/staff".to_string(),
+    }
+}
+
 pub mod flash {
     //! Flash cookie values: `<kind>.<text as hex>` (for a failed sign-in: kind `invalid`,
     //! `input` or `throttled-<minutes>` and the identifier typed). Hex keeps any character
@@ -278,6 +377,44 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn only_staff_pages_are_followed_after_a_staff_sign_in() {
+        assert_eq!(staff_next(Some("/staff?q=jana")), "/staff?q=jana");
+        assert_eq!(staff_next(Some("/staff/customers/7")), "/staff/customers/7");
+        assert_eq!(staff_next(Some("/invoices")), "/staff");
+        assert_eq!(staff_next(Some("/staffing")), "/staff");
+        assert_eq!(staff_next(Some("/staff/login")), "/staff");
+        assert_eq!(staff_next(Some("//evil.example/staff")), "/staff");
+        assert_eq!(staff_next(None), "/staff");
+    }
+
+    #[test]
+    fn roles_order_agent_supervisor_admin() {
+        let me = |role| SignedInStaff {
+            staff: StaffId(1),
+            role,
+            name: "Eva".into(),
+            token_hash: String::new(),
+            ends_at: Utc::now(),
+        };
+        assert!(me(StaffRole::Supervisor).has_role(StaffRole::Agent));
+        assert!(me(StaffRole::Supervisor).has_role(StaffRole::Supervisor));
+        assert!(!me(StaffRole::Supervisor).has_role(StaffRole::Admin));
+        assert!(!me(StaffRole::Agent).has_role(StaffRole::Supervisor));
+        assert!(me(StaffRole::Admin).has_role(StaffRole::Supervisor));
+    }
+
+    #[test]
+    fn the_staff_cookie_has_its_own_name() {
+        assert_eq!(
+            CookieSettings { secure: false }.staff_session("abc"),
+            "selfcare_staff=abc; Path=/; HttpOnly; SameSite=Lax"
+        );
+        assert!(CookieSettings { secure: true }
+            .staff_session("abc")
+            .starts_with("__Host-selfcare_staff=abc; Path=/; HttpOnly; SameSite=Lax; Secure"));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use leptos::server_fn::ServerFn;
 use crate::api::auth::{login_page, Login};
 use crate::components::ErrorNotice;
 
-const DEMO_SIGN_INS: [(&str, &str, &str); 4] = [
+const DEMO_SIGN_INS: [(&str, &str, &str); 3] = [
     (
         "demo@example.com",
         "selfcare-demo",
@@ -25,10 +25,15 @@ const DEMO_SIGN_INS: [(&str, &str, &str); 4] = [
         "selfcare-demo",
         "business account, five lines",
     ),
+];
+
+/// Staff sign in at `/staff/login`, not here; listed so a demo visitor finds the console.
+const DEMO_STAFF_SIGN_INS: [(&str, &str, &str); 2] = [
+    ("agent@example.com", "selfcare-agent", "support agent"),
     (
-        "agent@example.com",
-        "selfcare-agent",
-        "support agent (the staff console is not available yet)",
+        "supervisor@example.com",
+        "selfcare-supervisor",
+        "support supervisor",
     ),
 ];
 
@@ -74,6 +79,12 @@ pub fn LoginPage() -> impl IntoView {
                                         <p>"This portal holds demo data. Try it as:"</p>
                                         <ul>
                                             {DEMO_SIGN_INS.iter().map(|(email, password, what)| view! {
+                                                <li><code>{*email}</code>" / "<code>{*password}</code>" — "{*what}</li>
+                                            }).collect_view()}
+                                        </ul>
+                                        <p>"Staff sign in to the "<a href="/staff/login">"staff console"</a>" as:"</p>
+                                        <ul>
+                                            {DEMO_STAFF_SIGN_INS.iter().map(|(email, password, what)| view! {
                                                 <li><code>{*email}</code>" / "<code>{*password}</code>" — "{*what}</li>
                                             }).collect_view()}
                                         </ul>

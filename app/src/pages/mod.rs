@@ -10,5 +10,6 @@ pub mod payments;
 pub mod portal;
 pub mod requests;
 pub mod services;
+pub mod staff;
 pub mod usage;
 pub mod verify;

@@ -1,0 +1,264 @@
+//! The staff side: signing in and out at `/staff/login`, the staff header, and the console's
+//! customer search.
+//!
+//! Every function here lives under `/api/staff/`. The server's session layer answers 401 (403
+//! to a customer's session) for all of them without a staff session, except signing in and out
+//! and the sign-in page's state; each function still checks with [`super::ssr::staff`] or
+//! [`super::ssr::require_role`] itself. Sign-in follows the customers' rules (argon2id, five
+//! failures per account or address in fifteen minutes, a new session id at every sign-in) with
+//! its own cookie and its attempts counted under `staff:<email>`.
+
+use leptos::prelude::*;
+use selfcare::auth::StaffRole;
+use selfcare::customer::CustomerMatch;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// What the staff sign-in page shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffLoginState {
+    pub error: Option<String>,
+    /// The email typed before a failed attempt.
+    pub email: String,
+    /// Whether the demo data (and its staff sign-ins) is loaded.
+    pub demo: bool,
+}
+
+/// The signed-in member of staff as the staff header shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffHeaderInfo {
+    pub name: String,
+    pub role: StaffRole,
+    pub seconds_left: i64,
+}
+
+/// A search of the console and what it found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerSearch {
+    /// What was typed, as typed.
+    pub query: String,
+    /// Why the query could not be read, if it could not.
+    pub error: Option<String>,
+    pub found: Vec<CustomerMatch>,
+    /// Whether there may be more than were listed.
+    pub more: bool,
+}
+
+pub const INVALID_STAFF_CREDENTIALS: &str = "The email or password is not right.";
+
+/// The role as the staff header names it.
+pub fn role_name(role: StaffRole) -> &'static str {
+    match role {
+        StaffRole::Agent => "Agent",
+        StaffRole::Supervisor => "Supervisor",
+        StaffRole::Admin => "Admin",
+    }
+}
+
+/// The staff sign-in page's state; a signed-in member of staff is sent on to `next`.
+#[server(prefix = "/api/staff", endpoint = "login_page")]
+pub async fn staff_login_page(next: Option<String>) -> Result<StaffLoginState, AppError> {
+    use super::ssr;
+
+    let state = ssr::state()?;
+    if ssr::staff_session().is_some() {
+        leptos_axum::redirect(&ssr::staff_next(next.as_deref()));
+    }
+    let mut page = StaffLoginState {
+        demo: state.db.has_demo_data().await?,
+        ..Default::default()
+    };
+    if let Some((kind, email)) =
+        ssr::take_flash(ssr::STAFF_LOGIN_FLASH).and_then(|v| ssr::flash::decode(&v))
+    {
+        page.error = Some(match kind.as_str() {
+            "input" => "Enter your work email address and password.".into(),
+            k if k.starts_with("throttled-") => format!(
+                "Too many failed sign-in attempts. Try again in {}.",
+                k.trim_start_matches("throttled-").replace('_', " ")
+            ),
+            _ => INVALID_STAFF_CREDENTIALS.into(),
+        });
+        page.email = email;
+    }
+    Ok(page)
+}
+
+/// Signs a member of staff in with their work email and password.
+#[server(prefix = "/api/staff", endpoint = "login")]
+pub async fn staff_login(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use super::ssr;
+    use chrono::Utc;
+    use selfcare::auth::{
+        spend_a_verification, throttled_until, verify_password, wait_in_words, SessionToken,
+    };
+    use selfcare::store::{Actor, AuditEntry};
+
+    let state = ssr::state()?;
+    let now = Utc::now();
+    let ip = ssr::client_ip();
+    let back_to_login = |kind: &str| {
+        ssr::set_cookie(
+            &state
+                .cookies
+                .flash(ssr::STAFF_LOGIN_FLASH, &ssr::flash::encode(kind, &email)),
+        );
+        let next = ssr::staff_next(next.as_deref());
+        let query = if next == "/staff" {
+            String::new()
+        } else {
+            format!("?next={}", super::auth::urlencode(&next))
+        };
+        leptos_axum::redirect(&format!("/staff/login{query}"));
+        Ok(())
+    };
+
+    let normalised = email.trim().to_lowercase();
+    if !normalised.contains('@') || password.is_empty() {
+        return back_to_login("input");
+    }
+    // Counted apart from customers' attempts: a customer with the same email never locks
+    // a member of staff out, nor the other way round.
+    let key = format!("staff:{normalised}");
+    let (for_account, from_address) = state.db.recent_failures(&key, &ip, now).await?;
+    if let Some(until) = throttled_until(for_account, from_address, now) {
+        tracing::warn!(%ip, "staff sign-in throttled");
+        return back_to_login(&format!(
+            "throttled-{}",
+            wait_in_words(until, now).replace(' ', "_")
+        ));
+    }
+
+    // Disabled staff are not candidates: they fail like a wrong password.
+    let candidate = state.db.staff_candidate(&normalised).await?;
+    let verified = tokio::task::spawn_blocking(move || match candidate {
+        Some(c) if verify_password(&password, &c.password_hash) => Some(c.staff_id),
+        Some(_) => None,
+        None => {
+            spend_a_verification(&password);
+            None
+        }
+    })
+    .await
+    .map_err(|_| AppError::Internal)?;
+    state
+        .db
+        .record_login_attempt(&key, &ip, now, verified.is_some())
+        .await?;
+    let Some(staff) = verified else {
+        return back_to_login("invalid");
+    };
+
+    // A new session id at every sign-in, so a planted cookie never becomes a signed-in one.
+    if let Some(old) = ssr::staff_session() {
+        state.db.delete_session(&old.token_hash).await?;
+    }
+    let token = SessionToken::generate();
+    state
+        .db
+        .create_staff_session(staff, &token.hash(), now, &ip, &ssr::user_agent())
+        .await?;
+    state
+        .db
+        .audit(&AuditEntry {
+            at: now,
+            actor: Actor::Staff(staff),
+            customer_id: None,
+            action: "sign_in",
+            detail: "Signed in to the staff console with email and password".into(),
+            ip: Some(ip),
+        })
+        .await?;
+    ssr::set_cookie(&state.cookies.staff_session(token.as_str()));
+    ssr::set_cookie(&state.cookies.clear_flash(ssr::STAFF_LOGIN_FLASH));
+    leptos_axum::redirect(&ssr::staff_next(next.as_deref()));
+    Ok(())
+}
+
+/// Signs a member of staff out: the session is deleted on the server, the cookie cleared.
+#[server(prefix = "/api/staff", endpoint = "logout")]
+pub async fn staff_logout() -> Result<(), AppError> {
+    use super::ssr;
+    use selfcare::store::{Actor, AuditEntry};
+
+    let state = ssr::state()?;
+    if let Some(session) = ssr::staff_session() {
+        state.db.delete_session(&session.token_hash).await?;
+        state
+            .db
+            .audit(&AuditEntry {
+                at: chrono::Utc::now(),
+                actor: Actor::Staff(session.staff),
+                customer_id: None,
+                action: "sign_out",
+                detail: "Signed out of the staff console".into(),
+                ip: Some(ssr::client_ip()),
+            })
+            .await?;
+    }
+    ssr::set_cookie(&state.cookies.clear_staff_session());
+    leptos_axum::redirect("/staff/login");
+    Ok(())
+}
+
+/// The header of every staff page.
+#[server(prefix = "/api/staff", endpoint = "header")]
+pub async fn staff_header() -> Result<StaffHeaderInfo, AppError> {
+    let me = super::ssr::staff()?;
+    Ok(StaffHeaderInfo {
+        name: me.name,
+        role: me.role,
+        seconds_left: (me.ends_at - chrono::Utc::now()).num_seconds().max(0),
+    })
+}
+
+/// Finds customers by phone number, account number, email or name: their names and lines
+/// only. Every search is audited with what was typed (no customer: none is opened yet).
+#[server(prefix = "/api/staff", endpoint = "search")]
+pub async fn search_customers(q: String) -> Result<CustomerSearch, AppError> {
+    use super::ssr;
+    use selfcare::customer::SEARCH_LIMIT;
+    use selfcare::ids::CustomerQuery;
+    use selfcare::store::{Actor, AuditEntry};
+
+    let me = ssr::require_role(StaffRole::Agent)?;
+    let state = ssr::state()?;
+    let typed: String = q.trim().chars().take(200).collect();
+    let mut search = CustomerSearch {
+        query: typed.clone(),
+        error: None,
+        found: Vec::new(),
+        more: false,
+    };
+    if typed.is_empty() {
+        return Ok(search);
+    }
+    let query = match CustomerQuery::parse(&typed) {
+        Ok(query) => query,
+        Err(e) => {
+            search.error = Some(e.message);
+            return Ok(search);
+        }
+    };
+    state
+        .db
+        .audit(&AuditEntry {
+            at: chrono::Utc::now(),
+            actor: Actor::Staff(me.staff),
+            customer_id: None,
+            action: "staff_search",
+            detail: typed,
+            ip: Some(ssr::client_ip()),
+        })
+        .await?;
+    let mut found = state.db.search_customers(&query, SEARCH_LIMIT + 1).await?;
+    search.more = found.len() > usize::try_from(SEARCH_LIMIT).unwrap_or(usize::MAX);
+    found.truncate(usize::try_from(SEARCH_LIMIT).unwrap_or(usize::MAX));
+    search.found = found;
+    Ok(search)
+}

@@ -1,0 +1,369 @@
+//! The staff side over real HTTP: staff sign-in with its own cookie, the session layer keeping
+//! `/staff` and `/api/staff/` to staff, a staff session never counting as a customer's, the
+//! console's search, and CSRF on the staff sign-in. Each test starts the app on a random port
+//! with a fresh SQLite database holding the demo data.
+
+use std::net::SocketAddr;
+
+use app::api::ssr::{AppState, CookieSettings};
+use leptos::config::LeptosOptions;
+use reqwest::header::{COOKIE, LOCATION, ORIGIN, SET_COOKIE};
+use reqwest::redirect::Policy;
+use reqwest::StatusCode;
+use selfcare::store::Db;
+use server::config::ServeConfig;
+
+struct TestApp {
+    base: String,
+    db: Db,
+    client: reqwest::Client,
+}
+
+async fn spawn_app() -> TestApp {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let path = std::env::temp_dir().join(format!(
+        "selfcare-staff-http-{}-{nanos}.db",
+        std::process::id()
+    ));
+    let db = Db::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    db.migrate().await.unwrap();
+    server::cli::seed_with_progress(&db, 3, 1).await.unwrap();
+    let state = AppState {
+        db: db.clone(),
+        cookies: CookieSettings { secure: false },
+        payee: None,
+    };
+    let options = LeptosOptions::builder()
+        .output_name("selfcare")
+        .site_root("target/site")
+        .build();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = server::router::app(state, options, &ServeConfig::default());
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    TestApp {
+        base: format!("http://{addr}"),
+        db,
+        client: reqwest::Client::builder()
+            .redirect(Policy::none())
+            .build()
+            .unwrap(),
+    }
+}
+
+/// The `name=value` of the cookie `name` a response sets (not a clearing one).
+fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .find(|pair| pair.starts_with(&format!("{name}=")) && !pair.ends_with('='))
+        .map(str::to_string)
+}
+
+impl TestApp {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Posts a form as a browser on this site does (JavaScript off).
+    async fn post(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
+        let mut req = self
+            .client
+            .post(self.url(path))
+            .header(ORIGIN, &self.base)
+            .header("accept", "text/html")
+            .form(form);
+        if let Some(cookie) = cookie {
+            req = req.header(COOKIE, cookie);
+        }
+        req.send().await.unwrap()
+    }
+
+    async fn staff_sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post(
+            "/api/staff/login",
+            &[("email", email), ("password", password), ("next", "/staff")],
+            None,
+        )
+        .await
+    }
+
+    /// The `Cookie` header of a signed-in member of staff.
+    async fn staff_cookie(&self, email: &str, password: &str) -> String {
+        let res = self.staff_sign_in(email, password).await;
+        assert_eq!(res.status(), StatusCode::FOUND);
+        set_cookie(&res, "selfcare_staff").expect("a staff session cookie")
+    }
+
+    /// The `Cookie` header of a signed-in customer.
+    async fn customer_cookie(&self, email: &str) -> String {
+        let res = self
+            .post(
+                "/api/login",
+                &[
+                    ("identifier", email),
+                    ("password", "selfcare-demo"),
+                    ("next", "/"),
+                ],
+                None,
+            )
+            .await;
+        set_cookie(&res, "selfcare_session").expect("a customer session cookie")
+    }
+
+    async fn get(&self, path: &str, cookie: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header(COOKIE, cookie)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+fn location(res: &reqwest::Response) -> &str {
+    res.headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+/// A member of staff signs in with an HttpOnly, SameSite cookie of its own, reaches the console,
+/// and signing out ends the session on the server; both are audited as staff.
+#[tokio::test]
+async fn staff_sign_in_opens_the_console_and_sign_out_ends_it() {
+    let app = spawn_app().await;
+    let res = app.client.get(app.url("/staff")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/staff/login?next=%2Fstaff");
+
+    let res = app
+        .staff_sign_in("Agent@Example.com", "selfcare-agent")
+        .await;
+    assert_eq!(location(&res), "/staff");
+    let header = res
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("selfcare_staff="))
+        .unwrap()
+        .to_string();
+    assert!(
+        header.contains("HttpOnly") && header.contains("SameSite=Lax"),
+        "{header}"
+    );
+    assert!(set_cookie(&res, "selfcare_session").is_none());
+    let cookie = set_cookie(&res, "selfcare_staff").unwrap();
+
+    let res = app.get("/staff", &cookie).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("Eva Agentová") && page.contains("Agent"),
+        "{page}"
+    );
+    assert!(page.contains("Staff console"));
+
+    let res = app.post("/api/staff/logout", &[], Some(&cookie)).await;
+    assert_eq!(location(&res), "/staff/login");
+    let res = app.get("/staff", &cookie).await;
+    assert!(location(&res).starts_with("/staff/login"));
+
+    let actions: Vec<(String, String)> = match &app.db {
+        Db::Sqlite(pool) => sqlx::query_as(
+            "SELECT actor_kind, action FROM audit_log WHERE action IN ('sign_in', 'sign_out') ORDER BY id",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap(),
+        Db::Postgres(_) => unreachable!(),
+    };
+    assert_eq!(
+        actions,
+        [
+            ("staff".to_string(), "sign_in".to_string()),
+            ("staff".to_string(), "sign_out".to_string())
+        ]
+    );
+}
+
+/// A customer's session is sent to the staff sign-in from `/staff` pages and refused (403) by
+/// staff server functions; with no session at all those answer 401.
+#[tokio::test]
+async fn a_customer_session_never_reaches_the_staff_side() {
+    let app = spawn_app().await;
+    let customer = app.customer_cookie("demo@example.com").await;
+    for path in ["/staff", "/staff/customers/1", "/staff?q=jana"] {
+        let res = app.get(path, &customer).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{path}");
+        assert!(location(&res).starts_with("/staff/login?next="), "{path}");
+    }
+    let res = app
+        .post("/api/staff/search", &[("q", "jana")], Some(&customer))
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = app.post("/api/staff/search", &[("q", "jana")], None).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let res = app.post("/api/staff/header", &[], Some(&customer)).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // The customer's token under the staff cookie's name is no staff session either.
+    let token = customer.split_once('=').unwrap().1;
+    let res = app
+        .post(
+            "/api/staff/search",
+            &[("q", "jana")],
+            Some(&format!("selfcare_staff={token}")),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}
+
+/// A staff session does not sign anybody in to the customer portal, under either cookie name.
+#[tokio::test]
+async fn a_staff_session_does_not_open_customer_pages() {
+    let app = spawn_app().await;
+    let staff = app
+        .staff_cookie("agent@example.com", "selfcare-agent")
+        .await;
+    for path in ["/", "/invoices", "/verify"] {
+        let res = app.get(path, &staff).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{path}");
+        assert!(location(&res).starts_with("/login?next="), "{path}");
+    }
+    let token = staff.split_once('=').unwrap().1;
+    let res = app.get("/", &format!("selfcare_session={token}")).await;
+    assert!(location(&res).starts_with("/login?next="));
+    // A customer server function, called as the server-function client calls it.
+    let res = app
+        .client
+        .post(app.url("/api/keep_alive"))
+        .header(ORIGIN, &app.base)
+        .header(COOKIE, &staff)
+        .send()
+        .await
+        .unwrap();
+    let body = res.text().await.unwrap();
+    assert!(body.contains("Unauthorized"), "{body}");
+}
+
+/// A staff sign-in form posted from another site is refused before it is read.
+#[tokio::test]
+async fn a_cross_site_staff_sign_in_is_refused() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .post(app.url("/api/staff/login"))
+        .header(ORIGIN, "https://evil.example")
+        .form(&[
+            ("email", "agent@example.com"),
+            ("password", "selfcare-agent"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(set_cookie(&res, "selfcare_staff").is_none());
+}
+
+/// A customer's password does not sign in as staff, a disabled member of staff cannot sign in,
+/// and after five failures even the right password waits.
+#[tokio::test]
+async fn staff_sign_in_refuses_customers_disabled_staff_and_guessing() {
+    let app = spawn_app().await;
+    let res = app.staff_sign_in("demo@example.com", "selfcare-demo").await;
+    assert!(location(&res).starts_with("/staff/login"));
+    assert!(set_cookie(&res, "selfcare_staff").is_none());
+
+    let supervisor = app
+        .db
+        .staff_candidate("supervisor@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    let cookie = app
+        .staff_cookie("supervisor@example.com", "selfcare-supervisor")
+        .await;
+    app.db
+        .disable_staff(supervisor.staff_id, chrono::Utc::now())
+        .await
+        .unwrap();
+    let res = app
+        .staff_sign_in("supervisor@example.com", "selfcare-supervisor")
+        .await;
+    assert!(set_cookie(&res, "selfcare_staff").is_none());
+    let res = app.get("/staff", &cookie).await;
+    assert!(
+        location(&res).starts_with("/staff/login"),
+        "a disabled member's session ends"
+    );
+
+    for _ in 0..5 {
+        app.staff_sign_in("agent@example.com", "wrong password")
+            .await;
+    }
+    let res = app
+        .staff_sign_in("agent@example.com", "selfcare-agent")
+        .await;
+    assert!(set_cookie(&res, "selfcare_staff").is_none());
+    let flash = set_cookie(&res, "selfcare_staff_login").unwrap();
+    let page = app.get("/staff/login", &flash).await.text().await.unwrap();
+    assert!(page.contains("Too many failed sign-in attempts"), "{page}");
+}
+
+/// The console finds a customer by a line's number and lists the name and lines only, linked
+/// to the customer's page; the search is audited with what was typed.
+#[tokio::test]
+async fn the_console_lists_names_and_lines_only() {
+    let app = spawn_app().await;
+    let staff = app
+        .staff_cookie("agent@example.com", "selfcare-agent")
+        .await;
+    let res = app.get("/staff?q=%2B420+602+654+321", &staff).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Jana Nováková"), "{page}");
+    assert!(page.contains("+420 601 123 456") && page.contains("+420 602 654 321"));
+    assert!(page.contains("href=\"/staff/customers/"));
+    assert!(
+        !page.contains("demo@example.com"),
+        "no email before verification"
+    );
+    assert!(
+        !page.contains("Vinohradská"),
+        "no address before verification"
+    );
+
+    let detail: Vec<(String, Option<i64>, String)> = match &app.db {
+        Db::Sqlite(pool) => sqlx::query_as(
+            "SELECT actor_kind, customer_id, detail FROM audit_log WHERE action = 'staff_search'",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap(),
+        Db::Postgres(_) => unreachable!(),
+    };
+    assert_eq!(
+        detail,
+        [("staff".to_string(), None, "+420 602 654 321".to_string())]
+    );
+}
