@@ -32,7 +32,7 @@ use pages::invoices::{InvoiceDetailPage, InvoicesPage};
 use pages::payments::PaymentsPage;
 use pages::requests::RequestsPage;
 use pages::services::{ChangePage, ServicesPage};
-use pages::staff::{console::ConsolePage, login::StaffLoginPage};
+use pages::staff::{console::ConsolePage, customer::StaffCustomerPage, login::StaffLoginPage};
 use pages::usage::{LinesOverviewPage, UsagePage};
 use pages::verify::VerifyPage;
 use pages::{login::LoginPage, not_found::NotFound};
@@ -79,6 +79,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/requests") view=RequestsPage ssr=SsrMode::Async />
                 <Route path=path!("/staff") view=ConsolePage ssr=SsrMode::Async />
                 <Route path=path!("/staff/login") view=StaffLoginPage ssr=SsrMode::Async />
+                <Route path=path!("/staff/customers/:id") view=StaffCustomerPage ssr=SsrMode::Async />
                 <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />
                 <Route path=path!("/access-log") view=AccessLogPage ssr=SsrMode::Async />
             </Routes>

@@ -11,5 +11,6 @@ pub mod services;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod staff;
+pub mod staff_customer;
 pub mod support;
 pub mod usage;

@@ -3,5 +3,6 @@
 //! unlike the customer portal's, so nobody mistakes one for the other.
 
 pub mod console;
+pub mod customer;
 pub mod frame;
 pub mod login;
