@@ -105,6 +105,7 @@ pub fn codes_locked_until(wrong: RecentFailures, now: DateTime<Utc>) -> Option<D
 }
 
 /// Words for check phrases: short, common, unlike each other when read aloud.
+#[cfg(feature = "store")]
 const WORDS: [&str; 64] = [
     "amber", "anchor", "apple", "arrow", "autumn", "badger", "bamboo", "beacon", "birch", "bishop",
     "blossom", "bridge", "cactus", "camel", "canyon", "cedar", "cherry", "cobalt", "comet",

@@ -1,0 +1,150 @@
+// Phone verification end to end, both ways, in two browser contexts: the customer takes a code
+// at /verify, the agent finds the customer in the staff console and types it; the customer's
+// page shows live who verified with the check phrase the agent's screen shows; five wrong codes
+// lock; a supervisor opens without a code only with a reason; the customer's access log shows
+// every access.
+import { Browser, Page, expect, test } from '@playwright/test';
+import { customerByEmail, execute } from './support/db';
+import { norm } from './support/format';
+import { DEMO, hydrated, shot, signIn } from './support/ui';
+
+const AGENT = { email: 'agent@example.com', password: 'selfcare-agent' };
+const SUPERVISOR = { email: 'supervisor@example.com', password: 'selfcare-supervisor' };
+
+function cleanUp(customerId: number): void {
+  execute(`DELETE FROM verification_codes WHERE customer_id = ${customerId};
+           DELETE FROM code_attempts WHERE customer_id = ${customerId};
+           DELETE FROM staff_access WHERE customer_id = ${customerId};`);
+}
+
+async function staffPage(browser: Browser, js: boolean, who = AGENT): Promise<Page> {
+  const context = await browser.newContext({ javaScriptEnabled: js });
+  const page = await context.newPage();
+  await page.goto('/staff/login');
+  if (js) await hydrated(page);
+  await page.getByLabel('Work email', { exact: true }).fill(who.email);
+  await page.getByLabel('Password', { exact: true }).fill(who.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page).toHaveURL(/\/staff$/);
+  return page;
+}
+
+async function openCustomer(agent: Page, name: string): Promise<void> {
+  await agent.getByLabel('Phone number, account number, email or name', { exact: true }).fill(name);
+  await agent.getByRole('button', { name: 'Search', exact: true }).click();
+  await agent.getByRole('link', { name, exact: true }).click();
+  await expect(agent.getByRole('heading', { level: 1 })).toHaveText(name);
+}
+
+async function typeCode(agent: Page, code: string): Promise<void> {
+  await agent.locator('#verify').getByLabel('Phone', { exact: true }).check();
+  await agent.getByLabel('Code the customer reads out').fill(code);
+  await agent.getByRole('button', { name: 'Check the code' }).click();
+  await expect(agent.locator('#notice')).toBeVisible();
+}
+
+for (const js of [false, true]) {
+  test.describe(js ? 'With JavaScript' : 'Without JavaScript', () => {
+    test.use({ javaScriptEnabled: js });
+
+    test('the customer reads a code to the agent, and each sees who the other is', async ({ page, browser }) => {
+      const c = customerByEmail(DEMO.private);
+      cleanUp(c.id);
+      try {
+        await signIn(page, js, DEMO.private);
+        await page.goto('/verify');
+        if (js) await hydrated(page);
+        await page.getByLabel('Phone', { exact: true }).check();
+        await page.getByRole('button', { name: 'Get a code' }).click();
+        const code = norm(await page.locator('#code-digits').textContent());
+        expect(code).toMatch(/^\d{3} \d{3}$/);
+
+        const agent = await staffPage(browser, js);
+        await openCustomer(agent, c.name);
+        // Before verification: no overview.
+        await expect(agent.getByRole('heading', { name: 'Overview' })).toHaveCount(0);
+        await typeCode(agent, code);
+        await expect(agent.locator('#notice')).toContainText('Verified.');
+        const phrase = norm(await agent.locator('#staff-check-phrase').textContent());
+        expect(phrase).toMatch(/^[a-z]+ [a-z]+$/);
+        await expect(agent.getByRole('heading', { name: 'Overview' })).toBeVisible();
+        await shot(agent, `staff-verified${js ? '' : '-nojs'}`);
+
+        // The customer's page shows it: live with JavaScript, on reload without.
+        if (!js) await page.goto('/verify');
+        await expect(page.locator('#verified')).toContainText('Verified by Eva Agentová, Phone', { timeout: 8_000 });
+        await expect(page.locator('#check-phrase')).toHaveText(phrase);
+        await shot(page, `verify-by-agent${js ? '' : '-nojs'}`);
+
+        await page.goto('/access-log');
+        const whats = await page.locator('table.access-log tbody td[data-label="What"] strong').allTextContents();
+        expect(whats).toContain('Verified with a code');
+        expect(whats).toContain('Looked at your account');
+        await agent.context().close();
+      } finally {
+        cleanUp(c.id);
+      }
+    });
+
+    test('five wrong codes lock codes for the customer, and the customer is told', async ({ page, browser }) => {
+      const c = customerByEmail(DEMO.private);
+      cleanUp(c.id);
+      try {
+        await signIn(page, js, DEMO.private);
+        await page.goto('/verify');
+        if (js) await hydrated(page);
+        await page.getByRole('button', { name: 'Get a code' }).click();
+        const code = norm(await page.locator('#code-digits').textContent()).replace(' ', '');
+        const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+
+        const agent = await staffPage(browser, js);
+        await openCustomer(agent, c.name);
+        for (let i = 0; i < 5; i++) await typeCode(agent, wrong);
+        await expect(agent.locator('#notice')).toContainText('locked for 15 minutes');
+        // Now even the right code is refused.
+        await typeCode(agent, code);
+        await expect(agent.locator('#notice')).toContainText('locked');
+        await expect(agent.getByRole('heading', { name: 'Overview' })).toHaveCount(0);
+
+        await page.goto('/verify');
+        await expect(page.locator('#locked')).toContainText('Codes are locked until');
+        await agent.context().close();
+      } finally {
+        cleanUp(c.id);
+      }
+    });
+  });
+}
+
+test('only a supervisor opens without a code, with a reason the customer reads', async ({ page, browser }) => {
+  const c = customerByEmail(DEMO.private);
+  cleanUp(c.id);
+  try {
+    const agent = await staffPage(browser, false);
+    await openCustomer(agent, c.name);
+    await expect(agent.getByText('Open without a code (supervisors)')).toHaveCount(0);
+    // An agent posting the supervisor's form anyway is refused.
+    const refused = await agent.request.post('/api/staff/open_customer', {
+      form: { customer: String(c.id), channel: 'phone', reason: 'Trying to skip the code check' },
+      headers: { Origin: new URL(agent.url()).origin },
+    });
+    expect(refused.status()).toBe(403);
+    await agent.context().close();
+
+    const supervisor = await staffPage(browser, false, SUPERVISOR);
+    await openCustomer(supervisor, c.name);
+    await supervisor.getByText('Open without a code (supervisors)').click();
+    const reason = 'Customer in hospital; husband calling with power of attorney';
+    await supervisor.getByLabel('Reason (the customer will read it)').fill(reason);
+    await supervisor.getByRole('button', { name: 'Open with this reason' }).click();
+    await expect(supervisor.locator('#notice')).toContainText('Opened without a code');
+    await expect(supervisor.getByRole('heading', { name: 'Overview' })).toBeVisible();
+    await supervisor.context().close();
+
+    await signIn(page, true, DEMO.private);
+    await page.goto('/access-log');
+    await expect(page.locator('table.access-log')).toContainText(reason);
+  } finally {
+    cleanUp(c.id);
+  }
+});
