@@ -4,8 +4,8 @@
 // lock; a supervisor opens without a code only with a reason; the customer's access log shows
 // every access.
 import { Browser, Page, expect, test } from '@playwright/test';
-import { customerByEmail, execute } from './support/db';
-import { norm } from './support/format';
+import { customerByEmail, execute, one } from './support/db';
+import { displayMsisdn, norm } from './support/format';
 import { DEMO, hydrated, shot, signIn } from './support/ui';
 
 const AGENT = { email: 'agent@example.com', password: 'selfcare-agent' };
@@ -76,10 +76,38 @@ for (const js of [false, true]) {
         await expect(page.locator('#check-phrase')).toHaveText(phrase);
         await shot(page, `verify-by-agent${js ? '' : '-nojs'}`);
 
+        // The agent turns roaming on for the customer's second line (off in the demo data); the
+        // customer sees the request, made by staff on the phone.
+        const tomas = one<{ id: number; msisdn: string }>(
+          `SELECT id, msisdn FROM lines WHERE customer_id = ${c.id} ORDER BY msisdn LIMIT 1 OFFSET 1`,
+        );
+        const roamingBefore = one<{ roaming_on: number }>(`SELECT roaming_on FROM roaming_settings WHERE line_id = ${tomas.id}`);
+        expect(roamingBefore.roaming_on).toBe(0);
+        const lastRequest = one<{ id: number | null }>(`SELECT MAX(id) AS id FROM service_requests`).id ?? 0;
+        try {
+          await agent.getByRole('button', { name: `Turn roaming on for ${displayMsisdn(tomas.msisdn)}` }).click();
+          await expect(agent.locator('#notice')).toBeVisible();
+          expect(one<{ roaming_on: number }>(`SELECT roaming_on FROM roaming_settings WHERE line_id = ${tomas.id}`).roaming_on).toBe(1);
+          const made = one<{ id: number; requested_by_kind: string; channel: string }>(
+            `SELECT id, requested_by_kind, channel FROM service_requests WHERE id > ${lastRequest} AND line_id = ${tomas.id}`,
+          );
+          expect(made.requested_by_kind).toBe('staff');
+          expect(made.channel).toBe('phone');
+          await page.goto('/requests');
+          const row = page.locator(`#request-${made.id}`);
+          await expect(row.locator('td[data-label="Asked by"]')).toContainText('Eva Agentová (support staff)');
+          await expect(row.locator('td[data-label="Asked by"]')).toContainText('Phone');
+          await expect(row.locator('td[data-label="What"]')).toContainText('Roaming');
+        } finally {
+          execute(`UPDATE roaming_settings SET roaming_on = 0, data_roaming_on = 0 WHERE line_id = ${tomas.id};
+                   DELETE FROM service_requests WHERE id > ${lastRequest};`);
+        }
+
         await page.goto('/access-log');
         const whats = await page.locator('table.access-log tbody td[data-label="What"] strong').allTextContents();
         expect(whats).toContain('Verified with a code');
         expect(whats).toContain('Looked at your account');
+        expect(whats).toContain('Changed roaming');
         await agent.context().close();
       } finally {
         cleanUp(c.id);

@@ -25,6 +25,8 @@ pub struct StaffCustomer {
     pub timeline: Vec<AccessEntry>,
     /// The outcome of a form posted without JavaScript, shown once.
     pub notice: Option<StaffReply>,
+    /// Sent with a change made for the customer: the same key twice changes things once.
+    pub key: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,7 +105,57 @@ pub async fn load_staff_customer(id: i64) -> Result<StaffCustomer, AppError> {
         overview,
         timeline,
         notice: super::ssr::take_flash(ssr::FLASH).and_then(|v| ssr::decode(&v)),
+        key: selfcare::auth::idempotency_key(),
     })
+}
+
+/// Turns roaming on or off on one of the customer's lines, as the customer could, while the
+/// agent's access is open; recorded as a request by this agent on the access's channel.
+#[server(prefix = "/api/staff", endpoint = "roaming")]
+pub async fn staff_set_roaming(
+    customer: i64,
+    line: i64,
+    on: bool,
+    key: String,
+) -> Result<StaffReply, AppError> {
+    use selfcare::ids::{CustomerId, LineId};
+    use selfcare::services::roaming::RoamingChange;
+    use selfcare::store::{Actor, Requester, StoreError};
+
+    let me = super::ssr::staff()?;
+    let db = super::ssr::state()?.db;
+    let now = chrono::Utc::now();
+    let Some(access) = db.staff_access(me.staff, CustomerId(customer), now).await? else {
+        super::ssr::set_status(403);
+        return Err(AppError::Forbidden);
+    };
+    let by = Requester {
+        actor: Actor::Staff(me.staff),
+        channel: access.channel,
+    };
+    let outcome = db
+        .change_roaming(
+            CustomerId(customer),
+            LineId(line),
+            RoamingChange::Roaming(on),
+            &key,
+            by,
+            Some(super::ssr::client_ip()),
+            now,
+        )
+        .await;
+    let reply = match outcome {
+        Ok(outcome) => StaffReply {
+            ok: outcome.is_ok(),
+            message: outcome.message(),
+        },
+        Err(StoreError::NotFound) => StaffReply {
+            ok: false,
+            message: AppError::NotFound.to_string(),
+        },
+        Err(e) => return Err(e.into()),
+    };
+    Ok(ssr::answer(reply, customer))
 }
 
 /// The agent types the code the customer reads out, and the channel they are on.

@@ -7,7 +7,9 @@ use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
 use selfcare::support::codes::SUPPORT_CHANNELS;
 
-use crate::api::staff_customer::{load_staff_customer, OpenCustomer, StaffCustomer, VerifyCustomerCode};
+use crate::api::staff_customer::{
+    load_staff_customer, OpenCustomer, StaffCustomer, StaffSetRoaming, VerifyCustomerCode,
+};
 use crate::components::ErrorNotice;
 use crate::pages::staff::frame::StaffFrame;
 
@@ -99,12 +101,27 @@ fn customer(c: StaffCustomer) -> impl IntoView {
                     <dt>"Due"</dt><dd>{d.total_due.format(lang)}</dd>
                     <dt>"Overdue"</dt><dd>{d.overdue.format(lang)}</dd>
                 </dl>
-                <ul>
-                    {d.lines.iter().map(|l| view! {
-                        <li>{l.msisdn.display()}" · "{l.plan.clone()}
-                            {l.credit.map(|c| format!(" · credit {}", c.format(lang)))}
-                            {format!(" · roaming {}", if l.roaming_on { "on" } else { "off" })}
-                        </li>
+                <ul class="staff-lines">
+                    {d.lines.iter().map(|l| {
+                        let number = l.msisdn.display();
+                        let label = if l.roaming_on {
+                            format!("Turn roaming off for {number}")
+                        } else {
+                            format!("Turn roaming on for {number}")
+                        };
+                        view! {
+                            <li>{number.clone()}" · "{l.plan.clone()}
+                                {l.credit.map(|c| format!(" · credit {}", c.format(lang)))}
+                                {format!(" · roaming {}", if l.roaming_on { "on" } else { "off" })}
+                                <form method="post" action=StaffSetRoaming::url() class="inline">
+                                    <input type="hidden" name="customer" value=c.id />
+                                    <input type="hidden" name="line" value=l.id.0 />
+                                    <input type="hidden" name="on" value=(!l.roaming_on).to_string() />
+                                    <input type="hidden" name="key" value=format!("{}-{}", c.key, l.id.0) />
+                                    <button type="submit" class="secondary">{label}</button>
+                                </form>
+                            </li>
+                        }
                     }).collect_view()}
                 </ul>
             </section>
