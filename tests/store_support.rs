@@ -259,22 +259,23 @@ async fn guesses_cannot_get_past_the_lock_even_concurrently() {
             outcomes.push(guess.await.unwrap());
         }
         let checked: i64 = on_db!(&db, |pool| sqlx::query_scalar(
-            "SELECT COUNT(*) FROM code_attempts WHERE customer_id = $1"
+            "SELECT COUNT(*) FROM code_attempts WHERE customer_id = $1 AND succeeded = FALSE"
         )
         .bind(who)
         .fetch_one(pool)
         .await
         .unwrap());
         let opened = outcomes.iter().filter(|o| o.is_ok()).count();
-        // At most five checked; if the right code happened to be among them it opened once,
-        // else never; the rest were refused as locked without being checked.
+        // At most five wrong codes checked; if the right code was checked before the lock it
+        // opened once, else never; the rest were refused as locked without being checked.
         assert!(checked <= 5, "{checked}");
         assert!(opened <= 1);
         let wrong = outcomes
             .iter()
             .filter(|o| matches!(o, Err(CodeRefused::Wrong { .. })))
             .count();
-        assert_eq!(i64::try_from(wrong + opened).unwrap(), checked);
+        assert_eq!(i64::try_from(wrong).unwrap(), checked);
+        assert_eq!(wrong + opened + outcomes.iter().filter(|o| matches!(o, Err(CodeRefused::Locked { .. }))).count(), 20);
 
         // Sequentially through the code space: nothing after the lock is checked at all.
         let later = now() + Duration::hours(1);
