@@ -275,7 +275,15 @@ async fn guesses_cannot_get_past_the_lock_even_concurrently() {
             .filter(|o| matches!(o, Err(CodeRefused::Wrong { .. })))
             .count();
         assert_eq!(i64::try_from(wrong).unwrap(), checked);
-        assert_eq!(wrong + opened + outcomes.iter().filter(|o| matches!(o, Err(CodeRefused::Locked { .. }))).count(), 20);
+        assert_eq!(
+            wrong
+                + opened
+                + outcomes
+                    .iter()
+                    .filter(|o| matches!(o, Err(CodeRefused::Locked { .. })))
+                    .count(),
+            20
+        );
 
         // Sequentially through the code space: nothing after the lock is checked at all.
         let later = now() + Duration::hours(1);

@@ -176,7 +176,13 @@ pub async fn verify_customer_code(
         (Err(e), _) | (_, Err(e)) => return Ok(ssr::answer(refused(e.message), customer)),
     };
     let reply = match db
-        .verify_code(me.staff, CustomerId(customer), channel, &code, chrono::Utc::now())
+        .verify_code(
+            me.staff,
+            CustomerId(customer),
+            channel,
+            &code,
+            chrono::Utc::now(),
+        )
         .await?
     {
         Ok(access) => StaffReply {
@@ -210,8 +216,14 @@ pub async fn open_customer(
         (Ok(channel), Ok(reason)) => (channel, reason),
         (Err(e), _) | (_, Err(e)) => return Ok(ssr::answer(refused(e.message), customer)),
     };
-    db.open_without_code(me.staff, CustomerId(customer), channel, &reason, chrono::Utc::now())
-        .await?;
+    db.open_without_code(
+        me.staff,
+        CustomerId(customer),
+        channel,
+        &reason,
+        chrono::Utc::now(),
+    )
+    .await?;
     Ok(ssr::answer(
         StaffReply {
             ok: true,

@@ -50,7 +50,11 @@ fn customer(c: StaffCustomer) -> impl IntoView {
     let notice = c.notice.clone().map(|n| view! {
         <p id="notice" class=if n.ok { "notice ok" } else { "notice error" } role=if n.ok { "status" } else { "alert" }>{n.message}</p>
     });
-    let lines = c.lines.iter().map(|l| view! { <li>{l.clone()}</li> }).collect_view();
+    let lines = c
+        .lines
+        .iter()
+        .map(|l| view! { <li>{l.clone()}</li> })
+        .collect_view();
     let gate = match &c.access {
         Some(access) => view! {
             <section class="card verified" id="access" aria-labelledby="access-heading">
