@@ -68,6 +68,25 @@ macro_rules! on_db {
 }
 pub(crate) use on_db;
 
+/// Locks a line for the rest of the transaction with a no-op `UPDATE` (PostgreSQL: the row's
+/// lock; SQLite: the write lock), so every change of a line's services runs one after the
+/// other on both engines. Evaluates to whether the line is the customer's (and not terminated).
+macro_rules! lock_line {
+    ($ex:expr, $customer:expr, $line:expr) => {{
+        sqlx::query(
+            "UPDATE lines SET credit_cents = credit_cents \
+             WHERE id = $1 AND customer_id = $2 AND status <> 'terminated'",
+        )
+        .bind($line)
+        .bind($customer)
+        .execute($ex)
+        .await?
+        .rows_affected()
+            == 1
+    }};
+}
+pub(crate) use lock_line;
+
 /// What can go wrong in the store, in terms the layers above can act on.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -19,8 +19,8 @@
 use chrono::{DateTime, Utc};
 
 use super::{
-    corrupt, insert_audit, insert_request, on_db, AuditEntry, Db, NewRequest, Requester, Result,
-    StoreError,
+    corrupt, insert_audit, insert_request, lock_line, on_db, AuditEntry, Db, NewRequest, Requester,
+    Result, StoreError,
 };
 use crate::ids::{CustomerId, LineId, Msisdn, RequestId};
 use crate::locale::Language;
@@ -152,18 +152,9 @@ impl Db {
     ) -> Result<RoamingOutcome> {
         on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
-            // Locks the line (see the module docs): the same statement as `lock_line!` in
-            // services.rs, so roaming and add-on changes of one line queue behind each other.
-            let locked = sqlx::query(
-                "UPDATE lines SET credit_cents = credit_cents \
-                 WHERE id = $1 AND customer_id = $2 AND status <> 'terminated'",
-            )
-            .bind(line)
-            .bind(customer)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if locked != 1 {
+            // Locks the line, so roaming and add-on changes of one line queue behind each other.
+            let locked = lock_line!(&mut *tx, customer, line);
+            if !locked {
                 return Err(StoreError::NotFound);
             }
             let current = line_roaming!(&mut *tx, customer, line)?;

@@ -19,12 +19,13 @@
 //! day by [`Db::run_scheduled_changes`], which claims each request with a conditional update, so
 //! any number of app servers may run it.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::requests::{RequestRow, REQUEST_COLUMNS, REQUEST_JOINS};
+use super::usage::start_of;
 use super::{
-    corrupt, insert_audit, insert_request, on_db, Actor, AuditEntry, Db, NewRequest, Requester,
-    Result, StoreError,
+    corrupt, insert_audit, insert_request, lock_line, on_db, Actor, AuditEntry, Db, NewRequest,
+    Requester, Result, StoreError,
 };
 use crate::customer::{CustomerKind, LineStatus, PaymentType};
 use crate::ids::{AddonId, CustomerId, LineAddonId, LineId, Msisdn, RequestId};
@@ -307,34 +308,12 @@ impl LineState {
     }
 }
 
-/// The start of `day`, as a timestamp: when a change effective on `day` happens.
-fn start_of(day: NaiveDate) -> DateTime<Utc> {
-    day.and_time(NaiveTime::MIN).and_utc()
-}
-
 /// The ids a request of `change` records.
 fn ids_of(change: Change) -> (Option<AddonId>, Option<LineAddonId>) {
     match change {
         Change::Activate { addon, .. } => (Some(addon), None),
         Change::End { line_addon, .. } => (None, Some(line_addon)),
     }
-}
-
-/// Locks a line for the rest of the transaction (see the module docs); evaluates to whether
-/// the line is the customer's.
-macro_rules! lock_line {
-    ($ex:expr, $customer:expr, $line:expr) => {{
-        sqlx::query(
-            "UPDATE lines SET credit_cents = credit_cents \
-             WHERE id = $1 AND customer_id = $2 AND status <> 'terminated'",
-        )
-        .bind($line)
-        .bind($customer)
-        .execute($ex)
-        .await?
-        .rows_affected()
-            == 1
-    }};
 }
 
 /// Applies a previewed change that takes effect now, with `$ex` (a transaction): ends what it

@@ -57,7 +57,8 @@ fn utc_day(db: &Db) -> &'static str {
     }
 }
 
-fn start_of(day: NaiveDate) -> DateTime<Utc> {
+/// The start of `day` (UTC), as a timestamp.
+pub(super) fn start_of(day: NaiveDate) -> DateTime<Utc> {
     day.and_time(NaiveTime::MIN).and_utc()
 }
 
