@@ -14,6 +14,9 @@ pub enum AppError {
     /// Signed in, but not allowed: a role too low for what was asked.
     #[error("Your role does not allow this.")]
     Forbidden,
+    /// A member of staff asked for a customer's data without an open access to it.
+    #[error("Verify the caller first: the customer's data opens with the code they read out, for 30 minutes.")]
+    NotVerified,
     #[error("{message}")]
     Invalid { field: String, message: String },
     #[error("{0}")]
@@ -30,7 +33,7 @@ impl AppError {
         match self {
             Self::NotFound => 404,
             Self::Unauthorized => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::NotVerified => 403,
             Self::Invalid { .. } => 422,
             Self::Conflict(_) => 409,
             Self::Unavailable => 503,

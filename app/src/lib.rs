@@ -15,6 +15,7 @@
 //! which keeps the first load small on a phone; every form is a plain HTML form that posts to a
 //! server function, so it works before (and without) the WASM.
 
+pub mod acting;
 pub mod api;
 pub mod components;
 pub mod error;
@@ -25,6 +26,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+use acting::in_console;
 use pages::access_log::AccessLogPage;
 use pages::credit::CreditPage;
 use pages::dashboard::DashboardPage;
@@ -80,6 +82,16 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/staff") view=ConsolePage ssr=SsrMode::Async />
                 <Route path=path!("/staff/login") view=StaffLoginPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/customers/:id") view=StaffCustomerPage ssr=SsrMode::Async />
+                // The customer's own pages, for a verified caller (see `acting`).
+                <Route path=path!("/staff/customers/:id/invoices") view=|| in_console(InvoicesPage) ssr=SsrMode::Async />
+                <Route path=path!("/staff/customers/:id/invoices/:number") view=|| in_console(InvoiceDetailPage) ssr=SsrMode::Async />
+                <Route path=path!("/staff/customers/:id/payments") view=|| in_console(PaymentsPage) ssr=SsrMode::Async />
+                <Route path=path!("/staff/customers/:id/usage") view=|| in_console(UsagePage) ssr=SsrMode::Async />
+                <Route path=path!("/staff/customers/:id/usage/lines") view=|| in_console(LinesOverviewPage) ssr=SsrMode::Async />
+                <Route path=path!("/staff/customers/:id/credit") view=|| in_console(CreditPage) ssr=SsrMode::Async />
+                <Route path=path!("/staff/customers/:id/services") view=|| in_console(ServicesPage) ssr=SsrMode::Async />
+                <Route path=path!("/staff/customers/:id/services/change") view=|| in_console(ChangePage) ssr=SsrMode::Async />
+                <Route path=path!("/staff/customers/:id/requests") view=|| in_console(RequestsPage) ssr=SsrMode::Async />
                 <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />
                 <Route path=path!("/access-log") view=AccessLogPage ssr=SsrMode::Async />
             </Routes>

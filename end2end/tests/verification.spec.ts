@@ -3,45 +3,11 @@
 // page shows live who verified with the check phrase the agent's screen shows; five wrong codes
 // lock; a supervisor opens without a code only with a reason; the customer's access log shows
 // every access.
-import { Browser, Page, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { customerByEmail, execute, one } from './support/db';
 import { displayMsisdn, norm } from './support/format';
 import { DEMO, hydrated, shot, signIn } from './support/ui';
-
-const AGENT = { email: 'agent@example.com', password: 'selfcare-agent' };
-const SUPERVISOR = { email: 'supervisor@example.com', password: 'selfcare-supervisor' };
-
-function cleanUp(customerId: number): void {
-  execute(`DELETE FROM verification_codes WHERE customer_id = ${customerId};
-           DELETE FROM code_attempts WHERE customer_id = ${customerId};
-           DELETE FROM staff_access WHERE customer_id = ${customerId};`);
-}
-
-async function staffPage(browser: Browser, js: boolean, who = AGENT): Promise<Page> {
-  const context = await browser.newContext({ javaScriptEnabled: js });
-  const page = await context.newPage();
-  await page.goto('/staff/login');
-  if (js) await hydrated(page);
-  await page.getByLabel('Work email', { exact: true }).fill(who.email);
-  await page.getByLabel('Password', { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page).toHaveURL(/\/staff$/);
-  return page;
-}
-
-async function openCustomer(agent: Page, name: string): Promise<void> {
-  await agent.getByLabel('Phone number, account number, email or name', { exact: true }).fill(name);
-  await agent.getByRole('button', { name: 'Search', exact: true }).click();
-  await agent.getByRole('link', { name, exact: true }).click();
-  await expect(agent.getByRole('heading', { level: 1 })).toHaveText(name);
-}
-
-async function typeCode(agent: Page, code: string): Promise<void> {
-  await agent.locator('#verify').getByLabel('Phone', { exact: true }).check();
-  await agent.getByLabel('Code the customer reads out').fill(code);
-  await agent.getByRole('button', { name: 'Check the code' }).click();
-  await expect(agent.locator('#notice')).toBeVisible();
-}
+import { SUPERVISOR, cleanUp, openCustomer, staffPage, typeCode } from './support/staff';
 
 for (const js of [false, true]) {
   test.describe(js ? 'With JavaScript' : 'Without JavaScript', () => {
@@ -85,8 +51,13 @@ for (const js of [false, true]) {
         expect(roamingBefore.roaming_on).toBe(0);
         const lastRequest = one<{ id: number | null }>(`SELECT MAX(id) AS id FROM service_requests`).id ?? 0;
         try {
-          await agent.getByRole('button', { name: `Turn roaming on for ${displayMsisdn(tomas.msisdn)}` }).click();
-          await expect(agent.locator('#notice')).toBeVisible();
+          // On the customer's services page in the console, as the customer would.
+          await agent.getByRole('navigation', { name: 'Customer' }).getByRole('link', { name: 'Services', exact: true }).click();
+          await agent.getByRole('link', { name: displayMsisdn(tomas.msisdn) }).click();
+          if (js) await hydrated(agent);
+          await agent.locator('#roaming').getByRole('button', { name: 'Turn roaming on', exact: true }).click();
+          await expect(agent.locator('#roaming-notice')).toContainText('Roaming is on');
+          expect(new URL(agent.url()).pathname).toBe(`/staff/customers/${c.id}/services`);
           expect(one<{ roaming_on: number }>(`SELECT roaming_on FROM roaming_settings WHERE line_id = ${tomas.id}`).roaming_on).toBe(1);
           const made = one<{ id: number; requested_by_kind: string; channel: string }>(
             `SELECT id, requested_by_kind, channel FROM service_requests WHERE id > ${lastRequest} AND line_id = ${tomas.id}`,
@@ -106,7 +77,7 @@ for (const js of [false, true]) {
         await page.goto('/access-log');
         const whats = await page.locator('table.access-log tbody td[data-label="What"] strong').allTextContents();
         expect(whats).toContain('Verified with a code');
-        expect(whats).toContain('Looked at your account');
+        expect(whats).toContain('Looked at the account');
         expect(whats).toContain('Changed roaming');
         await agent.context().close();
       } finally {

@@ -367,3 +367,113 @@ async fn the_console_lists_names_and_lines_only() {
         [("staff".to_string(), None, "+420 602 654 321".to_string())]
     );
 }
+
+/// The id of the demo customer signing in with `email`.
+async fn customer_id(db: &Db, email: &str) -> i64 {
+    match db {
+        Db::Sqlite(pool) => sqlx::query_scalar("SELECT id FROM customers WHERE email = $1")
+            .bind(email)
+            .fetch_one(pool)
+            .await
+            .unwrap(),
+        Db::Postgres(_) => unreachable!(),
+    }
+}
+
+/// The customer's pages open in the console only for a member of staff whose access to that
+/// customer is open; each look is in the customer's access log; a customer's session cannot
+/// act for anyone, and an access to one customer opens no other.
+#[tokio::test]
+async fn a_customers_pages_open_in_the_console_only_after_verification() {
+    use selfcare::ids::CustomerId;
+    use selfcare::services::requests::Channel;
+
+    let app = spawn_app().await;
+    let staff = app
+        .staff_cookie("agent@example.com", "selfcare-agent")
+        .await;
+    let jana = customer_id(&app.db, "demo@example.com").await;
+    let other = customer_id(&app.db, "prepaid@example.com").await;
+
+    let res = app
+        .get(&format!("/staff/customers/{jana}/invoices"), &staff)
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Verify the caller first"), "{page}");
+
+    let (code, _) = app
+        .db
+        .issue_code(CustomerId(jana), Channel::Phone, None, chrono::Utc::now())
+        .await
+        .unwrap();
+    let res = app
+        .post(
+            "/api/staff/verify_code",
+            &[
+                ("customer", &jana.to_string()),
+                ("channel", "phone"),
+                ("code", &code.display()),
+            ],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+
+    for (path, shows) in [
+        ("invoices", "Paid invoices"),
+        ("payments", "Payments"),
+        ("usage", "Allowances of"),
+        ("services", "Add-ons on this line"),
+        ("requests", "Requests"),
+    ] {
+        let res = app
+            .get(&format!("/staff/customers/{jana}/{path}"), &staff)
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        let page = res.text().await.unwrap();
+        assert!(page.contains(shows), "{path}: {page}");
+        assert!(page.contains("Staff console"), "{path}: the staff frame");
+        // Links stay in the console.
+        assert!(
+            page.contains(&format!("href=\"/staff/customers/{jana}/invoices\"")),
+            "{path}"
+        );
+    }
+    let looked_at: Vec<String> = match &app.db {
+        Db::Sqlite(pool) => sqlx::query_scalar(
+            "SELECT detail FROM audit_log WHERE action = 'staff_view' AND customer_id = $1 \
+             AND actor_kind = 'staff' ORDER BY id",
+        )
+        .bind(jana)
+        .fetch_all(pool)
+        .await
+        .unwrap(),
+        Db::Postgres(_) => unreachable!(),
+    };
+    for what in ["Invoices", "Payments", "Usage", "Services", "Requests"] {
+        assert!(looked_at.iter().any(|d| d == what), "{what}: {looked_at:?}");
+    }
+
+    // The access to Jana opens nobody else.
+    let res = app
+        .get(&format!("/staff/customers/{other}/invoices"), &staff)
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    // A customer's session cannot act for another customer (nor for themselves).
+    let customer = app.customer_cookie("prepaid@example.com").await;
+    for acting_for in [jana, other] {
+        let res = app
+            .client
+            .post(app.url("/api/invoices"))
+            .header(ORIGIN, &app.base)
+            .header(COOKIE, &customer)
+            .form(&[("acting_for", acting_for.to_string())])
+            .send()
+            .await
+            .unwrap();
+        let body = res.text().await.unwrap();
+        assert!(body.contains("Unauthorized"), "{body}");
+    }
+}

@@ -389,6 +389,7 @@ impl Db {
                 Some(AccessEntry {
                     id,
                     at,
+                    by_customer: kind == "customer",
                     who,
                     what: what.to_string(),
                     detail,

@@ -85,10 +85,23 @@ pub struct VerifyState {
 pub struct AccessEntry {
     pub id: i64,
     pub at: DateTime<Utc>,
-    /// "You", or the staff member's name.
+    /// "You" (the customer's words), or "<name> (support staff)", or "Automatic".
     pub who: String,
+    /// Whether the customer did it themselves: the console says "Customer" for "You".
+    pub by_customer: bool,
     pub what: String,
     pub detail: String,
+}
+
+impl AccessEntry {
+    /// Who, as the staff console's timeline says it.
+    pub fn who_for_staff(&self) -> &str {
+        if self.by_customer {
+            "Customer"
+        } else {
+            &self.who
+        }
+    }
 }
 
 /// The access log's words for an audit action, or `None` for actions it does not list.
@@ -99,7 +112,7 @@ pub fn access_label(action: &str) -> Option<&'static str> {
         "code_wrong" => "Wrong verification code typed",
         "code_locked" => "Codes locked after wrong codes",
         "staff_override" => "Opened without a code",
-        "staff_view" => "Looked at your account",
+        "staff_view" => "Looked at the account",
         "roaming_change" => "Changed roaming",
         "addon_activate" | "addon_switch" | "addon_end" | "addon_scheduled" => "Changed add-ons",
         "sign_in" => "Signed in",

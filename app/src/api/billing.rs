@@ -1,6 +1,7 @@
 //! Bills and payments: the invoice list, one invoice, payments, and paper or electronic
-//! invoices. No function takes a customer id: the session decides whose data it is, and the
-//! store scopes every query to it.
+//! invoices. No function takes a customer id: the session decides whose data it is (or, in the
+//! staff console, the agent's open access to the customer: `acting_for`, see `ssr::viewer`),
+//! and the store scopes every query to it.
 
 use leptos::prelude::*;
 use selfcare::billing::invoices::{BilledLine, InvoiceDetail, InvoiceSummary};
@@ -103,12 +104,13 @@ pub async fn load_invoices(
     line: Option<i64>,
     year: Option<i32>,
     after: Option<String>,
+    acting_for: Option<i64>,
 ) -> Result<InvoiceList, AppError> {
     use selfcare::ids::LineId;
     use selfcare::paging::Cursor;
     use selfcare::store::InvoiceFilter;
 
-    let customer = super::ssr::customer()?;
+    let customer = super::ssr::viewer(acting_for, "Invoices").await?.customer;
     let db = super::ssr::state()?.db;
     let after = Cursor::from_query(after)?;
     let filter = InvoiceFilter {
@@ -142,8 +144,12 @@ pub async fn load_invoices(
 
 /// One invoice of the signed-in customer's; another customer's number is not found.
 #[server(prefix = "/api", endpoint = "invoice")]
-pub async fn load_invoice(number: String) -> Result<InvoicePage, AppError> {
-    let customer = super::ssr::customer()?;
+pub async fn load_invoice(
+    number: String,
+    acting_for: Option<i64>,
+) -> Result<InvoicePage, AppError> {
+    let looked_at = format!("Invoice {number}");
+    let customer = super::ssr::viewer(acting_for, &looked_at).await?.customer;
     let state = super::ssr::state()?;
     let detail = state.db.invoice(customer, &number).await?;
     Ok(InvoicePage {
@@ -155,11 +161,14 @@ pub async fn load_invoice(number: String) -> Result<InvoicePage, AppError> {
 
 /// What is owed, and one page of payments after `after`.
 #[server(prefix = "/api", endpoint = "payments")]
-pub async fn load_payments(after: Option<String>) -> Result<PaymentList, AppError> {
+pub async fn load_payments(
+    after: Option<String>,
+    acting_for: Option<i64>,
+) -> Result<PaymentList, AppError> {
     use selfcare::paging::Cursor;
     use selfcare::store::InvoiceFilter;
 
-    let customer = super::ssr::customer()?;
+    let customer = super::ssr::viewer(acting_for, "Payments").await?.customer;
     let db = super::ssr::state()?.db;
     let after = Cursor::from_query(after)?;
     let payments = db

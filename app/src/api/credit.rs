@@ -103,10 +103,11 @@ mod ssr {
 pub async fn load_credit(
     line: Option<i64>,
     after: Option<String>,
+    acting_for: Option<i64>,
 ) -> Result<CreditOverview, AppError> {
     use selfcare::paging::Cursor;
 
-    let customer = super::ssr::customer()?;
+    let customer = super::ssr::viewer(acting_for, "Credit").await?.customer;
     let state = super::ssr::state()?;
     let db = &state.db;
     let notice = super::ssr::take_flash(ssr::FLASH).and_then(|v| ssr::decode(&v));

@@ -19,24 +19,36 @@ pub struct Overview {
 /// The signed-in customer's overview. Takes no id: the session decides whose it is.
 #[server(prefix = "/api", endpoint = "dashboard")]
 pub async fn load_dashboard() -> Result<Overview, AppError> {
-    use super::billing::ssr::pay_box;
-    use super::ssr;
-    use selfcare::store::InvoiceFilter;
+    let customer = super::ssr::customer()?;
+    ssr::overview(customer).await
+}
 
-    let customer = ssr::customer()?;
-    let state = ssr::state()?;
-    let dashboard = state.db.dashboard(customer, chrono::Utc::now()).await?;
-    let unpaid = state
-        .db
-        .unpaid_invoices(customer, InvoiceFilter::default())
-        .await?;
-    let threshold = state.db.low_credit_threshold(customer).await?;
-    Ok(Overview {
-        warnings: selfcare::dashboard::low_balances(&dashboard.lines, threshold),
-        dashboard,
-        pay: unpaid
-            .iter()
-            .filter_map(|invoice| pay_box(&state, invoice))
-            .collect(),
-    })
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use selfcare::ids::CustomerId;
+
+    use super::Overview;
+    use crate::error::AppError;
+
+    /// A customer's overview, for their own page and for the staff console's.
+    pub async fn overview(customer: CustomerId) -> Result<Overview, AppError> {
+        use crate::api::billing::ssr::pay_box;
+        use selfcare::store::InvoiceFilter;
+
+        let state = crate::api::ssr::state()?;
+        let dashboard = state.db.dashboard(customer, chrono::Utc::now()).await?;
+        let unpaid = state
+            .db
+            .unpaid_invoices(customer, InvoiceFilter::default())
+            .await?;
+        let threshold = state.db.low_credit_threshold(customer).await?;
+        Ok(Overview {
+            warnings: selfcare::dashboard::low_balances(&dashboard.lines, threshold),
+            dashboard,
+            pay: unpaid
+                .iter()
+                .filter_map(|invoice| pay_box(&state, invoice))
+                .collect(),
+        })
+    }
 }

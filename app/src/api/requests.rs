@@ -20,10 +20,13 @@ pub const REQUESTS_PER_PAGE: u32 = 20;
 
 /// The customer's service requests, newest first, a page after `after`.
 #[server(prefix = "/api", endpoint = "requests")]
-pub async fn load_requests(after: Option<String>) -> Result<RequestsPage, AppError> {
+pub async fn load_requests(
+    after: Option<String>,
+    acting_for: Option<i64>,
+) -> Result<RequestsPage, AppError> {
     use selfcare::paging::Cursor;
 
-    let customer = super::ssr::customer()?;
+    let customer = super::ssr::viewer(acting_for, "Requests").await?.customer;
     let db = super::ssr::state()?.db;
     let after = Cursor::from_query(after)?;
     let page = db

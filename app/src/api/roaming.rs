@@ -102,11 +102,11 @@ mod ssr {
 /// The roaming card of one of the customer's lines, with a fresh key for its forms and the
 /// outcome of a form just posted without JavaScript.
 #[server(prefix = "/api", endpoint = "roaming")]
-pub async fn load_roaming(line: i64) -> Result<RoamingView, AppError> {
+pub async fn load_roaming(line: i64, acting_for: Option<i64>) -> Result<RoamingView, AppError> {
     use selfcare::ids::LineId;
     use selfcare::services::roaming::{default_cap, Cap};
 
-    let customer = super::ssr::customer()?;
+    let customer = super::ssr::actor(acting_for).await?.customer;
     let state = super::ssr::state()?;
     let db = &state.db;
     let settings = db.roaming(customer, LineId(line)).await?;
@@ -138,14 +138,17 @@ pub async fn change_roaming(
     change: String,
     cap: Option<String>,
     key: String,
+    acting_for: Option<i64>,
 ) -> Result<RoamingReply, AppError> {
     use selfcare::ids::LineId;
-    use selfcare::store::{Requester, StoreError};
+    use selfcare::store::StoreError;
 
-    let customer = super::ssr::customer()?;
+    let subject = super::ssr::actor(acting_for).await?;
+    let customer = subject.customer;
+    let home = subject.home();
     let db = super::ssr::state()?.db;
     let profile = db.profile(customer).await?;
-    let back_to = format!("/services?line={line}#roaming");
+    let back_to = format!("{home}/services?line={line}#roaming");
     let next_key = selfcare::auth::idempotency_key();
     let refused = |message: String| RoamingReply {
         ok: false,
@@ -168,7 +171,7 @@ pub async fn change_roaming(
             LineId(line),
             change,
             key,
-            Requester::customer(customer),
+            subject.by,
             Some(super::ssr::client_ip()),
             chrono::Utc::now(),
         )
@@ -177,7 +180,8 @@ pub async fn change_roaming(
         Ok(outcome) => outcome,
         Err(StoreError::NotFound) => {
             return super::ssr::not_found(|| {
-                ssr::answer(refused(AppError::NotFound.to_string()), "/services#roaming")
+                let back_to = format!("{home}/services#roaming");
+                ssr::answer(refused(AppError::NotFound.to_string()), &back_to)
             })
         }
         Err(e) => return Err(e.into()),

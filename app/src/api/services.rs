@@ -1,6 +1,7 @@
 //! Add-ons of the customer's lines: what a line has and may take, the preview of a change, and
 //! the change itself. No function takes a customer id; a line id sent by a client only ever
-//! reaches the signed-in customer's own lines.
+//! reaches the signed-in customer's own lines (or, in the staff console, the lines of the
+//! customer the agent has an open access to: `acting_for`, see `ssr::viewer`).
 
 use leptos::prelude::*;
 use selfcare::customer::Profile;
@@ -32,11 +33,14 @@ pub struct ChangeRequest {
 }
 
 impl ChangeRequest {
-    /// The preview page of this change (the way without JavaScript).
+    /// The preview page of this change (the way without JavaScript), as the viewer reaches it.
     pub fn url(&self) -> String {
         let mut url = format!(
-            "/services/change?line={}&{}={}",
-            self.line, self.action, self.id
+            "{}?line={}&{}={}",
+            crate::acting::href("/services/change"),
+            self.line,
+            self.action,
+            self.id
         );
         if self.when == "next" {
             url.push_str("&when=next");
@@ -192,8 +196,11 @@ pub(crate) mod ssr {
 
 /// The services page: one line's add-ons and the catalog offered to it.
 #[server(prefix = "/api", endpoint = "services")]
-pub async fn load_services(line: Option<i64>) -> Result<ServicesOverview, AppError> {
-    let customer = super::ssr::customer()?;
+pub async fn load_services(
+    line: Option<i64>,
+    acting_for: Option<i64>,
+) -> Result<ServicesOverview, AppError> {
+    let customer = super::ssr::viewer(acting_for, "Services").await?.customer;
     let state = super::ssr::state()?;
     let db = &state.db;
     let notice = super::ssr::take_flash(ssr::FLASH).and_then(|v| ssr::decode(&v));
@@ -224,10 +231,13 @@ pub async fn load_services(line: Option<i64>) -> Result<ServicesOverview, AppErr
 /// The preview of a change: what it costs now and each period, when it takes effect, the
 /// commitment it starts and what it replaces. Changes nothing.
 #[server(prefix = "/api", endpoint = "preview_change")]
-pub async fn preview_change(request: ChangeRequest) -> Result<ChangeView, AppError> {
+pub async fn preview_change(
+    request: ChangeRequest,
+    acting_for: Option<i64>,
+) -> Result<ChangeView, AppError> {
     use selfcare::ids::LineId;
 
-    let customer = super::ssr::customer()?;
+    let customer = super::ssr::actor(acting_for).await?.customer;
     let db = super::ssr::state()?.db;
     let change = ssr::change_of(&request)?;
     let now = chrono::Utc::now();
@@ -259,12 +269,15 @@ pub async fn change_addon(
     when: String,
     key: String,
     charge: i64,
+    acting_for: Option<i64>,
 ) -> Result<ChangeReply, AppError> {
     use selfcare::ids::LineId;
     use selfcare::money::Money;
-    use selfcare::store::{Requester, StoreError};
+    use selfcare::store::StoreError;
 
-    let customer = super::ssr::customer()?;
+    let subject = super::ssr::actor(acting_for).await?;
+    let customer = subject.customer;
+    let home = subject.home();
     let db = super::ssr::state()?.db;
     let profile = db.profile(customer).await?;
     let request = ChangeRequest {
@@ -288,7 +301,7 @@ pub async fn change_addon(
             change,
             Money::from_cents(charge, profile.currency),
             key,
-            Requester::customer(customer),
+            subject.by,
             Some(super::ssr::client_ip()),
             chrono::Utc::now(),
         )
@@ -302,13 +315,13 @@ pub async fn change_addon(
                     message: AppError::NotFound.to_string(),
                     request: None,
                 };
-                ssr::answer(refused, "/services#notice")
+                ssr::answer(refused, &format!("{home}/services#notice"))
             })
         }
         Err(e) => return Err(e.into()),
     };
     Ok(ssr::answer(
         ssr::reply(&outcome, profile.language),
-        &format!("/services?line={line}#notice"),
+        &format!("{home}/services?line={line}#notice"),
     ))
 }

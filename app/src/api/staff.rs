@@ -217,6 +217,13 @@ pub async fn staff_header() -> Result<StaffHeaderInfo, AppError> {
     })
 }
 
+/// Keeps the staff session alive (the request itself renews it); answers how long it now has.
+#[server(prefix = "/api/staff", endpoint = "keep_alive")]
+pub async fn staff_keep_alive() -> Result<i64, AppError> {
+    let me = super::ssr::staff()?;
+    Ok((me.ends_at - chrono::Utc::now()).num_seconds().max(0))
+}
+
 /// Finds customers by phone number, account number, email or name: their names and lines
 /// only. Every search is audited with what was typed (no customer: none is opened yet).
 #[server(prefix = "/api/staff", endpoint = "search")]

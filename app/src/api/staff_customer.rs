@@ -1,13 +1,14 @@
 //! The staff console's view of one customer: before verification their name and lines only;
 //! the code the customer reads out (or, for a supervisor, a reason) opens the rest for 30
-//! minutes, with the check phrase to read back and the customer's history across channels.
+//! minutes, with the check phrase to read back, the customer's overview and their history across
+//! channels. The customer's other pages open in the console too (see `crate::acting`).
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use selfcare::dashboard::Dashboard;
 use selfcare::support::access::{AccessEntry, StaffAccess};
 use serde::{Deserialize, Serialize};
 
+use crate::api::dashboard::Overview;
 use crate::error::AppError;
 
 /// `/staff/customers/:id`.
@@ -20,13 +21,11 @@ pub struct StaffCustomer {
     pub access: Option<StaffAccess>,
     pub locked_until: Option<DateTime<Utc>>,
     pub may_open_without_code: bool,
-    /// With access only.
-    pub overview: Option<Dashboard>,
+    /// With access only: what the customer's own overview shows.
+    pub overview: Option<Overview>,
     pub timeline: Vec<AccessEntry>,
     /// The outcome of a form posted without JavaScript, shown once.
     pub notice: Option<StaffReply>,
-    /// Sent with a change made for the customer: the same key twice changes things once.
-    pub key: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,7 +66,6 @@ mod ssr {
 #[server(prefix = "/api/staff", endpoint = "customer")]
 pub async fn load_staff_customer(id: i64) -> Result<StaffCustomer, AppError> {
     use selfcare::ids::CustomerId;
-    use selfcare::store::{Actor, AuditEntry};
 
     let me = super::ssr::staff()?;
     let db = super::ssr::state()?.db;
@@ -79,17 +77,9 @@ pub async fn load_staff_customer(id: i64) -> Result<StaffCustomer, AppError> {
     let state = db.verify_state(customer, now).await?;
     let (overview, timeline) = if access.is_some() {
         // What was looked at is part of the customer's access log.
-        db.audit(&AuditEntry {
-            at: now,
-            actor: Actor::Staff(me.staff),
-            customer_id: Some(customer),
-            action: "staff_view",
-            detail: "The overview: lines, balances and what is due".into(),
-            ip: Some(super::ssr::client_ip()),
-        })
-        .await?;
+        super::ssr::viewer(Some(id), "Overview: lines, balances and what is due").await?;
         (
-            Some(db.dashboard(customer, now).await?),
+            Some(super::dashboard::ssr::overview(customer).await?),
             db.access_log(customer, 50).await?,
         )
     } else {
@@ -105,57 +95,7 @@ pub async fn load_staff_customer(id: i64) -> Result<StaffCustomer, AppError> {
         overview,
         timeline,
         notice: super::ssr::take_flash(ssr::FLASH).and_then(|v| ssr::decode(&v)),
-        key: selfcare::auth::idempotency_key(),
     })
-}
-
-/// Turns roaming on or off on one of the customer's lines, as the customer could, while the
-/// agent's access is open; recorded as a request by this agent on the access's channel.
-#[server(prefix = "/api/staff", endpoint = "roaming")]
-pub async fn staff_set_roaming(
-    customer: i64,
-    line: i64,
-    on: bool,
-    key: String,
-) -> Result<StaffReply, AppError> {
-    use selfcare::ids::{CustomerId, LineId};
-    use selfcare::services::roaming::RoamingChange;
-    use selfcare::store::{Actor, Requester, StoreError};
-
-    let me = super::ssr::staff()?;
-    let db = super::ssr::state()?.db;
-    let now = chrono::Utc::now();
-    let Some(access) = db.staff_access(me.staff, CustomerId(customer), now).await? else {
-        super::ssr::set_status(403);
-        return Err(AppError::Forbidden);
-    };
-    let by = Requester {
-        actor: Actor::Staff(me.staff),
-        channel: access.channel,
-    };
-    let outcome = db
-        .change_roaming(
-            CustomerId(customer),
-            LineId(line),
-            RoamingChange::Roaming(on),
-            &key,
-            by,
-            Some(super::ssr::client_ip()),
-            now,
-        )
-        .await;
-    let reply = match outcome {
-        Ok(outcome) => StaffReply {
-            ok: outcome.is_ok(),
-            message: outcome.message(),
-        },
-        Err(StoreError::NotFound) => StaffReply {
-            ok: false,
-            message: AppError::NotFound.to_string(),
-        },
-        Err(e) => return Err(e.into()),
-    };
-    Ok(ssr::answer(reply, customer))
 }
 
 /// The agent types the code the customer reads out, and the channel they are on.

@@ -1,6 +1,7 @@
 //! Usage: one line's allowances, records and use per day (`/usage`), and the overview of every
-//! line (`/usage/lines`). No function takes a customer id: the session decides whose data it is,
-//! and the store scopes every query to it. What is left of the allowances comes from the
+//! line (`/usage/lines`). No function takes a customer id: the session decides whose data it is
+//! (or the agent's open access, `acting_for`, see `ssr::viewer`), and the store scopes every
+//! query to it. What is left of the allowances comes from the
 //! overview's query (`Db::dashboard`), so both pages always agree.
 
 use leptos::prelude::*;
@@ -53,10 +54,11 @@ pub async fn load_usage(
     from: Option<String>,
     to: Option<String>,
     after: Option<String>,
+    acting_for: Option<i64>,
 ) -> Result<UsagePage, AppError> {
     use selfcare::paging::Cursor;
 
-    let customer = super::ssr::customer()?;
+    let customer = super::ssr::viewer(acting_for, "Usage").await?.customer;
     let db = super::ssr::state()?.db;
     let now = chrono::Utc::now();
     let today = now.date_naive();
@@ -113,8 +115,11 @@ pub async fn load_usage(
 pub async fn load_lines_overview(
     sort: Option<String>,
     dir: Option<String>,
+    acting_for: Option<i64>,
 ) -> Result<LinesOverview, AppError> {
-    let customer = super::ssr::customer()?;
+    let customer = super::ssr::viewer(acting_for, "Usage of every line")
+        .await?
+        .customer;
     let db = super::ssr::state()?.db;
     let (sort, direction) = LineSort::from_query(
         sort.as_deref().unwrap_or_default(),

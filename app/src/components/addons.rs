@@ -5,6 +5,7 @@
 //! island opens the same preview in place, confirms it with the same form fields, and
 //! reloads the line's add-ons from the answer, without leaving the page.
 
+use crate::acting::href;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use selfcare::locale::Language;
@@ -134,13 +135,14 @@ fn confirm_fields(view: &ChangeView, preview: &Preview) -> impl IntoView {
         <input type="hidden" name="when" value=r.when.clone() />
         <input type="hidden" name="key" value=view.key.clone() />
         <input type="hidden" name="charge" value=preview.charge.cents() />
+        <crate::acting::ActingField />
     }
 }
 
 /// The preview page's body: the facts, the choice of when (as links), and a plain form that
 /// confirms.
 pub fn preview_page(view: ChangeView) -> impl IntoView {
-    let back = format!("/services?line={}", view.request.line);
+    let back = format!("{}?line={}", href("/services"), view.request.line);
     match view.preview.clone() {
         Err(reason) => view! {
             <p class="notice error" role="alert" id="refusal">{reason}</p>
@@ -178,15 +180,21 @@ pub fn preview_page(view: ChangeView) -> impl IntoView {
 
 /// The add-ons of one line, changed in place once hydrated.
 #[island]
-pub fn AddonsPanel(services: LineServices, language: Language) -> impl IntoView {
+pub fn AddonsPanel(
+    services: LineServices,
+    language: Language,
+    acting_for: Option<i64>,
+) -> impl IntoView {
     super::count_hydrated_island();
+    crate::acting::provide(acting_for);
     let line = services.line.id.0;
     let services = RwSignal::new(services);
     // The change being previewed in place, and its preview.
     let chosen = RwSignal::new(None::<ChangeRequest>);
-    let preview = Action::new(|request: &ChangeRequest| preview_change(request.clone()));
+    let preview =
+        Action::new(move |request: &ChangeRequest| preview_change(request.clone(), acting_for));
     let confirm = ServerAction::<ChangeAddon>::new();
-    let reload = Action::new(move |_: &()| load_services(Some(line)));
+    let reload = Action::new(move |_: &()| load_services(Some(line), acting_for));
     let notice = RwSignal::new(None::<Result<ChangeReply, String>>);
     // The preview opens above the lists: bring it into view and move the focus there, so
     // keyboard and screen-reader users land on it too.
@@ -236,7 +244,7 @@ pub fn AddonsPanel(services: LineServices, language: Language) -> impl IntoView 
                 <p id="notice" class=if reply.ok { "notice ok" } else { "notice error" }
                     role=if reply.ok { "status" } else { "alert" }>
                     {reply.message}" "
-                    {reply.request.map(|id| view! { <a href=format!("/requests#request-{id}")>"Follow the request"</a> })}
+                    {reply.request.map(|id| view! { <a href=format!("{}#request-{id}", href("/requests"))>"Follow the request"</a> })}
                 </p>
             }
             .into_any(),
@@ -379,7 +387,7 @@ pub fn AddonsPanel(services: LineServices, language: Language) -> impl IntoView 
                     <ul>
                         {s.scheduled.iter().map(|r| view! {
                             <li>{r.summary.clone()}" — "{r.status_text(language)}" "
-                                <a href=format!("/requests#request-{}", r.id)>"Request"</a></li>
+                                <a href=format!("{}#request-{}", href("/requests"), r.id)>"Request"</a></li>
                         }).collect_view()}
                     </ul>
                 </section>

@@ -1,6 +1,7 @@
 //! View pieces shared by the billing pages and the overview, rendered on the server: how to pay
 //! an invoice (with its QR code), an invoice's state, and invoice tables.
 
+use crate::acting::href;
 use leptos::prelude::*;
 use selfcare::billing::invoices::{InvoiceState, InvoiceSummary};
 use selfcare::billing::payments::QrStandard;
@@ -38,7 +39,7 @@ pub fn PaymentBox(pay: PayBox, language: Language) -> impl IntoView {
             <div class="pay-body">
                 <dl class="facts">
                     <dt>"Invoice"</dt>
-                    <dd><a href=format!("/invoices/{}", i.invoice_number)>{i.invoice_number.clone()}</a></dd>
+                    <dd><a href=format!("{}/{}", href("/invoices"), i.invoice_number)>{i.invoice_number.clone()}</a></dd>
                     <dt>"Pay to"</dt>
                     <dd>{i.payee}</dd>
                     <dt>"IBAN"</dt>
@@ -87,7 +88,7 @@ pub fn InvoiceTable(
             let state = inv.state(today);
             view! {
                 <tr class:overdue-row=state == InvoiceState::Overdue>
-                    <th scope="row"><a href=format!("/invoices/{}", inv.number)>{inv.number.clone()}</a></th>
+                    <th scope="row"><a href=format!("{}/{}", href("/invoices"), inv.number)>{inv.number.clone()}</a></th>
                     <td data-label="Period">{language.format_period(inv.period_start, inv.period_end)}</td>
                     {(!unpaid).then(|| view! { <td data-label="Issued">{language.format_date(inv.issued_on)}</td> })}
                     <td data-label="Due by">{language.format_date(inv.due_on)}</td>

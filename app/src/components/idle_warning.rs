@@ -1,20 +1,28 @@
 //! The island that warns before the session times out for inactivity, and keeps it alive with
 //! one click. Without JavaScript there is no warning; the next request after the timeout simply
-//! asks the customer to sign in again and comes back to the same page.
+//! asks the customer (or the member of staff, in the console) to sign in again and comes back
+//! to the same page.
 
 use leptos::prelude::*;
 
 use crate::api::auth::keep_alive;
+use crate::api::staff::staff_keep_alive;
 
 /// Seconds before the timeout at which the warning shows.
 const WARN_AT: i64 = 120;
 const TICK: i64 = 5;
 
 #[island]
-pub fn IdleWarning(seconds_left: i64) -> impl IntoView {
+pub fn IdleWarning(seconds_left: i64, staff: bool) -> impl IntoView {
     super::count_hydrated_island();
     let left = RwSignal::new(seconds_left);
-    let stay = Action::new(|_: &()| keep_alive());
+    let stay = Action::new(move |_: &()| async move {
+        if staff {
+            staff_keep_alive().await
+        } else {
+            keep_alive().await
+        }
+    });
     Effect::new(move |_| {
         if let Some(Ok(seconds)) = stay.value().get() {
             left.set(seconds);

@@ -37,13 +37,21 @@ pub struct LineCard {
 }
 
 #[island]
-pub fn LineFocus(lines: Vec<LineCard>, initial: Option<i64>) -> impl IntoView {
+pub fn LineFocus(
+    lines: Vec<LineCard>,
+    initial: Option<i64>,
+    acting_for: Option<i64>,
+) -> impl IntoView {
     super::count_hydrated_island();
+    crate::acting::provide(acting_for);
+    let home = crate::acting::href("/");
     let focus = RwSignal::new(initial);
     // Keep the address in step, so a reload or a shared link shows the same line.
+    let at = StoredValue::new(home.clone());
     let choose = move |id: Option<i64>| {
         focus.set(id);
-        let url = id.map_or_else(|| "/".to_string(), |id| format!("/?line={id}"));
+        let at = at.get_value();
+        let url = id.map_or_else(|| at.clone(), |id| format!("{at}?line={id}"));
         if let Ok(history) = window().history() {
             let _ = history.replace_state_with_url(
                 &leptos::wasm_bindgen::JsValue::NULL,
@@ -58,7 +66,7 @@ pub fn LineFocus(lines: Vec<LineCard>, initial: Option<i64>) -> impl IntoView {
         .map(|line| {
             let id = line.id;
             view! {
-                <a href=format!("/?line={id}") aria-current=current(Some(id))
+                <a href=format!("{home}?line={id}") aria-current=current(Some(id))
                     on:click=move |ev| { ev.prevent_default(); choose(Some(id)); }>
                     {line.number.clone()}
                 </a>
@@ -95,7 +103,7 @@ pub fn LineFocus(lines: Vec<LineCard>, initial: Option<i64>) -> impl IntoView {
         .collect_view();
     view! {
         <nav aria-label="Line in focus" class="focus">
-            <a href="/" aria-current=current(None)
+            <a href=home.clone() aria-current=current(None)
                 on:click=move |ev| { ev.prevent_default(); choose(None); }>"All lines"</a>
             {links}
         </nav>

@@ -59,19 +59,29 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
     {
         if error == AppError::Unauthorized {
-            leptos_axum::redirect("/login");
+            leptos_axum::redirect(if crate::acting::in_staff_console() {
+                "/staff/login"
+            } else {
+                "/login"
+            });
         }
         crate::api::ssr::set_status(error.status());
     }
     let heading = match error {
         AppError::Unavailable => "Temporarily unavailable",
         AppError::NotFound => "Not found",
+        AppError::NotVerified => "Not verified",
         _ => "Something went wrong",
+    };
+    let back = match (&error, crate::acting::acting_for()) {
+        (AppError::NotVerified, Some(id)) => Some(crate::acting::staff_home(id)),
+        _ => None,
     };
     view! {
         <section class="notice error" role="alert">
             <h2>{heading}</h2>
             <p>{error.to_string()}</p>
+            {back.map(|href| view! { <p><a href=href>"Verify the caller"</a></p> })}
         </section>
     }
 }

@@ -15,17 +15,19 @@ use selfcare::services::roaming::{CapState, RoamingSettings};
 use crate::api::roaming::{load_roaming, ChangeRoaming, RoamingView};
 use crate::components::ErrorNotice;
 
-/// Roaming, data roaming and the spending cap of `line` (one of the signed-in customer's).
+/// Roaming, data roaming and the spending cap of `line` (one of the signed-in customer's, or
+/// in the staff console of the customer acted for).
 #[component]
 pub fn RoamingSection(line: i64) -> impl IntoView {
-    let data = Resource::new(move || line, load_roaming);
+    let acting_for = crate::acting::acting_for();
+    let data = Resource::new(move || line, move |line| load_roaming(line, acting_for));
     view! {
         <section class="card" id="roaming" aria-labelledby="roaming-heading">
             <h2 id="roaming-heading">"Roaming"</h2>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(view) => view! { <RoamingCard line view /> }.into_any(),
+                        Ok(view) => view! { <RoamingCard line view acting_for /> }.into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }
                 })}
@@ -58,8 +60,9 @@ fn on_off(on: bool) -> &'static str {
 
 /// The card's interactive part: the state and the forms.
 #[island]
-pub fn RoamingCard(line: i64, view: RoamingView) -> impl IntoView {
+pub fn RoamingCard(line: i64, view: RoamingView, acting_for: Option<i64>) -> impl IntoView {
     super::count_hydrated_island();
+    crate::acting::provide(acting_for);
     let action = ServerAction::<ChangeRoaming>::new();
     let lang = view.language;
     let (default_cap, max_cap) = (view.default_cap, view.max_cap);
@@ -91,6 +94,7 @@ pub fn RoamingCard(line: i64, view: RoamingView) -> impl IntoView {
             <input type="hidden" name="line" value=line />
             <input type="hidden" name="key" value=move || key.get() />
             <input type="hidden" name="change" value=change />
+            <crate::acting::ActingField />
         }
     };
     view! {
@@ -169,6 +173,7 @@ pub fn RoamingCard(line: i64, view: RoamingView) -> impl IntoView {
             <ActionForm action attr:class="roaming-form">
                 <input type="hidden" name="line" value=line />
                 <input type="hidden" name="key" value=move || key.get() />
+                <crate::acting::ActingField />
                 <input type="hidden" name="change"
                     value=move || if roaming_on() { "roaming-off" } else { "roaming-on" } />
                 <button type="submit" class="secondary" disabled=pending>
@@ -178,6 +183,7 @@ pub fn RoamingCard(line: i64, view: RoamingView) -> impl IntoView {
             <ActionForm action attr:class="roaming-form">
                 <input type="hidden" name="line" value=line />
                 <input type="hidden" name="key" value=move || key.get() />
+                <crate::acting::ActingField />
                 <input type="hidden" name="change"
                     value=move || if data_on() { "data-off" } else { "data-on" } />
                 <button type="submit" class="secondary"

@@ -1,6 +1,7 @@
 //! `/credit`: a prepaid line's credit and its expiry, top-up by voucher, the low-credit warning
 //! threshold, and the history of top-ups and charges, a page at a time.
 
+use crate::acting::{acting_for, href};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
@@ -16,9 +17,10 @@ pub fn CreditPage() -> impl IntoView {
     let line: Option<i64> = query.get("line").and_then(|v| v.parse().ok());
     let after = query.get("after");
     let first_page = after.as_deref().is_none_or(str::is_empty);
+    let acting_for = acting_for();
     let data = Resource::new(
         move || (line, after.clone()),
-        |(line, after)| load_credit(line, after),
+        move |(line, after)| load_credit(line, after, acting_for),
     );
     view! {
         <Portal title="Credit">
@@ -29,7 +31,7 @@ pub fn CreditPage() -> impl IntoView {
                         Ok(page) => credit_page(page, first_page).into_any(),
                         Err(error) => view! {
                             <ErrorNotice error />
-                            <p><a href="/credit">"Your credit"</a></p>
+                            <p><a href=href("/credit")>"Credit"</a></p>
                         }.into_any(),
                     }
                 })}
@@ -52,7 +54,7 @@ fn credit_page(page: CreditOverview, first_page: bool) -> impl IntoView {
             {notice}
             <section class="card">
                 <p>"You have no prepaid lines. Postpaid lines are billed each month: see "
-                    <a href="/invoices">"Invoices"</a>"."</p>
+                    <a href=href("/invoices")>"Invoices"</a>"."</p>
             </section>
         }
         .into_any();
@@ -62,7 +64,7 @@ fn credit_page(page: CreditOverview, first_page: bool) -> impl IntoView {
             <nav class="focus" aria-label="Lines">
                 {page.lines.iter().map(|l| {
                     let current = (l.id == line.id).then_some("page");
-                    view! { <a href=format!("/credit?line={}", l.id) aria-current=current>{l.msisdn.display()}</a> }
+                    view! { <a href=format!("{}?line={}", href("/credit"), l.id) aria-current=current>{l.msisdn.display()}</a> }
                 }).collect_view()}
             </nav>
         }
@@ -98,11 +100,25 @@ fn credit_page(page: CreditOverview, first_page: bool) -> impl IntoView {
         <div class="invoice-head">
             <section class="card" id="top-up" aria-labelledby="top-up-heading">
                 <h2 id="top-up-heading">{line.msisdn.display()}</h2>
-                <TopUp
-                    line=line_id
-                    balance=line.credit.format(lang)
-                    expires=line.expires_on.map(|d| lang.format_date(d))
-                />
+                {if acting_for().is_some() {
+                    // Staff see the credit; top-ups are the customer's (vouchers, payments).
+                    view! {
+                        <dl class="facts">
+                            <dt>"Credit"</dt>
+                            <dd class="big" id="credit-balance">{line.credit.format(lang)}</dd>
+                            <dt>"Valid until"</dt>
+                            <dd>{line.expires_on.map(|d| lang.format_date(d)).unwrap_or_else(|| "No expiry".into())}</dd>
+                        </dl>
+                    }.into_any()
+                } else {
+                    view! {
+                        <TopUp
+                            line=line_id
+                            balance=line.credit.format(lang)
+                            expires=line.expires_on.map(|d| lang.format_date(d))
+                        />
+                    }.into_any()
+                }}
                 {line.validity_days.map(|days| view! {
                     <p class="muted">{format!("Each top-up keeps your credit valid for {days} days.")}</p>
                 })}
@@ -113,6 +129,7 @@ fn credit_page(page: CreditOverview, first_page: bool) -> impl IntoView {
                     Some(t) => format!("The overview warns you when credit falls below {}.", t.format(lang)),
                     None => "The warning is off.".to_string(),
                 }}</p>
+                {acting_for().is_none().then(|| view! {
                 <form method="post" action=SetLowCreditThreshold::url() class="form">
                     <label for="threshold">{format!("Warn me when credit falls below ({currency})")}</label>
                     <input id="threshold" name="amount" type="text" inputmode="decimal" value=threshold_value
@@ -120,6 +137,7 @@ fn credit_page(page: CreditOverview, first_page: bool) -> impl IntoView {
                     <p id="threshold-help" class="muted">"Leave it empty to turn the warning off."</p>
                     <button type="submit" class="secondary">"Save warning"</button>
                 </form>
+                })}
             </section>
         </div>
         <section class="card" aria-labelledby="history-heading">
@@ -144,8 +162,8 @@ fn credit_page(page: CreditOverview, first_page: bool) -> impl IntoView {
                 }.into_any()
             }}
             <Pager what="entries" first_page older=page.older page=move |after| match after {
-                Some(after) => format!("/credit?line={line_id}&after={after}"),
-                None => format!("/credit?line={line_id}"),
+                Some(after) => format!("{}?line={line_id}&after={after}", href("/credit")),
+                None => format!("{}?line={line_id}", href("/credit")),
             } />
         </section>
     }

@@ -4,6 +4,7 @@
 //! Figures are formatted here, on the server, for the customer's language; the line-focus
 //! island receives them as text and only chooses which lines to show.
 
+use crate::acting::href;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use selfcare::balances::{Allowance, AllowanceKind};
@@ -40,7 +41,8 @@ pub fn DashboardPage() -> impl IntoView {
     }
 }
 
-fn overview(data: Overview, focus: Option<i64>) -> impl IntoView {
+/// The overview's body: the customer's own, or in the staff console the verified customer's.
+pub fn overview(data: Overview, focus: Option<i64>) -> impl IntoView {
     let d: Dashboard = data.dashboard;
     let lang = d.language;
     // A focus on a line that is not this customer's shows nothing of it: all own lines instead.
@@ -72,7 +74,7 @@ fn overview(data: Overview, focus: Option<i64>) -> impl IntoView {
         {if cards.is_empty() {
             view! { <p>"There are no active lines on your account."</p> }.into_any()
         } else {
-            view! { <LineFocus lines=cards initial=known_focus /> }.into_any()
+            view! { <LineFocus lines=cards initial=known_focus acting_for=crate::acting::acting_for() /> }.into_any()
         }}
     }
 }
@@ -95,7 +97,7 @@ fn warnings(list: &[LowBalance], lang: Language) -> impl IntoView {
                         credit.format(lang),
                         threshold.format(lang)
                     )}
-                    <a href=format!("/credit?line={line}")>"Top up"</a>
+                    <a href=format!("{}?line={line}", href("/credit"))>"Top up"</a>
                 </li>
             }
             .into_any(),
@@ -117,7 +119,7 @@ fn warnings(list: &[LowBalance], lang: Language) -> impl IntoView {
                             lang.group_digits(&allowance.left().unwrap_or(0).to_string()),
                             lang.group_digits(&allowance.included.unwrap_or(0).to_string())
                         )}
-                        <a href=format!("/?line={line}")>"See the line"</a>
+                        <a href=format!("{}?line={line}", href("/"))>"See the line"</a>
                     </li>
                 }
                 .into_any()
@@ -163,7 +165,7 @@ fn warnings(list: &[LowBalance], lang: Language) -> impl IntoView {
 
 /// Where a line's roaming settings are changed.
 fn roaming_link(line: selfcare::ids::LineId) -> String {
-    format!("/services?line={line}#roaming")
+    format!("{}?line={line}#roaming", href("/services"))
 }
 
 /// One line's figures as terms and details, formatted for `lang`.

@@ -8,6 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use selfcare::billing::invoices::InvoiceState;
 use selfcare::locale::Language;
 
+use crate::acting::{acting_for, href};
 use crate::api::billing::{load_invoice, load_invoices, InvoiceList, InvoicePage};
 use crate::components::billing::{InvoiceTable, PaymentBox, StateBadge};
 use crate::components::paper_invoices::PaperInvoices;
@@ -20,9 +21,10 @@ pub fn InvoicesPage() -> impl IntoView {
     let line: Option<i64> = query.get("line").and_then(|v| v.parse().ok());
     let year: Option<i32> = query.get("year").and_then(|v| v.parse().ok());
     let after = query.get("after");
+    let acting_for = acting_for();
     let data = Resource::new(
         move || (line, year, after.clone()),
-        |(line, year, after)| load_invoices(line, year, after),
+        move |(line, year, after)| load_invoices(line, year, after, acting_for),
     );
     view! {
         <Portal title="Invoices">
@@ -52,9 +54,9 @@ fn list_url(line: Option<i64>, year: Option<i32>, after: Option<&str>) -> String
         params.push(format!("after={after}"));
     }
     if params.is_empty() {
-        "/invoices".into()
+        href("/invoices")
     } else {
-        format!("/invoices?{}", params.join("&"))
+        format!("{}?{}", href("/invoices"), params.join("&"))
     }
 }
 
@@ -69,7 +71,7 @@ fn invoice_list(list: InvoiceList, line: Option<i64>, year: Option<i32>) -> impl
     let show_filters = list.lines.len() > 1 || list.years.len() > 1;
     view! {
         {show_filters.then(|| view! {
-            <form method="get" action="/invoices" class="card filters" aria-label="Filter invoices">
+            <form method="get" action=href("/invoices") class="card filters" aria-label="Filter invoices">
                 {(list.lines.len() > 1).then(|| view! {
                     <div class="field">
                         <label for="filter-line">"Line"</label>
@@ -121,8 +123,14 @@ fn invoice_list(list: InvoiceList, line: Option<i64>, year: Option<i32>) -> impl
                 {paper_failed.then(|| view! {
                     <p class="notice error" role="alert">"Your change to paper invoices was not saved. Please try again."</p>
                 })}
-                {list.accounts.into_iter().map(|a| view! {
-                    <PaperInvoices account=a.account.0 account_name=a.account_name paper=a.paper_invoices />
+                {list.accounts.into_iter().map(|a| if acting_for().is_some() {
+                    // Staff see the setting; the customer changes it.
+                    let how = if a.paper_invoices { "on paper by post and electronically" } else { "electronically only" };
+                    view! { <p>{format!("{}: invoices {how}.", a.account_name)}</p> }.into_any()
+                } else {
+                    view! {
+                        <PaperInvoices account=a.account.0 account_name=a.account_name paper=a.paper_invoices />
+                    }.into_any()
                 }).collect_view()}
             </section>
         })}
@@ -135,7 +143,11 @@ pub fn InvoiceDetailPage() -> impl IntoView {
         .get_untracked()
         .get("number")
         .unwrap_or_default();
-    let data = Resource::new(move || number.clone(), load_invoice);
+    let acting_for = acting_for();
+    let data = Resource::new(
+        move || number.clone(),
+        move |number| load_invoice(number, acting_for),
+    );
     view! {
         <Portal title="Invoice">
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -145,7 +157,7 @@ pub fn InvoiceDetailPage() -> impl IntoView {
                         Err(error) => view! {
                             <h1>"Invoice"</h1>
                             <ErrorNotice error />
-                            <p><a href="/invoices">"All your invoices"</a></p>
+                            <p><a href=href("/invoices")>"All invoices"</a></p>
                         }.into_any(),
                     }
                 })}
@@ -284,7 +296,10 @@ fn invoice_detail(page: InvoicePage) -> impl IntoView {
         <div class="invoice-head">
             <section class="card" aria-label="Summary">
                 {facts}
-                <p><a class="button" href=format!("/invoices/{number}/pdf") download>"Download PDF"</a></p>
+                // The PDF is the customer's download; staff read the invoice on the page.
+                {acting_for().is_none().then(|| view! {
+                    <p><a class="button" href=format!("/invoices/{number}/pdf") download>"Download PDF"</a></p>
+                })}
             </section>
             {pay.map(|pay| view! { <PaymentBox pay language=lang /> })}
         </div>
@@ -335,7 +350,7 @@ fn difference_section(
             let intro = view! {
                 <p>
                     "Compared with the previous invoice "
-                    <a href=format!("/invoices/{}", previous.number)>{previous.number.clone()}</a>
+                    <a href=format!("{}/{}", href("/invoices"), previous.number)>{previous.number.clone()}</a>
                     " (" {lang.format_period(previous.period_start, previous.period_end)} "), "
                     {previous.total.format(lang)} ", this one is "
                     {if difference.is_zero() {

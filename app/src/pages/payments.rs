@@ -1,6 +1,7 @@
 //! `/payments`: what is owed (overdue first, marked) and the payments received, newest first,
 //! a page at a time.
 
+use crate::acting::{acting_for, href};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use selfcare::billing::invoices::InvoiceState;
@@ -15,7 +16,11 @@ use crate::pages::portal::Portal;
 pub fn PaymentsPage() -> impl IntoView {
     let after = use_query_map().get_untracked().get("after");
     let first_page = after.as_deref().is_none_or(str::is_empty);
-    let data = Resource::new(move || after.clone(), load_payments);
+    let acting_for = acting_for();
+    let data = Resource::new(
+        move || after.clone(),
+        move |after| load_payments(after, acting_for),
+    );
     view! {
         <Portal title="Payments">
             <h1>"Payments"</h1>
@@ -54,7 +59,7 @@ fn payment_list(list: PaymentList, first_page: bool) -> impl IntoView {
                     <th scope="row">{lang.format_date(p.received_at.date_naive())}</th>
                     <td data-label="Amount" class="num">{p.amount.format(lang)}</td>
                     <td data-label="Method">{p.method.label()}</td>
-                    <td data-label="Invoice">{p.invoice_number.clone().map(|n| view! { <a href=format!("/invoices/{n}")>{n.clone()}</a> })}</td>
+                    <td data-label="Invoice">{p.invoice_number.clone().map(|n| view! { <a href=format!("{}/{n}", href("/invoices"))>{n.clone()}</a> })}</td>
                 </tr>
             }
         })
@@ -100,8 +105,8 @@ fn payment_list(list: PaymentList, first_page: bool) -> impl IntoView {
                 }.into_any()
             }}
             <Pager what="payments" first_page older=list.older page=|after| match after {
-                Some(after) => format!("/payments?after={after}"),
-                None => "/payments".into(),
+                Some(after) => format!("{}?after={after}", href("/payments")),
+                None => href("/payments"),
             } />
         </section>
     }

@@ -8,9 +8,20 @@ use leptos::server_fn::ServerFn;
 
 use crate::api::auth::{portal_header, Logout};
 use crate::components::idle_warning::IdleWarning;
+use crate::pages::staff::frame::{CustomerNav, StaffFrame};
 
+/// In the staff console (see [`crate::acting`]), the staff frame with the customer's navigation.
 #[component]
 pub fn Portal(title: &'static str, children: Children) -> impl IntoView {
+    if crate::acting::acting_for().is_some() {
+        return view! {
+            <StaffFrame title>
+                <CustomerNav />
+                {children()}
+            </StaffFrame>
+        }
+        .into_any();
+    }
     let header = Resource::new(|| (), |_| portal_header());
     view! {
         <Title text=title />
@@ -41,11 +52,12 @@ pub fn Portal(title: &'static str, children: Children) -> impl IntoView {
                                 <button type="submit" class="link">"Sign out"</button>
                             </form>
                         </div>
-                        <IdleWarning seconds_left=info.seconds_left />
+                        <IdleWarning seconds_left=info.seconds_left staff=false />
                     })
                 })}
             </Suspense>
         </header>
         <main id="main">{children()}</main>
     }
+    .into_any()
 }

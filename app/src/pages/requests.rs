@@ -1,6 +1,7 @@
 //! `/requests`: every change asked for on the customer's lines (add-ons, roaming), by whom and
 //! through which channel, with its status and times, newest first, a page at a time.
 
+use crate::acting::{acting_for, href};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -13,7 +14,11 @@ use selfcare::services::requests::RequestStatus;
 pub fn RequestsPage() -> impl IntoView {
     let after = use_query_map().get_untracked().get("after");
     let first_page = after.as_deref().is_none_or(str::is_empty);
-    let data = Resource::new(move || after.clone(), load_requests);
+    let acting_for = acting_for();
+    let data = Resource::new(
+        move || after.clone(),
+        move |after| load_requests(after, acting_for),
+    );
     view! {
         <Portal title="Requests">
             <h1>"Requests"</h1>
@@ -34,7 +39,7 @@ fn requests(page: Data, first_page: bool) -> impl IntoView {
     if page.requests.is_empty() && first_page {
         return view! {
             <section class="card">
-                <p>"No requests yet. Changes you make under "<a href="/services">"Services"</a>
+                <p>"No requests yet. Changes you make under "<a href=href("/services")>"Services"</a>
                    " (add-ons, roaming) are listed here with their status."</p>
             </section>
         }
@@ -90,8 +95,8 @@ fn requests(page: Data, first_page: bool) -> impl IntoView {
                 </table>
             </div>
             <Pager what="requests" first_page older=page.older page=|after| match after {
-                Some(after) => format!("/requests?after={after}"),
-                None => "/requests".to_string(),
+                Some(after) => format!("{}?after={after}", href("/requests")),
+                None => href("/requests"),
             } />
         </section>
     }

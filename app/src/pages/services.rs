@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use selfcare::customer::PaymentType;
 
+use crate::acting::href;
 use crate::api::services::{load_services, preview_change, ChangeRequest, ServicesOverview};
 use crate::components::addons::{preview_page, AddonsPanel};
 use crate::components::roaming::RoamingSection;
@@ -17,7 +18,8 @@ pub fn ServicesPage() -> impl IntoView {
         .get_untracked()
         .get("line")
         .and_then(|v| v.parse().ok());
-    let data = Resource::new(move || line, load_services);
+    let acting_for = crate::acting::acting_for();
+    let data = Resource::new(move || line, move |line| load_services(line, acting_for));
     view! {
         <Portal title="Services">
             <h1>"Services"</h1>
@@ -27,7 +29,7 @@ pub fn ServicesPage() -> impl IntoView {
                         Ok(page) => services(page).into_any(),
                         Err(error) => view! {
                             <ErrorNotice error />
-                            <p><a href="/services">"Your services"</a></p>
+                            <p><a href=href("/services")>"Services"</a></p>
                         }.into_any(),
                     }
                 })}
@@ -42,7 +44,7 @@ fn services(page: ServicesOverview) -> impl IntoView {
         view! {
             <p id="notice" class=if n.ok { "notice ok" } else { "notice error" } role=if n.ok { "status" } else { "alert" }>
                 {n.message}" "
-                {n.request.map(|id| view! { <a href=format!("/requests#request-{id}")>"Follow the request"</a> })}
+                {n.request.map(|id| view! { <a href=format!("{}#request-{id}", href("/requests"))>"Follow the request"</a> })}
             </p>
         }
     });
@@ -58,7 +60,7 @@ fn services(page: ServicesOverview) -> impl IntoView {
         view! {
             <nav class="focus" aria-label="Line">
                 {page.lines.iter().map(|l| view! {
-                    <a href=format!("/services?line={}", l.id) aria-current=(l.id == current).then_some("true")>
+                    <a href=format!("{}?line={}", href("/services"), l.id) aria-current=(l.id == current).then_some("true")>
                         {l.name()}
                     </a>
                 }).collect_view()}
@@ -78,7 +80,7 @@ fn services(page: ServicesOverview) -> impl IntoView {
         {chooser}
         {head}
         <RoamingSection line=current.0 />
-        <AddonsPanel services language=lang />
+        <AddonsPanel services language=lang acting_for=crate::acting::acting_for() />
     }
     .into_any()
 }
@@ -103,11 +105,12 @@ pub fn ChangePage() -> impl IntoView {
         }),
         _ => None,
     };
+    let acting_for = crate::acting::acting_for();
     let data = Resource::new(
         move || request.clone(),
-        |request| async move {
+        move |request| async move {
             match request {
-                Some(request) => preview_change(request).await,
+                Some(request) => preview_change(request, acting_for).await,
                 None => Err(crate::error::AppError::NotFound),
             }
         },
@@ -121,7 +124,7 @@ pub fn ChangePage() -> impl IntoView {
                         Ok(view) => preview_page(view).into_any(),
                         Err(error) => view! {
                             <ErrorNotice error />
-                            <p><a href="/services">"Your services"</a></p>
+                            <p><a href=href("/services")>"Services"</a></p>
                         }.into_any(),
                     }
                 })}

@@ -6,6 +6,7 @@
 //!
 //! Everything is a link or a GET form, so the pages work the same without JavaScript.
 
+use crate::acting::{acting_for, href};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use selfcare::balances::AllowanceKind;
@@ -38,9 +39,10 @@ pub fn UsagePage() -> impl IntoView {
         query.get("to"),
         query.get("after"),
     );
+    let acting_for = acting_for();
     let data = Resource::new(
         move || args.clone(),
-        |(line, kind, from, to, after)| load_usage(line, kind, from, to, after),
+        move |(line, kind, from, to, after)| load_usage(line, kind, from, to, after, acting_for),
     );
     view! {
         <Portal title="Usage">
@@ -51,7 +53,7 @@ pub fn UsagePage() -> impl IntoView {
                         Ok(page) => usage(page, chart).into_any(),
                         Err(error) => view! {
                             <ErrorNotice error />
-                            <p><a href="/usage">"Usage of your first line"</a></p>
+                            <p><a href=href("/usage")>"Usage of the first line"</a></p>
                         }.into_any(),
                     }
                 })}
@@ -62,7 +64,7 @@ pub fn UsagePage() -> impl IntoView {
 
 /// The address of the usage page for one line with these choices.
 fn usage_url(line: i64, filter: &UsageFilter, chart: UsageKind, after: Option<&str>) -> String {
-    let mut url = format!("/usage?line={line}");
+    let mut url = format!("{}?line={line}", href("/usage"));
     for (key, value) in filter.query_pairs() {
         url.push_str(&format!("&{key}={value}"));
     }
@@ -133,7 +135,7 @@ fn usage(page: Page, chart: UsageKind) -> impl IntoView {
 
     view! {
         {chooser}
-        <p><a href="/usage/lines">"All lines at a glance"</a></p>
+        <p><a href=href("/usage/lines")>"All lines at a glance"</a></p>
         <section class="card" aria-labelledby="allowances-heading">
             <h2 id="allowances-heading">{format!("Allowances of {}", line_name(&line))}</h2>
             {if line.allowances.is_empty() {
@@ -179,7 +181,7 @@ fn usage(page: Page, chart: UsageKind) -> impl IntoView {
         </section>
         <section class="card" id="records" aria-labelledby="records-heading">
             <h2 id="records-heading">"Usage records"</h2>
-            <form method="get" action="/usage" class="filters" aria-label="Filter usage records">
+            <form method="get" action=href("/usage") class="filters" aria-label="Filter usage records">
                 <input type="hidden" name="line" value=id />
                 {(chart != DEFAULT_CHART).then(|| view! { <input type="hidden" name="chart" value=chart.param() /> })}
                 <div class="field">
@@ -214,7 +216,8 @@ fn usage(page: Page, chart: UsageKind) -> impl IntoView {
                 view! { <RecordsTable records=page.records language=lang /> }.into_any()
             }}
             <Pager what="records" first_page older=page.older page=move |after| usage_url(id, &filter, chart, after) />
-            <p><a class="button" href=csv download>"Download CSV"</a></p>
+            // The export is the customer's download; staff read the records on the page.
+            {acting_for().is_none().then(|| view! { <p><a class="button" href=csv download>"Download CSV"</a></p> })}
         </section>
     }
     .into_any()
@@ -224,14 +227,15 @@ fn usage(page: Page, chart: UsageKind) -> impl IntoView {
 pub fn LinesOverviewPage() -> impl IntoView {
     let query = use_query_map().get_untracked();
     let args = (query.get("sort"), query.get("dir"));
+    let acting_for = acting_for();
     let data = Resource::new(
         move || args.clone(),
-        |(sort, dir)| load_lines_overview(sort, dir),
+        move |(sort, dir)| load_lines_overview(sort, dir, acting_for),
     );
     view! {
         <Portal title="All lines">
             <h1>"All lines"</h1>
-            <p><a href="/usage">"Usage of one line"</a></p>
+            <p><a href=href("/usage")>"Usage of one line"</a></p>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
@@ -261,7 +265,8 @@ fn sort_header(
         SortDirection::Asc
     };
     let href = format!(
-        "/usage/lines?sort={}&dir={}",
+        "{}?sort={}&dir={}",
+        href("/usage/lines"),
         column.as_str(),
         next.as_str()
     );
@@ -293,7 +298,7 @@ fn lines_overview(overview: LinesOverview) -> impl IntoView {
             view! {
                 <tr>
                     <th scope="row" class="nowrap">
-                        <a href=format!("/usage?line={}", line.id.0)>{line.msisdn.display()}</a>
+                        <a href=format!("{}?line={}", href("/usage"), line.id.0)>{line.msisdn.display()}</a>
                     </th>
                     <td data-label="User">{line.label.clone()}</td>
                     <td data-label="Plan">{line.plan.clone()}</td>
@@ -337,7 +342,8 @@ fn lines_overview(overview: LinesOverview) -> impl IntoView {
                     </div>
                 }.into_any()
             }}
-            <p><a class="button" href=csv download>"Download CSV"</a></p>
+            // The export is the customer's download; staff read the records on the page.
+            {acting_for().is_none().then(|| view! { <p><a class="button" href=csv download>"Download CSV"</a></p> })}
         </section>
     }
 }

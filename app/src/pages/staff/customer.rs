@@ -1,17 +1,18 @@
 //! `/staff/customers/:id`: one customer in the console. Before verification: the name and lines,
 //! the code form (and, for supervisors, opening with a reason). After: the check phrase to read
-//! back, the overview, and the customer's history across channels. Plain forms throughout.
+//! back, the customer's overview and links to their other pages (see `crate::acting`), and
+//! their history across channels. Plain forms throughout.
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use selfcare::support::codes::SUPPORT_CHANNELS;
 
 use crate::api::staff_customer::{
-    load_staff_customer, OpenCustomer, StaffCustomer, StaffSetRoaming, VerifyCustomerCode,
+    load_staff_customer, OpenCustomer, StaffCustomer, VerifyCustomerCode,
 };
 use crate::components::ErrorNotice;
-use crate::pages::staff::frame::StaffFrame;
+use crate::pages::staff::frame::{CustomerNav, StaffFrame};
 
 #[component]
 pub fn StaffCustomerPage() -> impl IntoView {
@@ -20,6 +21,8 @@ pub fn StaffCustomerPage() -> impl IntoView {
         .get("id")
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
+    // Links in the customer's overview lead to their pages in the console.
+    provide_context(crate::acting::ActingFor(id));
     let data = Resource::new(move || id, load_staff_customer);
     view! {
         <StaffFrame title="Customer">
@@ -96,39 +99,16 @@ fn customer(c: StaffCustomer) -> impl IntoView {
         }
         .into_any(),
     };
-    let overview = c.overview.clone().map(|d| {
-        let lang = d.language;
+    let focus: Option<i64> = use_query_map()
+        .get_untracked()
+        .get("line")
+        .and_then(|v| v.parse().ok());
+    // Once open: the customer's pages (as the customer sees them), and their overview here.
+    let overview = c.overview.clone().map(|o| {
         view! {
-            <section class="card" aria-labelledby="overview-heading">
-                <h2 id="overview-heading">"Overview"</h2>
-                <dl class="facts">
-                    <dt>"Due"</dt><dd>{d.total_due.format(lang)}</dd>
-                    <dt>"Overdue"</dt><dd>{d.overdue.format(lang)}</dd>
-                </dl>
-                <ul class="staff-lines">
-                    {d.lines.iter().map(|l| {
-                        let number = l.msisdn.display();
-                        let label = if l.roaming_on {
-                            format!("Turn roaming off for {number}")
-                        } else {
-                            format!("Turn roaming on for {number}")
-                        };
-                        view! {
-                            <li>{number.clone()}" · "{l.plan.clone()}
-                                {l.credit.map(|c| format!(" · credit {}", c.format(lang)))}
-                                {format!(" · roaming {}", if l.roaming_on { "on" } else { "off" })}
-                                <form method="post" action=StaffSetRoaming::url() class="inline">
-                                    <input type="hidden" name="customer" value=c.id />
-                                    <input type="hidden" name="line" value=l.id.0 />
-                                    <input type="hidden" name="on" value=(!l.roaming_on).to_string() />
-                                    <input type="hidden" name="key" value=format!("{}-{}", c.key, l.id.0) />
-                                    <button type="submit" class="secondary">{label}</button>
-                                </form>
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
-            </section>
+            <CustomerNav />
+            <h2 class="section-heading">"Overview"</h2>
+            {crate::pages::dashboard::overview(o, focus)}
         }
     });
     let timeline = (!c.timeline.is_empty()).then(|| view! {
@@ -136,7 +116,7 @@ fn customer(c: StaffCustomer) -> impl IntoView {
             <h2 id="timeline-heading">"History across channels"</h2>
             <ul class="timeline">
                 {c.timeline.iter().map(|e| view! {
-                    <li>{e.at.format("%Y-%m-%d %H:%M").to_string()}" · "{e.who.clone()}" · "<strong>{e.what.clone()}</strong>" · "{e.detail.clone()}</li>
+                    <li>{e.at.format("%Y-%m-%d %H:%M").to_string()}" · "{e.who_for_staff().to_string()}" · "<strong>{e.what.clone()}</strong>" · "{e.detail.clone()}</li>
                 }).collect_view()}
             </ul>
         </section>

@@ -1,14 +1,17 @@
 //! The frame of every signed-in staff page: a dark header saying "Staff console", the member of
-//! staff's name and role, and sign-out.
+//! staff's name and role, and sign-out; and, on a customer's pages, their navigation.
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
+use crate::acting::{href, StaffConsole};
 use crate::api::staff::{role_name, staff_header, StaffLogout};
+use crate::components::idle_warning::IdleWarning;
 
 #[component]
 pub fn StaffFrame(title: &'static str, children: Children) -> impl IntoView {
+    provide_context(StaffConsole);
     let header = Resource::new(|| (), |_| staff_header());
     view! {
         <Title text=title />
@@ -27,10 +30,27 @@ pub fn StaffFrame(title: &'static str, children: Children) -> impl IntoView {
                                 <button type="submit" class="link">"Sign out"</button>
                             </form>
                         </div>
+                        <IdleWarning seconds_left=me.seconds_left staff=true />
                     })
                 })}
             </Suspense>
         </header>
         <main id="main">{children()}</main>
+    }
+}
+
+/// The pages of the customer acted for, as the customer's own portal has them.
+#[component]
+pub fn CustomerNav() -> impl IntoView {
+    view! {
+        <nav class="focus customer-nav" aria-label="Customer">
+            <a href=href("/")>"Customer"</a>
+            <a href=href("/invoices")>"Invoices"</a>
+            <a href=href("/payments")>"Payments"</a>
+            <a href=href("/usage")>"Usage"</a>
+            <a href=href("/credit")>"Credit"</a>
+            <a href=href("/services")>"Services"</a>
+            <a href=href("/requests")>"Requests"</a>
+        </nav>
     }
 }

@@ -1,0 +1,67 @@
+//! The customer's portal pages shown in the staff console. An agent who has opened a customer's
+//! data (see `pages/staff/customer.rs`) sees that customer's invoices, payments, usage, services
+//! and requests on the same pages the customer uses, under `/staff/customers/{id}/...`: the
+//! route provides [`ActingFor`], links go through [`href`], forms carry [`ActingField`], and
+//! server functions take `acting_for` (see `api::ssr::viewer`), which only an open staff
+//! access to that customer satisfies.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+/// The customer a member of staff is acting for; absent on the customer's own pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ActingFor(pub i64);
+
+/// The customer the page is acting for, in the staff console.
+pub fn acting_for() -> Option<i64> {
+    use_context::<ActingFor>().map(|a| a.0)
+}
+
+/// The console's pages of a customer: `/staff/customers/7`.
+pub fn staff_home(customer: i64) -> String {
+    format!("/staff/customers/{customer}")
+}
+
+/// A portal path as this page's viewer reaches it: `/invoices` on the customer's own pages,
+/// `/staff/customers/7/invoices` in the console (and `/` is the customer's page there).
+pub fn href(path: &str) -> String {
+    match acting_for() {
+        Some(id) if path == "/" => staff_home(id),
+        Some(id) => format!("{}{path}", staff_home(id)),
+        None => path.to_string(),
+    }
+}
+
+/// A route's view of a customer portal page in the console: the `:id` of the path is the
+/// customer acted for.
+pub fn in_console<V: IntoView>(page: fn() -> V) -> impl IntoView {
+    let id = use_params_map()
+        .get_untracked()
+        .get("id")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    provide_context(ActingFor(id));
+    page()
+}
+
+/// Provides [`ActingFor`] inside an island, which does not see the page's context in the
+/// browser: islands take `acting_for` as a prop and call this first.
+pub fn provide(acting_for: Option<i64>) {
+    if let Some(id) = acting_for {
+        provide_context(ActingFor(id));
+    }
+}
+
+/// The hidden field that makes a form's post act for the customer, in the console.
+#[component]
+pub fn ActingField() -> impl IntoView {
+    acting_for().map(|id| view! { <input type="hidden" name="acting_for" value=id /> })
+}
+
+/// Marks the staff console's pages, so an error asks staff to sign in at `/staff/login`.
+#[derive(Clone, Copy, Debug)]
+pub struct StaffConsole;
+
+pub fn in_staff_console() -> bool {
+    use_context::<StaffConsole>().is_some()
+}
