@@ -29,3 +29,25 @@ test('the page warns before the idle timeout and one click keeps the customer si
   await page.goto('/');
   await expect(page).toHaveURL(/\/$/);
 });
+
+test('the staff console warns before its idle timeout too, and keeps the staff session', async ({ page }) => {
+  await page.clock.install();
+  await page.goto('/staff/login');
+  await page.getByLabel('Work email', { exact: true }).fill('agent@example.com');
+  await page.getByLabel('Password', { exact: true }).fill('selfcare-agent');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Find a customer' })).toBeVisible();
+  await expect(async () => {
+    await page.clock.runFor(500);
+    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 200 });
+  }).toPass({ timeout: 15_000 });
+
+  const warning = page.getByRole('alertdialog');
+  await expect(warning).toBeHidden();
+  await page.clock.runFor('28:30');
+  await expect(warning).toContainText('You will be signed out in about 2 minutes');
+  await page.getByRole('button', { name: 'Stay signed in', exact: true }).click();
+  await expect(warning).toBeHidden();
+  await page.goto('/staff');
+  await expect(page).toHaveURL(/\/staff$/);
+});

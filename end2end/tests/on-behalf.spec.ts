@@ -9,17 +9,12 @@ import { addonByCode, requestsSince, restoreServices, servicesState } from './su
 import { newestInvoice, paymentsOfCustomer } from './support/billing';
 import { customerByEmail, one } from './support/db';
 import { displayMsisdn, norm } from './support/format';
-import { cleanUp, openCustomer, staffPage, typeCode } from './support/staff';
-import { DEMO, hydrated, shot, shotMobile, signIn } from './support/ui';
+import { cleanUp, openCustomer, phoneCode, staffPage, typeCode } from './support/staff';
+import { DEMO, hydrated, shot, shotMobile } from './support/ui';
 
 /** The customer takes a phone code at /verify and the agent types it; answers the agent's page. */
 async function verifiedAgent(page: Page, browser: import('@playwright/test').Browser, js: boolean, name: string): Promise<Page> {
-  await signIn(page, js, DEMO.private);
-  await page.goto('/verify');
-  if (js) await hydrated(page);
-  await page.getByLabel('Phone', { exact: true }).check();
-  await page.getByRole('button', { name: 'Get a code' }).click();
-  const code = norm(await page.locator('#code-digits').textContent());
+  const code = await phoneCode(page, js, DEMO.private);
   const agent = await staffPage(browser, js);
   await openCustomer(agent, name);
   await typeCode(agent, code);

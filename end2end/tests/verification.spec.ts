@@ -7,7 +7,7 @@ import { expect, test } from '@playwright/test';
 import { customerByEmail, execute, one } from './support/db';
 import { displayMsisdn, norm } from './support/format';
 import { DEMO, hydrated, shot, signIn } from './support/ui';
-import { SUPERVISOR, cleanUp, openCustomer, staffPage, typeCode } from './support/staff';
+import { SUPERVISOR, cleanUp, openCustomer, phoneCode, staffPage, typeCode } from './support/staff';
 
 for (const js of [false, true]) {
   test.describe(js ? 'With JavaScript' : 'Without JavaScript', () => {
@@ -17,12 +17,7 @@ for (const js of [false, true]) {
       const c = customerByEmail(DEMO.private);
       cleanUp(c.id);
       try {
-        await signIn(page, js, DEMO.private);
-        await page.goto('/verify');
-        if (js) await hydrated(page);
-        await page.getByLabel('Phone', { exact: true }).check();
-        await page.getByRole('button', { name: 'Get a code' }).click();
-        const code = norm(await page.locator('#code-digits').textContent());
+        const code = await phoneCode(page, js, DEMO.private);
         expect(code).toMatch(/^\d{3} \d{3}$/);
 
         const agent = await staffPage(browser, js);
@@ -89,11 +84,7 @@ for (const js of [false, true]) {
       const c = customerByEmail(DEMO.private);
       cleanUp(c.id);
       try {
-        await signIn(page, js, DEMO.private);
-        await page.goto('/verify');
-        if (js) await hydrated(page);
-        await page.getByRole('button', { name: 'Get a code' }).click();
-        const code = norm(await page.locator('#code-digits').textContent()).replace(' ', '');
+        const code = (await phoneCode(page, js, DEMO.private)).replace(' ', '');
         const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
         const agent = await staffPage(browser, js);

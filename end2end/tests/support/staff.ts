@@ -2,7 +2,8 @@
 // code the customer reads out.
 import { Browser, Page, expect } from '@playwright/test';
 import { execute } from './db';
-import { hydrated } from './ui';
+import { norm } from './format';
+import { hydrated, signIn } from './ui';
 
 export const AGENT = { email: 'agent@example.com', password: 'selfcare-agent' };
 export const SUPERVISOR = { email: 'supervisor@example.com', password: 'selfcare-supervisor' };
@@ -41,4 +42,14 @@ export async function typeCode(agent: Page, code: string): Promise<void> {
   await agent.getByLabel('Code the customer reads out').fill(code);
   await agent.getByRole('button', { name: 'Check the code' }).click();
   await expect(agent.locator('#notice')).toBeVisible();
+}
+
+/** The customer signs in and takes a code for the phone at /verify; answers it as shown. */
+export async function phoneCode(page: Page, js: boolean, email: string): Promise<string> {
+  await signIn(page, js, email);
+  await page.goto('/verify');
+  if (js) await hydrated(page);
+  await page.getByLabel('Phone', { exact: true }).check();
+  await page.getByRole('button', { name: 'Get a code' }).click();
+  return norm(await page.locator('#code-digits').textContent());
 }
