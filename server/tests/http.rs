@@ -1,76 +1,18 @@
 //! The server over real HTTP: sessions, sign-in, throttling, CSRF, redirects, 404 and 503.
 //! Each test starts the app on a random port with a fresh SQLite database holding the demo data.
 
-use std::net::SocketAddr;
+mod common;
 
-use app::api::ssr::{AppState, CookieSettings};
-use leptos::config::LeptosOptions;
+use common::TestApp;
 use reqwest::header::{COOKIE, LOCATION, ORIGIN, SET_COOKIE};
-use reqwest::redirect::Policy;
 use reqwest::StatusCode;
 use selfcare::store::Db;
-use server::config::ServeConfig;
-
-struct TestApp {
-    base: String,
-    db: Db,
-    client: reqwest::Client,
-}
 
 async fn spawn_app() -> TestApp {
-    let path = std::env::temp_dir().join(format!("selfcare-http-{}.db", rand_suffix()));
-    let db = Db::connect(&format!("sqlite://{}", path.display()))
-        .await
-        .unwrap();
-    db.migrate().await.unwrap();
-    server::cli::seed_with_progress(&db, 3, 1).await.unwrap();
-    let state = AppState {
-        db: db.clone(),
-        cookies: CookieSettings { secure: false },
-        payee: Some(std::sync::Arc::new(
-            selfcare::billing::payments::Payee::demo(),
-        )),
-    };
-    let options = LeptosOptions::builder()
-        .output_name("selfcare")
-        .site_root("target/site")
-        .build();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let router = server::router::app(state, options, &ServeConfig::default());
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
-    let client = reqwest::Client::builder()
-        .redirect(Policy::none())
-        .build()
-        .unwrap();
-    TestApp {
-        base: format!("http://{addr}"),
-        db,
-        client,
-    }
-}
-
-fn rand_suffix() -> String {
-    use std::time::{SystemTime, UNIX_EPOCH};
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("{nanos}-{:?}", std::thread::current().id()).replace(['(', ')'], "")
+    common::serve(common::demo_db("http").await, true).await
 }
 
 impl TestApp {
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
     /// Posts the sign-in form as a browser does (same-origin, accepting HTML).
     async fn sign_in(
         &self,

@@ -3,148 +3,15 @@
 //! console's search, and CSRF on the staff sign-in. Each test starts the app on a random port
 //! with a fresh SQLite database holding the demo data.
 
-use std::net::SocketAddr;
+mod common;
 
-use app::api::ssr::{AppState, CookieSettings};
-use leptos::config::LeptosOptions;
-use reqwest::header::{COOKIE, LOCATION, ORIGIN, SET_COOKIE};
-use reqwest::redirect::Policy;
+use common::{location, set_cookie, TestApp};
+use reqwest::header::{COOKIE, ORIGIN, SET_COOKIE};
 use reqwest::StatusCode;
 use selfcare::store::Db;
-use server::config::ServeConfig;
-
-struct TestApp {
-    base: String,
-    db: Db,
-    client: reqwest::Client,
-}
 
 async fn spawn_app() -> TestApp {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let path = std::env::temp_dir().join(format!(
-        "selfcare-staff-http-{}-{nanos}.db",
-        std::process::id()
-    ));
-    let db = Db::connect(&format!("sqlite://{}", path.display()))
-        .await
-        .unwrap();
-    db.migrate().await.unwrap();
-    server::cli::seed_with_progress(&db, 3, 1).await.unwrap();
-    let state = AppState {
-        db: db.clone(),
-        cookies: CookieSettings { secure: false },
-        payee: None,
-    };
-    let options = LeptosOptions::builder()
-        .output_name("selfcare")
-        .site_root("target/site")
-        .build();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let router = server::router::app(state, options, &ServeConfig::default());
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
-    TestApp {
-        base: format!("http://{addr}"),
-        db,
-        client: reqwest::Client::builder()
-            .redirect(Policy::none())
-            .build()
-            .unwrap(),
-    }
-}
-
-/// The `name=value` of the cookie `name` a response sets (not a clearing one).
-fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
-    res.headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .find(|pair| pair.starts_with(&format!("{name}=")) && !pair.ends_with('='))
-        .map(str::to_string)
-}
-
-impl TestApp {
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    /// Posts a form as a browser on this site does (JavaScript off).
-    async fn post(
-        &self,
-        path: &str,
-        form: &[(&str, &str)],
-        cookie: Option<&str>,
-    ) -> reqwest::Response {
-        let mut req = self
-            .client
-            .post(self.url(path))
-            .header(ORIGIN, &self.base)
-            .header("accept", "text/html")
-            .form(form);
-        if let Some(cookie) = cookie {
-            req = req.header(COOKIE, cookie);
-        }
-        req.send().await.unwrap()
-    }
-
-    async fn staff_sign_in(&self, email: &str, password: &str) -> reqwest::Response {
-        self.post(
-            "/api/staff/login",
-            &[("email", email), ("password", password), ("next", "/staff")],
-            None,
-        )
-        .await
-    }
-
-    /// The `Cookie` header of a signed-in member of staff.
-    async fn staff_cookie(&self, email: &str, password: &str) -> String {
-        let res = self.staff_sign_in(email, password).await;
-        assert_eq!(res.status(), StatusCode::FOUND);
-        set_cookie(&res, "selfcare_staff").expect("a staff session cookie")
-    }
-
-    /// The `Cookie` header of a signed-in customer.
-    async fn customer_cookie(&self, email: &str) -> String {
-        let res = self
-            .post(
-                "/api/login",
-                &[
-                    ("identifier", email),
-                    ("password", "selfcare-demo"),
-                    ("next", "/"),
-                ],
-                None,
-            )
-            .await;
-        set_cookie(&res, "selfcare_session").expect("a customer session cookie")
-    }
-
-    async fn get(&self, path: &str, cookie: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .header(COOKIE, cookie)
-            .send()
-            .await
-            .unwrap()
-    }
-}
-
-fn location(res: &reqwest::Response) -> &str {
-    res.headers()
-        .get(LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
+    common::serve(common::demo_db("staff-http").await, false).await
 }
 
 /// A member of staff signs in with an HttpOnly, SameSite cookie of its own, reaches the console,
