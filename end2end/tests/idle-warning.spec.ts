@@ -1,5 +1,13 @@
-import { expect, test } from '@playwright/test';
+import { Page, expect, test } from '@playwright/test';
 import { DEMO, shot } from './support/ui';
+
+/** Hydration starts from requestIdleCallback, which the fake clock holds until time passes. */
+async function hydratedOnFakeClock(page: Page): Promise<void> {
+  await expect(async () => {
+    await page.clock.runFor(500);
+    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 200 });
+  }).toPass({ timeout: 15_000 });
+}
 
 // The page's clock is Playwright's, so half an hour passes in a moment; the server's is real.
 test('the page warns before the idle timeout and one click keeps the customer signed in', async ({ page }) => {
@@ -9,11 +17,7 @@ test('the page warns before the idle timeout and one click keeps the customer si
   await page.getByLabel('Password', { exact: true }).fill(DEMO.password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
-  // Hydration starts from requestIdleCallback, which the fake clock holds until time passes.
-  await expect(async () => {
-    await page.clock.runFor(500);
-    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 200 });
-  }).toPass({ timeout: 15_000 });
+  await hydratedOnFakeClock(page);
 
   const warning = page.getByRole('alertdialog');
   await expect(warning).toBeHidden();
@@ -37,10 +41,7 @@ test('the staff console warns before its idle timeout too, and keeps the staff s
   await page.getByLabel('Password', { exact: true }).fill('selfcare-agent');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Find a customer' })).toBeVisible();
-  await expect(async () => {
-    await page.clock.runFor(500);
-    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 200 });
-  }).toPass({ timeout: 15_000 });
+  await hydratedOnFakeClock(page);
 
   const warning = page.getByRole('alertdialog');
   await expect(warning).toBeHidden();
