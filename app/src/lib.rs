@@ -22,7 +22,7 @@ pub mod error;
 pub mod pages;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -48,7 +48,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
-                <link rel="stylesheet" href="/pkg/selfcare.css" />
+                <HashedStylesheet options=options.clone() />
                 <link rel="icon" href="data:," />
                 <HydrationScripts options islands=true />
                 <MetaTags />

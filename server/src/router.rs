@@ -35,11 +35,17 @@ pub fn app(state: AppState, options: LeptosOptions, config: &ServeConfig) -> Rou
         move || shell(options.clone())
     };
     let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
-    // Built file names do not change between builds of the same version, so allow an hour.
+    // Hashed names (see `leptos_options`) change with their content: browsers keep them a year
+    // and never ask again. Unhashed ones (a development build) for an hour.
+    let cache = if options.hash_files {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=3600"
+    };
     let static_files = tower::ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=3600"),
+            HeaderValue::from_static(cache),
         ))
         .service(
             ServeDir::new(pkg_dir)
@@ -170,6 +176,14 @@ fn leptos_options(addr: SocketAddr) -> anyhow::Result<LeptosOptions> {
         .leptos_options;
     if options.output_name.is_empty() {
         options.output_name = "selfcare".into();
+    }
+    // A release build by cargo-leptos names the JS, WASM and CSS by their hashes and writes
+    // them to this file beside the binary: use them however the server was started.
+    let hash_file = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.join(options.hash_file.as_ref())));
+    if hash_file.is_some_and(|f| f.exists()) {
+        options.hash_files = true;
     }
     options.site_addr = addr;
     Ok(options)

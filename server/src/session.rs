@@ -249,7 +249,9 @@ fn client_ip(req: &Request, trust_proxy: bool) -> String {
 pub fn unavailable() -> Response {
     let page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-        <title>Temporarily unavailable · Selfcare</title><link rel=\"stylesheet\" href=\"/pkg/selfcare.css\"></head>\
+        <title>Temporarily unavailable · Selfcare</title>\
+        <style>body{font-family:system-ui,sans-serif;margin:0;color:#1f2937;background:#f3f4f6}\
+        main{max-width:36rem;margin:3rem auto;padding:0 1rem}</style></head>\
         <body><main id=\"main\" class=\"narrow\"><h1>Temporarily unavailable</h1>\
         <p>The portal cannot reach its data right now. Please try again in a few minutes.</p>\
         </main></body></html>";
