@@ -188,7 +188,25 @@ for (const page of PAGES) {
     continue;
   }
   const chosen = ranked[0];
-  const sample = chosen[0];
+  // The statements in the order they usually come: the portal runs some queries concurrently,
+  // so the log's order varies from view to view; sorting by the mean position keeps the script
+  // (and its diffs) stable from one capture to the next.
+  const occurrenceKeys = (view) => {
+    const seen = new Map();
+    return view.stmts.map((s) => {
+      const k = s.sql + '\u0001' + s.names.map(describe).join(',');
+      seen.set(k, (seen.get(k) || 0) + 1);
+      return `${k}\u0001${seen.get(k)}`;
+    });
+  };
+  const positions = new Map();
+  for (const view of chosen) {
+    occurrenceKeys(view).forEach((k, i) => positions.set(k, (positions.get(k) || 0) + i));
+  }
+  const first = chosen[0];
+  const order = occurrenceKeys(first).map((k, i) => ({ stmt: first.stmts[i], at: positions.get(k) }));
+  order.sort((a, b) => a.at - b.at);
+  const sample = { ...first, stmts: order.map((o) => o.stmt) };
 
   const constants = new Map();
   const body = sample.stmts.map((s) => scriptOf(s, s.names, constants) + ';');
@@ -216,7 +234,8 @@ for (const page of PAGES) {
   const tally = (stmts) => {
     const m = new Map();
     for (const s of stmts) {
-      const k = s.sql.replace(/\s+/g, ' ') + '  -- ' + s.names.map(describe).join(', ');
+      const sql = s.sql.replace(/\s+/g, ' ');
+      const k = (sql.length > 90 ? sql.slice(0, 90) + '…' : sql) + '  -- ' + s.names.map(describe).join(', ');
       m.set(k, (m.get(k) || 0) + 1);
     }
     return m;
@@ -227,7 +246,7 @@ for (const page of PAGES) {
     const lines = [];
     for (const k of new Set([...mine.keys(), ...theirs.keys()])) {
       const d = (theirs.get(k) || 0) - (mine.get(k) || 0);
-      if (d !== 0) lines.push(`--     ${d > 0 ? '+' : ''}${d} × ${k.slice(0, 150)}`);
+      if (d !== 0) lines.push(`--     ${d > 0 ? '+' : ''}${d} × ${k}`);
     }
     return [
       `--   ${group.length} view(s), e.g. customer ${group[0].row.cid}, ` +
@@ -243,8 +262,8 @@ for (const page of PAGES) {
     `-- pgbench. Written by \`bash bench/run --capture-sql\` (bench/capture.mjs) from the statement`,
     `-- log of ${views.length} views by different customers; do not edit by hand.`,
     '--',
-    `-- ${chosen.length} of ${views.length} views took exactly these statements (parameters named by`,
-    `-- what they are: columns of ${table}, :today, :now, constants :kN).` +
+    `-- ${chosen.length} of ${views.length} views took exactly these statements; each parameter is named by`,
+    `-- what it was: a column of ${table}, :today, :now, or a constant :kN.` +
       (ambiguousViews ? ` ${ambiguousViews} view(s) with a value two columns share were left out.` : ''),
     ...(others.length ? ['-- The other paths:', ...others] : ['-- Every view took this path.']),
     ...[...ties].map(
@@ -255,7 +274,8 @@ for (const page of PAGES) {
     '--',
     '-- Each transaction picks one of the signed-in customers at random (the `\\gset` line; bench/run',
     '-- subtracts its latency), then runs the statements one after another: the portal runs some',
-    '-- of them concurrently on several connections, which changes latency, not the work.',
+    '-- of them concurrently on several connections, which changes latency, not the work. Not here:',
+    "-- the session layer's `UPDATE sessions SET last_seen_at`, at most once a minute per session.",
     `-- bench/run passes -D ${rowsVar}=<rows of ${table}> -D today=<YYYY-MM-DD> -D now=<timestamp>`,
     '-- and these constants:',
     ...[...constants.entries()].map(

@@ -57,13 +57,23 @@ async function once() {
     }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-hydrated'] });
   });
   const assets = [];
+  const failed = [];
   page.on('response', (response) => {
     const kind = kindOf(response.url());
     if (kind) assets.push({ kind, response });
+    if (response.status() >= 400) failed.push(`${new URL(response.url()).pathname} ${response.status()}`);
   });
+  page.on('requestfailed', (request) => failed.push(`${new URL(request.url()).pathname} failed`));
   const main = await page.goto(base + pagePath, { waitUntil: 'load' });
   if (main.status() !== 200) throw new Error(`${pagePath} answered ${main.status()}`);
-  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached', timeout: 30_000 });
+  try {
+    await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached', timeout: 30_000 });
+  } catch (e) {
+    // Usually the site root was built with another version than the server (asset names differ).
+    throw new Error(
+      `not hydrated within 30 s` + (failed.length ? `; failed requests: ${failed.join(', ')}` : ''),
+    );
+  }
   const timing = await page.evaluate(() => {
     const nav = performance.getEntriesByType('navigation')[0];
     return {

@@ -2,24 +2,25 @@
 -- pgbench. Written by `bash bench/run --capture-sql` (bench/capture.mjs) from the statement
 -- log of 18 views by different customers; do not edit by hand.
 --
--- 18 of 18 views took exactly these statements (parameters named by
--- what they are: columns of bench.invoices, :today, :now, constants :kN).
+-- 18 of 18 views took exactly these statements; each parameter is named by
+-- what it was: a column of bench.invoices, :today, :now, or a constant :kN.
 -- Every view took this path.
 -- :cid also stands for inv_account: the same value in these views, so a parameter could be either.
 --
 -- Each transaction picks one of the signed-in customers at random (the `\gset` line; bench/run
 -- subtracts its latency), then runs the statements one after another: the portal runs some
--- of them concurrently on several connections, which changes latency, not the work.
+-- of them concurrently on several connections, which changes latency, not the work. Not here:
+-- the session layer's `UPDATE sessions SET last_seen_at`, at most once a minute per session.
 -- bench/run passes -D n_invoices=<rows of bench.invoices> -D today=<YYYY-MM-DD> -D now=<timestamp>
 -- and these constants:
 
 \set i random(1, :n_invoices)
 SELECT * FROM bench.invoices WHERE i = :i \gset
 SELECT customer_id, staff_id, created_at, last_seen_at FROM sessions WHERE token_hash = :tok;
-SELECT name FROM customers WHERE id = :cid;
-SELECT l.id, l.msisdn, l.label, l.credit_cents, l.credit_expires_on, p.credit_validity_days, c.currency FROM lines l JOIN tariff_plans p ON p.id = l.plan_id JOIN customers c ON c.id = l.customer_id WHERE l.customer_id = :cid AND l.payment_type = 'prepaid' AND l.status <> 'terminated' ORDER BY l.msisdn;
 SELECT i.id, i.number, i.account_id, i.period_start, i.period_end, i.issued_on, i.due_on, i.currency, i.total_cents, i.paid_cents, i.status, i.payment_reference FROM invoices i WHERE i.number = :inv AND i.customer_id = :cid;
+SELECT name FROM customers WHERE id = :cid;
 SELECT name, kind, language, currency FROM customers WHERE id = :cid;
+SELECT l.id, l.msisdn, l.label, l.credit_cents, l.credit_expires_on, p.credit_validity_days, c.currency FROM lines l JOIN tariff_plans p ON p.id = l.plan_id JOIN customers c ON c.id = l.customer_id WHERE l.customer_id = :cid AND l.payment_type = 'prepaid' AND l.status <> 'terminated' ORDER BY l.msisdn;
 SELECT name, billing_address FROM billing_accounts WHERE id = :cid;
 SELECT line_id, category, addon_id, description, net_cents, vat_rate_bp FROM invoice_lines WHERE invoice_id = :inv_id ORDER BY position, id;
 SELECT i.id, i.number, i.account_id, i.period_start, i.period_end, i.issued_on, i.due_on, i.currency, i.total_cents, i.paid_cents, i.status, i.payment_reference FROM invoices i WHERE i.account_id = :cid AND i.customer_id = :cid AND i.status <> 'void' AND (i.issued_on, i.id) < (:inv_issued_on, :inv_id) ORDER BY i.issued_on DESC, i.id DESC LIMIT 1;
