@@ -81,7 +81,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/requests") view=RequestsPage ssr=SsrMode::Async />
                 <Route path=path!("/staff") view=ConsolePage ssr=SsrMode::Async />
                 <Route path=path!("/staff/login") view=StaffLoginPage ssr=SsrMode::Async />
-                <Route path=path!("/staff/customers/:id") view=StaffCustomerPage ssr=SsrMode::Async />
+                <Route path=path!("/staff/customers/:id") view=|| in_console(StaffCustomerPage) ssr=SsrMode::Async />
                 // The customer's own pages, for a verified caller (see `acting`).
                 <Route path=path!("/staff/customers/:id/invoices") view=|| in_console(InvoicesPage) ssr=SsrMode::Async />
                 <Route path=path!("/staff/customers/:id/invoices/:number") view=|| in_console(InvoiceDetailPage) ssr=SsrMode::Async />

@@ -176,20 +176,30 @@ impl Subject {
 /// staff member's access to the customer is not open (never verified, or expired).
 pub async fn viewer(acting_for: Option<i64>, looked_at: &str) -> Result<Subject, AppError> {
     let subject = actor(acting_for).await?;
-    if let selfcare::store::Actor::Staff(_) = subject.by.actor {
-        state()?
-            .db
-            .audit(&selfcare::store::AuditEntry {
-                at: Utc::now(),
-                actor: subject.by.actor,
-                customer_id: Some(subject.customer),
-                action: "staff_view",
-                detail: looked_at.to_string(),
-                ip: Some(client_ip()),
-            })
-            .await?;
+    if let selfcare::store::Actor::Staff(staff) = subject.by.actor {
+        record_staff_view(staff, subject.customer, looked_at).await?;
     }
     Ok(subject)
+}
+
+/// Writes what a member of staff looked at into the customer's access log (`staff_view`).
+pub async fn record_staff_view(
+    staff: StaffId,
+    customer: CustomerId,
+    looked_at: &str,
+) -> Result<(), AppError> {
+    state()?
+        .db
+        .audit(&selfcare::store::AuditEntry {
+            at: Utc::now(),
+            actor: selfcare::store::Actor::Staff(staff),
+            customer_id: Some(customer),
+            action: "staff_view",
+            detail: looked_at.to_string(),
+            ip: Some(client_ip()),
+        })
+        .await?;
+    Ok(())
 }
 
 /// The subject of a change; see [`viewer`]. The change itself is audited by the store, with

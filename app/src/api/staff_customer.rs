@@ -77,7 +77,12 @@ pub async fn load_staff_customer(id: i64) -> Result<StaffCustomer, AppError> {
     let state = db.verify_state(customer, now).await?;
     let (overview, timeline) = if access.is_some() {
         // What was looked at is part of the customer's access log.
-        super::ssr::viewer(Some(id), "Overview: lines, balances and what is due").await?;
+        super::ssr::record_staff_view(
+            me.staff,
+            customer,
+            "Overview: lines, balances and what is due",
+        )
+        .await?;
         (
             Some(super::dashboard::ssr::overview(customer).await?),
             db.access_log(customer, 50).await?,

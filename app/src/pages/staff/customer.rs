@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use selfcare::support::codes::SUPPORT_CHANNELS;
 
 use crate::api::staff_customer::{
@@ -16,13 +16,8 @@ use crate::pages::staff::frame::{CustomerNav, StaffFrame};
 
 #[component]
 pub fn StaffCustomerPage() -> impl IntoView {
-    let id: i64 = use_params_map()
-        .get_untracked()
-        .get("id")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    // Links in the customer's overview lead to their pages in the console.
-    provide_context(crate::acting::ActingFor(id));
+    // Routed through `acting::in_console`: links in the overview lead to the console's pages.
+    let id = crate::acting::acting_for().unwrap_or(0);
     let data = Resource::new(move || id, load_staff_customer);
     view! {
         <StaffFrame title="Customer">
