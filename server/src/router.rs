@@ -23,9 +23,19 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::config::ServeConfig;
 use crate::session;
 
+/// The app's routes, generated once per process. Leptos sets a process-wide flag while it
+/// generates them that leaves any resource first polled meanwhile, on any thread, pending
+/// for ever (leptos#4773); so generation must not overlap serving, which matters where one
+/// process builds several apps (the HTTP tests run one per test, in parallel).
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Builds the whole application for `state`, serving static files from `options.site_root`.
 pub fn app(state: AppState, options: LeptosOptions, config: &ServeConfig) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())

@@ -64,6 +64,8 @@ pub async fn serve(db: Db, payee: bool) -> TestApp {
         db,
         client: reqwest::Client::builder()
             .redirect(Policy::none())
+            // A response that never ends fails its test instead of hanging the run.
+            .timeout(std::time::Duration::from_secs(60))
             .build()
             .unwrap(),
     }
