@@ -12,7 +12,8 @@ const siteRoot =
   process.env.LEPTOS_SITE_ROOT ||
   ['/root/.cache/selfcare-target/site', path.join(__dirname, '..', 'target', 'site')].find((p) => fs.existsSync(p)) ||
   '/root/.cache/selfcare-target/site';
-const port = 3100;
+// E2E_PORT lets a second checkout run its browser tests beside this one.
+const port = Number(process.env.E2E_PORT || 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 
 fs.mkdirSync(path.join(artifacts, 'screenshots'), { recursive: true });
