@@ -70,6 +70,10 @@ pub struct Dashboard {
     pub total_due: Money,
     /// Of which past its due date.
     pub overdue: Money,
+    /// The invoices with something left to pay, the oldest due first.
+    pub unpaid: Vec<crate::billing::invoices::InvoiceSummary>,
+    /// Under this a prepaid line's credit is warned about; the customer's own setting.
+    pub low_credit_threshold: Option<Money>,
 }
 
 /// Something running low that the overview warns about.

@@ -162,13 +162,22 @@ pub async fn lines(
         return unauthorized();
     };
     let (sort, direction) = LineSort::from_query(&query.sort, &query.dir);
-    let mut overview = match state.db.dashboard(session.customer, Utc::now()).await {
-        Ok(overview) => overview,
+    let lines = match state.db.profile(session.customer).await {
+        Ok(profile) => {
+            state
+                .db
+                .line_overviews(session.customer, profile.currency, Utc::now())
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    let mut lines = match lines {
+        Ok(lines) => lines,
         Err(e) => return store_failure(&e, "lines"),
     };
-    sort_lines(&mut overview.lines, sort, direction);
+    sort_lines(&mut lines, sort, direction);
     let mut csv = row(&LINE_COLUMNS);
-    for line in &overview.lines {
+    for line in &lines {
         csv.push_str(&line_row(line));
     }
     csv_response("lines.csv", Body::from(csv))

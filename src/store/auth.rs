@@ -239,6 +239,22 @@ impl Db {
 }
 
 impl Db {
+    /// What every portal page's header shows: the customer's name, and whether any of their
+    /// lines is prepaid (the header then links to the credit). One query, on every page.
+    pub async fn header_facts(&self, customer: CustomerId) -> Result<(String, bool)> {
+        let facts = on_db!(self, |pool| {
+            sqlx::query_as(
+                "SELECT c.name, EXISTS (SELECT 1 FROM lines l WHERE l.customer_id = c.id \
+                 AND l.payment_type = 'prepaid' AND l.status <> 'terminated') \
+                 FROM customers c WHERE c.id = $1",
+            )
+            .bind(customer)
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(facts)
+    }
+
     /// The customer's display name.
     pub async fn customer_name(&self, customer: CustomerId) -> Result<String> {
         let name = on_db!(self, |pool| {

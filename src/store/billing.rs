@@ -156,12 +156,7 @@ impl Db {
                     .fetch_one(pool)
                     .await?
             });
-        Ok(Profile {
-            name,
-            kind: CustomerKind::parse(&kind).ok_or_else(|| corrupt("customer kind"))?,
-            language: Language::from_code(&language).ok_or_else(|| corrupt("language"))?,
-            currency: Currency::from_code(&currency).ok_or_else(|| corrupt("currency"))?,
-        })
+        parse_profile(name, &kind, &language, &currency)
     }
 
     /// Every invoice with something left to pay, matching `filter`: the oldest due date first,
@@ -530,5 +525,20 @@ pub(super) fn page<R, T>(
     Ok(Page {
         items: convert(rows)?,
         next,
+    })
+}
+
+/// A profile from its stored columns.
+pub(super) fn parse_profile(
+    name: String,
+    kind: &str,
+    language: &str,
+    currency: &str,
+) -> Result<Profile> {
+    Ok(Profile {
+        name,
+        kind: CustomerKind::parse(kind).ok_or_else(|| corrupt("customer kind"))?,
+        language: Language::from_code(language).ok_or_else(|| corrupt("language"))?,
+        currency: Currency::from_code(currency).ok_or_else(|| corrupt("currency"))?,
     })
 }

@@ -1,5 +1,6 @@
-//! The overview of one customer, read in three queries (customer, lines, open invoices),
-//! each on an index that starts with the customer id.
+//! The overview of one customer, read in three queries (customer, lines, open invoices) and,
+//! where an account bills several lines, a fourth for each line's part; each on an index that
+//! starts with the customer id.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -9,7 +10,8 @@ use crate::balances::Allowance;
 use crate::customer::{LineStatus, PaymentType};
 use crate::dashboard::{newest_due, totals_due, Dashboard, LineOverview, OpenInvoice};
 use crate::ids::{AccountId, CustomerId, LineId, Msisdn};
-use crate::money::Money;
+use crate::money::{Currency, Money};
+use crate::store::InvoiceFilter;
 
 #[derive(sqlx::FromRow)]
 struct LineRow {
@@ -53,67 +55,117 @@ ORDER BY l.msisdn";
 
 impl Db {
     /// Everything the overview shows for `customer` at `now` (add-ons active at that instant:
-    /// a one-off add-on ends by itself later, so `ended_at` may lie ahead).
+    /// a one-off add-on ends by itself later, so `ended_at` may lie ahead): the customer, their
+    /// lines, and the open invoices, with each line's part of them where an account bills
+    /// several lines.
     ///
     /// # Errors
     /// `StoreError::NotFound` when the customer does not exist.
     pub async fn dashboard(&self, customer: CustomerId, now: DateTime<Utc>) -> Result<Dashboard> {
         let today = now.date_naive();
-        let profile = self.profile(customer).await?;
-        let currency = profile.currency;
-
-        let rows: Vec<LineRow> = on_db!(self, |pool| sqlx::query_as(LINES_SQL)
-            .bind(customer)
-            .bind(today)
-            .bind(now)
-            .fetch_all(pool)
-            .await?);
-
-        let open: Vec<(AccountId, String, NaiveDate, NaiveDate, i64)> = on_db!(self, |pool| {
+        let (name, kind, language, currency, threshold): (
+            String,
+            String,
+            String,
+            String,
+            Option<i64>,
+        ) = on_db!(self, |pool| {
             sqlx::query_as(
-                "SELECT account_id, number, issued_on, due_on, total_cents - paid_cents FROM invoices \
-                 WHERE customer_id = $1 AND status = 'open' ORDER BY due_on",
+                "SELECT name, kind, language, currency, low_credit_threshold_cents \
+                 FROM customers WHERE id = $1",
             )
             .bind(customer)
-            .fetch_all(pool)
+            .fetch_one(pool)
             .await?
         });
-        let open: Vec<OpenInvoice> = open
-            .into_iter()
-            .map(
-                |(account_id, number, issued_on, due_on, remaining)| OpenInvoice {
-                    account_id,
-                    number,
-                    issued_on,
-                    due_on,
-                    remaining: Money::from_cents(remaining, currency),
-                },
-            )
+        let profile = super::billing::parse_profile(name, &kind, &language, &currency)?;
+        let currency = profile.currency;
+        let mut lines = self.line_overviews(customer, currency, now).await?;
+        let unpaid = self
+            .unpaid_invoices(customer, InvoiceFilter::default())
+            .await?;
+        let open: Vec<OpenInvoice> = unpaid
+            .iter()
+            .map(|invoice| OpenInvoice {
+                account_id: invoice.account_id,
+                number: invoice.number.clone(),
+                issued_on: invoice.issued_on,
+                due_on: invoice.due_on,
+                remaining: invoice.remaining(),
+            })
             .collect();
 
-        // Each line's own charges on the open invoices, for accounts billing several lines.
-        let parts: Vec<(String, LineId, i64)> = on_db!(self, |pool| {
-            sqlx::query_as(
-                "SELECT i.number, il.line_id, CAST(SUM(il.net_cents + il.vat_cents) AS BIGINT) \
-                 FROM invoices i JOIN invoice_lines il ON il.invoice_id = i.id \
-                 WHERE i.customer_id = $1 AND i.status = 'open' AND il.line_id IS NOT NULL \
-                 GROUP BY i.number, il.line_id",
-            )
-            .bind(customer)
-            .fetch_all(pool)
-            .await?
-        });
         let mut lines_per_account: std::collections::HashMap<AccountId, usize> = Default::default();
-        for row in &rows {
-            *lines_per_account.entry(row.account_id).or_default() += 1;
+        for line in &lines {
+            *lines_per_account.entry(line.account_id).or_default() += 1;
         }
+        // Each line's own charges on the open invoices, for accounts billing several lines.
+        let shared = lines.iter().any(|line| {
+            line.payment_type != PaymentType::Prepaid && lines_per_account[&line.account_id] > 1
+        });
+        let parts: Vec<(String, LineId, i64)> = if shared && !open.is_empty() {
+            on_db!(self, |pool| {
+                sqlx::query_as(
+                    "SELECT i.number, il.line_id, CAST(SUM(il.net_cents + il.vat_cents) AS BIGINT) \
+                     FROM invoices i JOIN invoice_lines il ON il.invoice_id = i.id \
+                     WHERE i.customer_id = $1 AND i.status = 'open' AND il.line_id IS NOT NULL \
+                     GROUP BY i.number, il.line_id",
+                )
+                .bind(customer)
+                .fetch_all(pool)
+                .await?
+            })
+        } else {
+            Vec::new()
+        };
         let part_of = |number: &str, line: LineId| {
             parts
                 .iter()
                 .find(|(n, l, _)| n == number && *l == line)
                 .map(|(_, _, cents)| Money::from_cents(*cents, currency))
         };
+        for line in &mut lines {
+            if line.payment_type == PaymentType::Prepaid {
+                continue;
+            }
+            line.due = newest_due(&open, line.account_id).map(|mut due| {
+                if lines_per_account[&line.account_id] > 1 {
+                    due.line_part = Some(
+                        part_of(&due.invoice_number, line.id)
+                            .unwrap_or(Money::from_cents(0, currency)),
+                    );
+                }
+                due
+            });
+        }
+        let (total_due, overdue) = totals_due(&open, currency, today);
+        Ok(Dashboard {
+            customer_name: profile.name,
+            kind: profile.kind,
+            language: profile.language,
+            currency,
+            lines,
+            total_due,
+            overdue,
+            unpaid,
+            low_credit_threshold: threshold.map(|cents| Money::from_cents(cents, currency)),
+        })
+    }
 
+    /// The customer's lines as the overview shows them, without what is due (see
+    /// [`Db::dashboard`]): plan, allowances left, credit, roaming and add-ons, by number.
+    pub async fn line_overviews(
+        &self,
+        customer: CustomerId,
+        currency: Currency,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<LineOverview>> {
+        let rows: Vec<LineRow> = on_db!(self, |pool| sqlx::query_as(LINES_SQL)
+            .bind(customer)
+            .bind(now.date_naive())
+            .bind(now)
+            .fetch_all(pool)
+            .await?);
         let mut lines = Vec::with_capacity(rows.len());
         for row in rows {
             let payment_type =
@@ -136,19 +188,7 @@ impl Db {
                 plan: row.plan,
                 payment_type,
                 status: LineStatus::parse(&row.status).ok_or_else(|| corrupt("line status"))?,
-                due: if prepaid {
-                    None
-                } else {
-                    newest_due(&open, row.account_id).map(|mut due| {
-                        if lines_per_account.get(&row.account_id).copied().unwrap_or(0) > 1 {
-                            due.line_part = Some(
-                                part_of(&due.invoice_number, row.id)
-                                    .unwrap_or(Money::from_cents(0, currency)),
-                            );
-                        }
-                        due
-                    })
-                },
+                due: None,
                 credit: prepaid.then(|| Money::from_cents(row.credit_cents, currency)),
                 credit_expires_on: if prepaid { row.credit_expires_on } else { None },
                 allowances,
@@ -161,15 +201,6 @@ impl Db {
                 active_addons: row.active_addons,
             });
         }
-        let (total_due, overdue) = totals_due(&open, currency, today);
-        Ok(Dashboard {
-            customer_name: profile.name,
-            kind: profile.kind,
-            language: profile.language,
-            currency,
-            lines,
-            total_due,
-            overdue,
-        })
+        Ok(lines)
     }
 }

@@ -212,9 +212,9 @@ pub async fn portal_header() -> Result<HeaderInfo, AppError> {
     use super::ssr;
     let session = ssr::session().ok_or(AppError::Unauthorized)?;
     let db = ssr::state()?.db;
-    let name = db.customer_name(session.customer).await?;
+    let (name, prepaid) = db.header_facts(session.customer).await?;
     Ok(HeaderInfo {
-        prepaid: !db.credit_lines(session.customer).await?.is_empty(),
+        prepaid,
         name,
         seconds_left: (session.ends_at - chrono::Utc::now()).num_seconds().max(0),
     })

@@ -33,22 +33,20 @@ pub mod ssr {
     /// A customer's overview, for their own page and for the staff console's.
     pub async fn overview(customer: CustomerId) -> Result<Overview, AppError> {
         use crate::api::billing::ssr::pay_box;
-        use selfcare::store::InvoiceFilter;
 
         let state = crate::api::ssr::state()?;
         let dashboard = state.db.dashboard(customer, chrono::Utc::now()).await?;
-        let unpaid = state
-            .db
-            .unpaid_invoices(customer, InvoiceFilter::default())
-            .await?;
-        let threshold = state.db.low_credit_threshold(customer).await?;
         Ok(Overview {
-            warnings: selfcare::dashboard::low_balances(&dashboard.lines, threshold),
-            dashboard,
-            pay: unpaid
+            warnings: selfcare::dashboard::low_balances(
+                &dashboard.lines,
+                dashboard.low_credit_threshold,
+            ),
+            pay: dashboard
+                .unpaid
                 .iter()
                 .filter_map(|invoice| pay_box(&state, invoice))
                 .collect(),
+            dashboard,
         })
     }
 }

@@ -62,17 +62,17 @@ pub async fn load_usage(
     let db = super::ssr::state()?.db;
     let now = chrono::Utc::now();
     let today = now.date_naive();
-    let overview = db.dashboard(customer, now).await?;
+    let profile = db.profile(customer).await?;
+    let lines = db.line_overviews(customer, profile.currency, now).await?;
     let chosen = match line {
         Some(id) => Some(
-            overview
-                .lines
+            lines
                 .iter()
                 .find(|l| l.id.0 == id)
                 .cloned()
                 .ok_or(AppError::NotFound)?,
         ),
-        None => overview.lines.first().cloned(),
+        None => lines.first().cloned(),
     };
     let parsed = UsageFilter::parse(
         kind.as_deref().unwrap_or_default(),
@@ -81,9 +81,9 @@ pub async fn load_usage(
     );
     let after = Cursor::from_query(after)?;
     let mut page = UsagePage {
-        language: overview.language,
+        language: profile.language,
         today,
-        lines: overview.lines.clone(),
+        lines,
         line: chosen.clone(),
         filter: UsageFilter::default(),
         filter_error: None,
@@ -125,11 +125,14 @@ pub async fn load_lines_overview(
         sort.as_deref().unwrap_or_default(),
         dir.as_deref().unwrap_or_default(),
     );
-    let mut overview = db.dashboard(customer, chrono::Utc::now()).await?;
-    selfcare::usage::lines::sort_lines(&mut overview.lines, sort, direction);
+    let profile = db.profile(customer).await?;
+    let mut lines = db
+        .line_overviews(customer, profile.currency, chrono::Utc::now())
+        .await?;
+    selfcare::usage::lines::sort_lines(&mut lines, sort, direction);
     Ok(LinesOverview {
-        language: overview.language,
-        lines: overview.lines,
+        language: profile.language,
+        lines,
         sort,
         direction,
     })
