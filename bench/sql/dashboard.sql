@@ -19,8 +19,8 @@
 \set i random(1, :n_customers)
 SELECT * FROM bench.customers WHERE i = :i \gset
 SELECT customer_id, staff_id, created_at, last_seen_at FROM sessions WHERE token_hash = :tok;
-SELECT name, kind, language, currency FROM customers WHERE id = :cid;
-SELECT name FROM customers WHERE id = :cid;
+SELECT c.name, EXISTS (SELECT 1 FROM lines l WHERE l.customer_id = c.id AND l.payment_type = 'prepaid' AND l.status <> 'terminated') FROM customers c WHERE c.id = :cid;
+SELECT name, kind, language, currency, low_credit_threshold_cents FROM customers WHERE id = :cid;
 SELECT l.id, l.account_id, l.msisdn, l.label, p.name AS plan, l.payment_type, l.status,
 	       l.credit_cents, l.credit_expires_on,
 	       p.minutes_included, p.sms_included, p.data_mb_included,
@@ -35,8 +35,4 @@ SELECT l.id, l.account_id, l.msisdn, l.label, p.name AS plan, l.payment_type, l.
 	LEFT JOIN roaming_settings r ON r.line_id = l.id
 	WHERE l.customer_id = :cid AND l.status <> 'terminated'
 	ORDER BY l.msisdn;
-SELECT l.id, l.msisdn, l.label, l.credit_cents, l.credit_expires_on, p.credit_validity_days, c.currency FROM lines l JOIN tariff_plans p ON p.id = l.plan_id JOIN customers c ON c.id = l.customer_id WHERE l.customer_id = :cid AND l.payment_type = 'prepaid' AND l.status <> 'terminated' ORDER BY l.msisdn;
-SELECT account_id, number, issued_on, due_on, total_cents - paid_cents FROM invoices WHERE customer_id = :cid AND status = 'open' ORDER BY due_on;
-SELECT i.number, il.line_id, CAST(SUM(il.net_cents + il.vat_cents) AS BIGINT) FROM invoices i JOIN invoice_lines il ON il.invoice_id = i.id WHERE i.customer_id = :cid AND i.status = 'open' AND il.line_id IS NOT NULL GROUP BY i.number, il.line_id;
 SELECT i.id, i.number, i.account_id, i.period_start, i.period_end, i.issued_on, i.due_on, i.currency, i.total_cents, i.paid_cents, i.status, i.payment_reference FROM invoices i WHERE i.customer_id = :cid AND i.status = 'open' AND (:k1 = 0 OR EXISTS (SELECT 1 FROM invoice_lines il WHERE il.invoice_id = i.id AND il.line_id = :k1)) AND i.issued_on >= :k2 AND i.issued_on < :k3 ORDER BY i.due_on, i.id;
-SELECT low_credit_threshold_cents, currency FROM customers WHERE id = :cid;

@@ -17,10 +17,9 @@
 \set i random(1, :n_invoices)
 SELECT * FROM bench.invoices WHERE i = :i \gset
 SELECT customer_id, staff_id, created_at, last_seen_at FROM sessions WHERE token_hash = :tok;
+SELECT c.name, EXISTS (SELECT 1 FROM lines l WHERE l.customer_id = c.id AND l.payment_type = 'prepaid' AND l.status <> 'terminated') FROM customers c WHERE c.id = :cid;
 SELECT i.id, i.number, i.account_id, i.period_start, i.period_end, i.issued_on, i.due_on, i.currency, i.total_cents, i.paid_cents, i.status, i.payment_reference FROM invoices i WHERE i.number = :inv AND i.customer_id = :cid;
-SELECT name FROM customers WHERE id = :cid;
 SELECT name, kind, language, currency FROM customers WHERE id = :cid;
-SELECT l.id, l.msisdn, l.label, l.credit_cents, l.credit_expires_on, p.credit_validity_days, c.currency FROM lines l JOIN tariff_plans p ON p.id = l.plan_id JOIN customers c ON c.id = l.customer_id WHERE l.customer_id = :cid AND l.payment_type = 'prepaid' AND l.status <> 'terminated' ORDER BY l.msisdn;
 SELECT name, billing_address FROM billing_accounts WHERE id = :cid;
 SELECT line_id, category, addon_id, description, net_cents, vat_rate_bp FROM invoice_lines WHERE invoice_id = :inv_id ORDER BY position, id;
 SELECT i.id, i.number, i.account_id, i.period_start, i.period_end, i.issued_on, i.due_on, i.currency, i.total_cents, i.paid_cents, i.status, i.payment_reference FROM invoices i WHERE i.account_id = :cid AND i.customer_id = :cid AND i.status <> 'void' AND (i.issued_on, i.id) < (:inv_issued_on, :inv_id) ORDER BY i.issued_on DESC, i.id DESC LIMIT 1;

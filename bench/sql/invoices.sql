@@ -22,10 +22,9 @@
 SELECT * FROM bench.customers WHERE i = :i \gset
 SELECT customer_id, staff_id, created_at, last_seen_at FROM sessions WHERE token_hash = :tok;
 SELECT MIN(issued_on), MAX(issued_on) FROM invoices WHERE customer_id = :cid;
-SELECT name FROM customers WHERE id = :cid;
+SELECT c.name, EXISTS (SELECT 1 FROM lines l WHERE l.customer_id = c.id AND l.payment_type = 'prepaid' AND l.status <> 'terminated') FROM customers c WHERE c.id = :cid;
 SELECT id, msisdn, label FROM lines WHERE customer_id = :cid AND payment_type = 'postpaid' ORDER BY msisdn;
 SELECT i.id, i.number, i.account_id, i.period_start, i.period_end, i.issued_on, i.due_on, i.currency, i.total_cents, i.paid_cents, i.status, i.payment_reference FROM invoices i WHERE i.customer_id = :cid AND i.status <> 'open' AND (:k1 = 0 OR EXISTS (SELECT 1 FROM invoice_lines il WHERE il.invoice_id = i.id AND il.line_id = :k1)) AND i.issued_on >= :k2 AND i.issued_on < :k3 AND (i.issued_on, i.id) < (:k3, :k4) ORDER BY i.issued_on DESC, i.id DESC LIMIT :k5;
-SELECT l.id, l.msisdn, l.label, l.credit_cents, l.credit_expires_on, p.credit_validity_days, c.currency FROM lines l JOIN tariff_plans p ON p.id = l.plan_id JOIN customers c ON c.id = l.customer_id WHERE l.customer_id = :cid AND l.payment_type = 'prepaid' AND l.status <> 'terminated' ORDER BY l.msisdn;
 SELECT name, kind, language, currency FROM customers WHERE id = :cid;
 SELECT i.id, i.number, i.account_id, i.period_start, i.period_end, i.issued_on, i.due_on, i.currency, i.total_cents, i.paid_cents, i.status, i.payment_reference FROM invoices i WHERE i.customer_id = :cid AND i.status = 'open' AND (:k1 = 0 OR EXISTS (SELECT 1 FROM invoice_lines il WHERE il.invoice_id = i.id AND il.line_id = :k1)) AND i.issued_on >= :k2 AND i.issued_on < :k3 ORDER BY i.due_on, i.id;
 SELECT id, name, billing_address, paper_invoices FROM billing_accounts WHERE customer_id = :cid ORDER BY id;

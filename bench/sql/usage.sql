@@ -20,8 +20,8 @@
 \set i random(1, :n_customers)
 SELECT * FROM bench.customers WHERE i = :i \gset
 SELECT customer_id, staff_id, created_at, last_seen_at FROM sessions WHERE token_hash = :tok;
+SELECT c.name, EXISTS (SELECT 1 FROM lines l WHERE l.customer_id = c.id AND l.payment_type = 'prepaid' AND l.status <> 'terminated') FROM customers c WHERE c.id = :cid;
 SELECT name, kind, language, currency FROM customers WHERE id = :cid;
-SELECT name FROM customers WHERE id = :cid;
 SELECT l.id, l.account_id, l.msisdn, l.label, p.name AS plan, l.payment_type, l.status,
 	       l.credit_cents, l.credit_expires_on,
 	       p.minutes_included, p.sms_included, p.data_mb_included,
@@ -36,9 +36,6 @@ SELECT l.id, l.account_id, l.msisdn, l.label, p.name AS plan, l.payment_type, l.
 	LEFT JOIN roaming_settings r ON r.line_id = l.id
 	WHERE l.customer_id = :cid AND l.status <> 'terminated'
 	ORDER BY l.msisdn;
-SELECT l.id, l.msisdn, l.label, l.credit_cents, l.credit_expires_on, p.credit_validity_days, c.currency FROM lines l JOIN tariff_plans p ON p.id = l.plan_id JOIN customers c ON c.id = l.customer_id WHERE l.customer_id = :cid AND l.payment_type = 'prepaid' AND l.status <> 'terminated' ORDER BY l.msisdn;
-SELECT account_id, number, issued_on, due_on, total_cents - paid_cents FROM invoices WHERE customer_id = :cid AND status = 'open' ORDER BY due_on;
-SELECT i.number, il.line_id, CAST(SUM(il.net_cents + il.vat_cents) AS BIGINT) FROM invoices i JOIN invoice_lines il ON il.invoice_id = i.id WHERE i.customer_id = :cid AND i.status = 'open' AND il.line_id IS NOT NULL GROUP BY i.number, il.line_id;
 SELECT u.id, u.started_at, u.kind, u.quantity, u.counterpart, u.roaming, u.country, u.charge_cents, c.currency FROM usage_records u JOIN lines l ON l.id = u.line_id JOIN customers c ON c.id = l.customer_id WHERE u.line_id = :line AND l.customer_id = :cid  AND u.started_at >= :k1 AND (u.started_at, u.id) < (:k2, :k3) ORDER BY u.started_at DESC, u.id DESC LIMIT :k4;
 SELECT a.period_start, a.period_end FROM allowance_usage a JOIN lines l ON l.id = a.line_id WHERE a.line_id = :line AND l.customer_id = :cid AND a.period_start <= :today AND a.period_end > :today;
 SELECT CAST(u.started_at AT TIME ZONE 'UTC' AS DATE) AS day, u.kind, CAST(SUM(u.quantity) AS BIGINT) AS total FROM usage_records u JOIN lines l ON l.id = u.line_id WHERE u.line_id = :line AND l.customer_id = :cid AND u.started_at >= :period_start AND u.started_at < :period_end GROUP BY 1, 2 ORDER BY 1, 2;
