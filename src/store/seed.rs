@@ -2469,11 +2469,10 @@ impl EncodedBatch {
     }
 }
 
-/// The `app_meta` key under which the secondary indexes set aside for a bulk load are kept
-/// until they are built again: one `name<TAB>table<TAB>CREATE INDEX ...` line per index.
+/// The `app_meta` key under which the indexes set aside for a bulk load are kept until they
+/// are built again: one `index<TAB>table<TAB>statement that makes it` line per index.
 const DEFERRED_INDEXES_KEY: &str = "seed_deferred_indexes";
-/// Tables the seed writes, whose plain (not unique) indexes are set aside when they are all
-/// empty.
+/// Tables the seed writes, whose indexes are set aside when they are all empty.
 const BULK_TABLES: [&str; 12] = [
     "customers",
     "customer_name_words",
@@ -2490,16 +2489,18 @@ const BULK_TABLES: [&str; 12] = [
 ];
 /// Memory for each index build (sorting) while the deferred indexes are built.
 const INDEX_BUILD_MEMORY: &str = "256MB";
-/// Index builds at a time: one per core here (PostgreSQL may add its own parallel workers).
+/// Tables whose indexes are built at a time (PostgreSQL adds parallel workers to large builds).
 const INDEX_BUILDERS: usize = 2;
 
-/// Into empty tables only: drops their plain secondary indexes, so the load maintains only the
-/// primary keys and unique indexes, and [`build_deferred_indexes`] builds the others in one
-/// sorted pass each at the end, several times faster than keeping them up to date row by row.
-/// The definitions are PostgreSQL's own (`pg_get_indexdef`), saved in `app_meta` in the same
-/// transaction as the drop, so they come back exactly as the migrations made them, also when
-/// the seed is stopped half-way (the next `migrate` or `seed` builds them). Unique indexes are
-/// kept: building one could fail on the data, plain ones cannot.
+/// Into empty tables only: sets aside the indexes that the load would otherwise keep up to date
+/// row by row (about half of what PostgreSQL spends on it), and [`build_deferred_indexes`]
+/// builds each in one sorted pass at the end. Those are the plain (not unique) indexes, and the
+/// primary keys that no foreign key refers to (`usage_records`, `invoice_lines`, ...): the ids
+/// the seed gives cannot repeat, so building them cannot fail. Unique indexes and referenced
+/// keys stay. The definitions are PostgreSQL's own (`pg_get_indexdef`,
+/// `pg_get_constraintdef`), saved in `app_meta` in the same transaction as the drop, so the
+/// schema comes back exactly as the migrations made it, also when the seed is stopped half-way
+/// (the next `migrate` or `seed` builds them).
 async fn defer_indexes_of_empty_tables(pool: &sqlx::PgPool) -> Result<()> {
     let mut tx = pool.begin().await?;
     for table in BULK_TABLES {
@@ -2510,16 +2511,27 @@ async fn defer_indexes_of_empty_tables(pool: &sqlx::PgPool) -> Result<()> {
             return Ok(());
         }
     }
-    let indexes: Vec<(String, String, String)> = sqlx::query_as(
+    // (index, table, statement that makes it, statement that drops it)
+    let indexes: Vec<(String, String, String, String)> = sqlx::query_as(
         "SELECT index_class.relname::text, table_class.relname::text, \
-                pg_get_indexdef(i.indexrelid) \
+                CASE WHEN key.oid IS NULL THEN pg_get_indexdef(i.indexrelid) \
+                     ELSE format('ALTER TABLE %I ADD CONSTRAINT %I %s', table_class.relname, \
+                                 key.conname, pg_get_constraintdef(key.oid)) END, \
+                CASE WHEN key.oid IS NULL THEN format('DROP INDEX %I', index_class.relname) \
+                     ELSE format('ALTER TABLE %I DROP CONSTRAINT %I', table_class.relname, \
+                                 key.conname) END \
          FROM pg_index i \
          JOIN pg_class index_class ON index_class.oid = i.indexrelid \
          JOIN pg_class table_class ON table_class.oid = i.indrelid \
          JOIN pg_namespace n ON n.oid = table_class.relnamespace \
-         WHERE n.nspname = current_schema() AND table_class.relname = ANY($1) \
-           AND NOT i.indisunique AND NOT i.indisprimary AND i.indisvalid \
-           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) \
+         LEFT JOIN pg_constraint key \
+                ON key.conindid = i.indexrelid AND key.conrelid = i.indrelid \
+               AND key.contype IN ('p', 'u') \
+         WHERE n.nspname = current_schema() AND table_class.relname = ANY($1) AND i.indisvalid \
+           AND ((key.oid IS NULL AND NOT i.indisunique) \
+                OR (key.contype = 'p' AND key.conname = index_class.relname \
+                    AND NOT EXISTS (SELECT 1 FROM pg_constraint f \
+                                    WHERE f.contype = 'f' AND f.conindid = i.indexrelid))) \
          ORDER BY 1",
     )
     .bind(&BULK_TABLES[..])
@@ -2530,7 +2542,7 @@ async fn defer_indexes_of_empty_tables(pool: &sqlx::PgPool) -> Result<()> {
     }
     let saved: Vec<String> = indexes
         .iter()
-        .map(|(name, table, definition)| format!("{name}\t{table}\t{definition}"))
+        .map(|(name, table, create, _)| format!("{name}\t{table}\t{create}"))
         .collect();
     // Fails (unique key) if another seed has set indexes aside already: then this one keeps
     // them.
@@ -2539,18 +2551,17 @@ async fn defer_indexes_of_empty_tables(pool: &sqlx::PgPool) -> Result<()> {
         .bind(saved.join("\n"))
         .execute(&mut *tx)
         .await?;
-    for (name, _, _) in &indexes {
-        sqlx::query(&format!("DROP INDEX \"{name}\""))
-            .execute(&mut *tx)
-            .await?;
+    for (_, _, _, drop) in &indexes {
+        sqlx::query(drop).execute(&mut *tx).await?;
     }
     tx.commit().await?;
     Ok(())
 }
 
-/// Builds the indexes [`defer_indexes_of_empty_tables`] set aside, if any (the largest tables'
-/// first, [`INDEX_BUILDERS`] at a time), then forgets them. Runs after every seed on
-/// PostgreSQL, and from [`Db::migrate`] after a seed that was stopped.
+/// Builds the indexes [`defer_indexes_of_empty_tables`] set aside, if any, then forgets them:
+/// [`INDEX_BUILDERS`] tables at a time, the largest first, a table's primary key before its
+/// other indexes. Runs after every seed on PostgreSQL, and from [`Db::migrate`] after a seed
+/// that was stopped.
 ///
 /// # Errors
 /// When the database fails; the definitions stay saved for the next try.
@@ -2562,38 +2573,55 @@ pub(crate) async fn build_deferred_indexes(pool: &sqlx::PgPool) -> Result<()> {
     let Some(saved) = saved else {
         return Ok(());
     };
-    let mut indexes: Vec<(i64, &str, &str)> = Vec::new();
+    // table -> (its size, its missing indexes' statements)
+    let mut tables: Vec<(&str, i64, Vec<&str>)> = Vec::new();
     for entry in saved.lines() {
         let mut parts = entry.splitn(3, '\t');
-        let (Some(name), Some(table), Some(definition)) =
-            (parts.next(), parts.next(), parts.next())
+        let (Some(name), Some(table), Some(create)) = (parts.next(), parts.next(), parts.next())
         else {
             return Err(super::corrupt(DEFERRED_INDEXES_KEY));
         };
         // Built already (by a run stopped after some of them): skipped.
-        let exists: Option<String> = sqlx::query_scalar("SELECT to_regclass($1)::text")
-            .bind(format!("\"{name}\""))
-            .fetch_one(pool)
-            .await?;
-        if exists.is_none() {
-            let size: i64 = sqlx::query_scalar("SELECT pg_relation_size(to_regclass($1))")
-                .bind(format!("\"{table}\""))
-                .fetch_one(pool)
-                .await?;
-            indexes.push((size, name, definition));
+        let exists: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM pg_class c \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = current_schema() AND c.relname = $1)",
+        )
+        .bind(name)
+        .fetch_one(pool)
+        .await?;
+        if exists {
+            continue;
+        }
+        match tables.iter_mut().find(|(t, _, _)| *t == table) {
+            Some((_, _, statements)) => statements.push(create),
+            None => {
+                let size: i64 =
+                    sqlx::query_scalar("SELECT pg_table_size(to_regclass(quote_ident($1)))")
+                        .bind(table)
+                        .fetch_one(pool)
+                        .await?;
+                tables.push((table, size, vec![create]));
+            }
         }
     }
-    indexes.sort_by_key(|(size, name, _)| (std::cmp::Reverse(*size), *name));
-    let built: Vec<Result<()>> = stream::iter(indexes)
-        .map(|(_, _, definition)| async move {
-            let mut tx = pool.begin().await?;
-            sqlx::query(&format!(
-                "SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'"
-            ))
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(definition).execute(&mut *tx).await?;
-            tx.commit().await?;
+    tables.sort_by_key(|(table, size, _)| (std::cmp::Reverse(*size), *table));
+    for (_, _, statements) in &mut tables {
+        // The primary key (ALTER TABLE) first: it locks the whole table.
+        statements.sort_by_key(|statement| !statement.starts_with("ALTER TABLE"));
+    }
+    let built: Vec<Result<()>> = stream::iter(tables)
+        .map(|(_, _, statements)| async move {
+            for statement in statements {
+                let mut tx = pool.begin().await?;
+                sqlx::query(&format!(
+                    "SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'"
+                ))
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(statement).execute(&mut *tx).await?;
+                tx.commit().await?;
+            }
             Ok(())
         })
         .buffer_unordered(INDEX_BUILDERS)
