@@ -196,6 +196,10 @@ impl Db {
             sqlx::migrate::MigrateError::Execute(inner) => StoreError::from(inner),
             other => StoreError::Other(sqlx::Error::Migrate(Box::new(other))),
         })?;
+        // Indexes that a seed stopped half-way had set aside (see `seed.rs`).
+        if let Self::Postgres(pool) = self {
+            seed::build_deferred_indexes(pool).await?;
+        }
         // Data a migration asks for that SQL cannot compute the same on both engines.
         self.fill_name_words().await
     }

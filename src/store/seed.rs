@@ -15,7 +15,12 @@
 //! - Generation: a `Generator` turns a `CustomerSpec` (random, or one of the fixed demo
 //!   customers) into rows of a `Batch`. Pure Rust driven by one [`ChaCha8Rng`], so the same
 //!   seed, customer count and `today` give the same rows on a fresh database.
-//! - Writing: `write_batch` inserts a batch in one transaction with multi-row INSERTs.
+//! - Writing: on SQLite, `write_batch` inserts a batch in one transaction with multi-row
+//!   INSERTs. On PostgreSQL, a thread generates the batches and encodes them in `COPY`'s binary
+//!   format (`EncodedBatch`), and `copy_batch` writes a few at a time, one transaction each,
+//!   one `COPY` per table; foreign-key checks are off for these transactions where the role
+//!   may turn them off (`PgSession`), and into empty tables the plain secondary indexes are
+//!   built once at the end instead of row by row (`defer_indexes_of_empty_tables`).
 //!
 //! # Design decisions
 //!
@@ -122,7 +127,8 @@ const MAX_BIND_PARAMETERS: usize = 30_000;
 /// Customers per transaction: large enough that commits are rare, small enough that a batch
 /// (a corporate customer has up to 80 lines) stays a few megabytes.
 const CUSTOMERS_PER_TRANSACTION: u64 = 250;
-/// Transactions in flight on PostgreSQL.
+/// Transactions in flight on PostgreSQL: the backends use both cores while the generator
+/// thread prepares the next batches.
 const POSTGRES_WRITERS: usize = 3;
 /// The demo customers' usage comes from their own generator, so they look the same whatever
 /// seed the random customers use.
@@ -159,95 +165,34 @@ pub async fn seed(db: &Db, options: &SeedOptions, progress: &ProgressBar) -> Res
     // One hash for every seeded customer: argon2 takes ~60 ms on purpose, which per customer
     // would turn minutes into hours, and they all share the demo password anyway.
     let password_hash = hash_password(DEMO_PASSWORD);
-    let catalog = ensure_catalog(db).await?;
+    let catalog = std::sync::Arc::new(ensure_catalog(db).await?);
     let ids = NextIds::read(db).await?;
-    let mut generator = Generator {
-        catalog: &catalog,
-        today: options.today,
-        now,
-        password_hash: &password_hash,
-        ids,
-    };
+    if let Db::Postgres(pool) = db {
+        // Indexes that a stopped seed set aside come back first.
+        build_deferred_indexes(pool).await?;
+        defer_indexes_of_empty_tables(pool).await?;
+    }
     let mut report = SeedReport::default();
-
-    if !db.has_demo_data().await? {
-        let mut batch = Batch::default();
-        let mut rng = ChaCha8Rng::seed_from_u64(DEMO_SEED);
-        generator.demo(&mut rng, &mut batch)?;
-        batch.staff.push(StaffRow {
-            email: "agent@example.com",
-            name: "Eva Agentová",
-            role: "agent",
-            password_hash: hash_password(AGENT_PASSWORD),
-            created_at: now,
-        });
-        batch.staff.push(StaffRow {
-            email: "supervisor@example.com",
-            name: "Tomáš Vedoucí",
-            role: "supervisor",
-            password_hash: hash_password(SUPERVISOR_PASSWORD),
-            created_at: now,
-        });
-        batch.marks_demo = true;
-        write_batch(db, &batch).await?;
-        report.add(BatchCounts::of(&batch));
-        report.demo_created = true;
-    }
-
-    progress.set_length(options.customers);
-    let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
-    // One stream per starting id: a fresh database always gets the same customers for a seed,
-    // and a second run into the same database adds different ones.
-    rng.set_stream(generator.ids.customer.unsigned_abs());
-    let mut voucher_rng = ChaCha8Rng::seed_from_u64(options.seed ^ 0x0076_6f75_6368_6572);
-    voucher_rng.set_stream(generator.ids.customer.unsigned_abs());
-    let writers = match db {
-        // SQLite has one writer at a time: a second transaction would only wait for the lock.
-        Db::Sqlite(_) => 1,
-        // PostgreSQL spends most of an insert in the backend (foreign-key checks, two indexes
-        // per row), one backend per connection: several transactions in flight use every core.
-        Db::Postgres(_) => POSTGRES_WRITERS,
-    };
-    // Batches are generated in order (ids and randomness stay deterministic) and written
-    // concurrently, each in its own transaction, since no batch refers to another's rows.
-    let batches = stream::unfold(
-        (&mut generator, rng, options.customers),
-        |(generator, mut rng, left)| async move {
-            if left == 0 {
-                return None;
-            }
-            let count = left.min(CUSTOMERS_PER_TRANSACTION);
-            let mut batch = Batch::default();
-            for _ in 0..count {
-                let spec = generator.random_customer(&mut rng);
-                if let Err(error) = generator.emit(&mut rng, spec, &mut batch) {
-                    return Some((Err(error), (generator, rng, 0)));
-                }
-                // Lets the batches in flight send their next statements meanwhile.
-                tokio::task::yield_now().await;
-            }
-            Some((Ok((batch, count)), (generator, rng, left - count)))
-        },
-    );
-    let mut written = std::pin::pin!(batches
-        .map(|generated| async move {
-            let (batch, count) = generated?;
-            write_batch(db, &batch).await?;
-            Ok::<_, StoreError>((BatchCounts::of(&batch), count))
-        })
-        .buffer_unordered(writers));
-    let outcome = async {
-        while let Some(done) = written.next().await {
-            let (counts, customers) = done?;
-            report.add(counts);
-            progress.inc(customers);
-        }
-        Ok::<_, StoreError>(())
-    }
+    let loaded = load_customers(
+        db,
+        options,
+        now,
+        &catalog,
+        &password_hash,
+        ids,
+        &mut report,
+        progress,
+    )
     .await;
-    // Also after a failure: the batches committed before it hold explicit ids too.
+    // Also after a failure: the batches committed before it hold explicit ids too, and the
+    // indexes set aside belong to the schema.
     reset_identity_sequences(db).await?;
-    outcome?;
+    if let Db::Postgres(pool) = db {
+        build_deferred_indexes(pool).await?;
+    }
+    let last_id_before_random = loaded?;
+    let mut voucher_rng = ChaCha8Rng::seed_from_u64(options.seed ^ 0x0076_6f75_6368_6572);
+    voucher_rng.set_stream(last_id_before_random.unsigned_abs());
     // Vouchers nobody holds, about one per four customers, so the table has a realistic size.
     let mut vouchers: Vec<VoucherRow> = (0..options.customers / 4)
         .map(|_| {
@@ -278,6 +223,199 @@ pub async fn seed(db: &Db, options: &SeedOptions, progress: &ProgressBar) -> Res
     write_vouchers(db, &vouchers, now).await?;
     progress.finish();
     Ok(report)
+}
+
+/// The demo customers (once per database) and `options.customers` random ones; returns the
+/// last customer id before the random ones.
+#[allow(clippy::too_many_arguments)]
+async fn load_customers(
+    db: &Db,
+    options: &SeedOptions,
+    now: DateTime<Utc>,
+    catalog: &std::sync::Arc<Catalog>,
+    password_hash: &str,
+    ids: NextIds,
+    report: &mut SeedReport,
+    progress: &ProgressBar,
+) -> Result<i64> {
+    let mut generator = Generator {
+        catalog,
+        today: options.today,
+        now,
+        password_hash,
+        ids,
+    };
+    if !db.has_demo_data().await? {
+        let mut batch = Batch::default();
+        let mut rng = ChaCha8Rng::seed_from_u64(DEMO_SEED);
+        generator.demo(&mut rng, &mut batch)?;
+        batch.staff.push(StaffRow {
+            email: "agent@example.com",
+            name: "Eva Agentová",
+            role: "agent",
+            password_hash: hash_password(AGENT_PASSWORD),
+            created_at: now,
+        });
+        batch.staff.push(StaffRow {
+            email: "supervisor@example.com",
+            name: "Tomáš Vedoucí",
+            role: "supervisor",
+            password_hash: hash_password(SUPERVISOR_PASSWORD),
+            created_at: now,
+        });
+        batch.marks_demo = true;
+        let counts = BatchCounts::of(&batch);
+        match db {
+            Db::Sqlite(_) => write_batch(db, &batch).await?,
+            Db::Postgres(pool) => {
+                let session = PgSession::new(pool).await?;
+                copy_batch(pool, &EncodedBatch::of(batch, 0), session).await?;
+            }
+        }
+        report.add(counts);
+        report.demo_created = true;
+    }
+
+    progress.set_length(options.customers);
+    let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
+    // One stream per starting id: a fresh database always gets the same customers for a seed,
+    // and a second run into the same database adds different ones.
+    rng.set_stream(generator.ids.customer.unsigned_abs());
+    let last_id_before_random = generator.ids.customer;
+    match db {
+        Db::Sqlite(_) => {
+            write_random_customers(db, &mut generator, rng, options.customers, report, progress)
+                .await?;
+        }
+        Db::Postgres(pool) => {
+            let ids = generator.ids;
+            copy_random_customers(
+                pool,
+                GeneratorSetup {
+                    catalog: std::sync::Arc::clone(catalog),
+                    today: options.today,
+                    now,
+                    password_hash: password_hash.to_string(),
+                    ids,
+                },
+                rng,
+                options.customers,
+                report,
+                progress,
+            )
+            .await?;
+        }
+    }
+    Ok(last_id_before_random)
+}
+
+/// Generates `count` customers into one batch.
+fn generate_batch<'c>(
+    generator: &mut Generator<'c>,
+    rng: &mut ChaCha8Rng,
+    count: u64,
+) -> Result<Batch<'c>> {
+    let mut batch = Batch::default();
+    for _ in 0..count {
+        let spec = generator.random_customer(rng);
+        generator.emit(rng, spec, &mut batch)?;
+    }
+    Ok(batch)
+}
+
+/// SQLite: batches generated in order and written one transaction at a time with multi-row
+/// INSERTs (SQLite has one writer at a time: a second transaction would only wait for the lock).
+async fn write_random_customers(
+    db: &Db,
+    generator: &mut Generator<'_>,
+    rng: ChaCha8Rng,
+    customers: u64,
+    report: &mut SeedReport,
+    progress: &ProgressBar,
+) -> Result<()> {
+    let mut rng = rng;
+    let mut left = customers;
+    while left > 0 {
+        let count = left.min(CUSTOMERS_PER_TRANSACTION);
+        let batch = generate_batch(generator, &mut rng, count)?;
+        write_batch(db, &batch).await?;
+        report.add(BatchCounts::of(&batch));
+        progress.inc(count);
+        left -= count;
+    }
+    Ok(())
+}
+
+/// What the generator thread needs: owned, so the thread outlives no borrow.
+struct GeneratorSetup {
+    catalog: std::sync::Arc<Catalog>,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    password_hash: String,
+    ids: NextIds,
+}
+
+/// PostgreSQL: one thread generates the batches in order (ids and randomness stay
+/// deterministic) and encodes them for `COPY`, while up to [`POSTGRES_WRITERS`] batches are
+/// written concurrently, each in its own transaction, since no batch refers to another's rows.
+async fn copy_random_customers(
+    pool: &sqlx::PgPool,
+    setup: GeneratorSetup,
+    rng: ChaCha8Rng,
+    customers: u64,
+    report: &mut SeedReport,
+    progress: &ProgressBar,
+) -> Result<()> {
+    let session = PgSession::new(pool).await?;
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<EncodedBatch>>(POSTGRES_WRITERS);
+    let generating = std::thread::Builder::new()
+        .name("seed-generator".into())
+        .spawn(move || {
+            let mut rng = rng;
+            let mut generator = Generator {
+                catalog: &setup.catalog,
+                today: setup.today,
+                now: setup.now,
+                password_hash: &setup.password_hash,
+                ids: setup.ids,
+            };
+            let mut left = customers;
+            while left > 0 {
+                let count = left.min(CUSTOMERS_PER_TRANSACTION);
+                let encoded = generate_batch(&mut generator, &mut rng, count)
+                    .map(|batch| EncodedBatch::of(batch, count));
+                let failed = encoded.is_err();
+                // A closed channel: the writers stopped on an error of their own.
+                if sender.blocking_send(encoded).is_err() || failed {
+                    return;
+                }
+                left -= count;
+            }
+        })
+        .map_err(|e| StoreError::Other(sqlx::Error::Io(e)))?;
+    let batches = stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|batch| (batch, receiver))
+    });
+    let mut written = std::pin::pin!(batches
+        .map(|encoded| async move {
+            let encoded = encoded?;
+            copy_batch(pool, &encoded, session).await?;
+            Ok::<_, StoreError>((encoded.counts, encoded.customers))
+        })
+        .buffer_unordered(POSTGRES_WRITERS));
+    let outcome = async {
+        while let Some(done) = written.next().await {
+            let (counts, customers) = done?;
+            report.add(counts);
+            progress.inc(customers);
+        }
+        Ok::<_, StoreError>(())
+    }
+    .await;
+    // Dropping the stream closes the channel, so the thread stops at its next batch.
+    drop(written);
+    let _ = tokio::task::spawn_blocking(move || generating.join()).await;
+    outcome
 }
 
 /// Rows of a batch that the report counts.
@@ -1956,6 +2094,611 @@ async fn write_batch(db: &Db, batch: &Batch<'_>) -> Result<()> {
         }
         tx.commit().await?;
     });
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing to PostgreSQL: binary COPY
+// ---------------------------------------------------------------------------------------------
+
+/// Days from 0001-01-01 (chrono's day 1) to 2000-01-01, PostgreSQL's epoch for dates.
+const PG_EPOCH_DAYS_FROM_CE: i32 = 730_120;
+/// Microseconds from the Unix epoch to 2000-01-01, PostgreSQL's epoch for timestamps.
+const PG_EPOCH_UNIX_MICROS: i64 = 946_684_800_000_000;
+
+/// One table's rows in PostgreSQL's binary `COPY` format: no text to format here and none to
+/// parse in the backend. Every column is BIGINT, TEXT, BOOLEAN, DATE or TIMESTAMPTZ, whose
+/// binary forms are fixed (see the PostgreSQL docs, "COPY", "Binary Format").
+struct CopyRows {
+    statement: &'static str,
+    columns: i16,
+    bytes: Vec<u8>,
+    /// Fields written in the current row, checked against `columns` in debug builds.
+    fields: i16,
+}
+
+impl CopyRows {
+    /// `statement` is `COPY table (columns) FROM STDIN (FORMAT binary)`; the column count is
+    /// read from it, so the two cannot disagree.
+    fn new(statement: &'static str, rows: usize) -> Self {
+        let list = statement
+            .split_once('(')
+            .and_then(|(_, rest)| rest.split_once(')'))
+            .map_or("", |(list, _)| list);
+        let columns = i16::try_from(list.matches(',').count() + 1).unwrap_or(i16::MAX);
+        let mut bytes =
+            Vec::with_capacity(19 + rows * (2 + usize::from(columns.unsigned_abs()) * 14) + 2);
+        bytes.extend_from_slice(b"PGCOPY\n\xff\r\n\0");
+        bytes.extend_from_slice(&0_i32.to_be_bytes()); // flags
+        bytes.extend_from_slice(&0_i32.to_be_bytes()); // header extension length
+        Self {
+            statement,
+            columns,
+            bytes,
+            fields: columns,
+        }
+    }
+
+    fn row(&mut self) -> &mut Self {
+        debug_assert_eq!(self.fields, self.columns, "{}", self.statement);
+        self.fields = 0;
+        self.bytes.extend_from_slice(&self.columns.to_be_bytes());
+        self
+    }
+
+    fn field(&mut self, data: &[u8]) -> &mut Self {
+        self.fields += 1;
+        let length = i32::try_from(data.len()).unwrap_or(i32::MAX);
+        self.bytes.extend_from_slice(&length.to_be_bytes());
+        self.bytes.extend_from_slice(data);
+        self
+    }
+
+    fn null(&mut self) -> &mut Self {
+        self.fields += 1;
+        self.bytes.extend_from_slice(&(-1_i32).to_be_bytes());
+        self
+    }
+
+    fn int(&mut self, value: i64) -> &mut Self {
+        self.field(&value.to_be_bytes())
+    }
+
+    fn opt_int(&mut self, value: Option<i64>) -> &mut Self {
+        match value {
+            Some(value) => self.int(value),
+            None => self.null(),
+        }
+    }
+
+    fn text(&mut self, value: &str) -> &mut Self {
+        self.field(value.as_bytes())
+    }
+
+    fn opt_text(&mut self, value: Option<&str>) -> &mut Self {
+        match value {
+            Some(value) => self.text(value),
+            None => self.null(),
+        }
+    }
+
+    fn bool(&mut self, value: bool) -> &mut Self {
+        self.field(&[u8::from(value)])
+    }
+
+    fn date(&mut self, value: NaiveDate) -> &mut Self {
+        self.field(&(value.num_days_from_ce() - PG_EPOCH_DAYS_FROM_CE).to_be_bytes())
+    }
+
+    fn opt_date(&mut self, value: Option<NaiveDate>) -> &mut Self {
+        match value {
+            Some(value) => self.date(value),
+            None => self.null(),
+        }
+    }
+
+    fn timestamp(&mut self, value: DateTime<Utc>) -> &mut Self {
+        self.field(&(value.timestamp_micros() - PG_EPOCH_UNIX_MICROS).to_be_bytes())
+    }
+
+    /// The `COPY` data, with its trailer.
+    fn finish(mut self) -> CopyTable {
+        debug_assert_eq!(self.fields, self.columns, "{}", self.statement);
+        self.bytes.extend_from_slice(&(-1_i16).to_be_bytes());
+        CopyTable {
+            statement: self.statement,
+            bytes: self.bytes,
+        }
+    }
+}
+
+/// A table's `COPY` statement and its data.
+struct CopyTable {
+    statement: &'static str,
+    bytes: Vec<u8>,
+}
+
+/// Encodes `rows` for `statement`, one `fill` per row; nothing when there are no rows.
+fn copy_rows<T>(
+    tables: &mut Vec<CopyTable>,
+    statement: &'static str,
+    rows: &[T],
+    mut fill: impl FnMut(&mut CopyRows, &T),
+) {
+    if rows.is_empty() {
+        return;
+    }
+    let mut copy = CopyRows::new(statement, rows.len());
+    for row in rows {
+        fill(copy.row(), row);
+    }
+    tables.push(copy.finish());
+}
+
+/// A batch encoded for PostgreSQL: owns everything, so it leaves the generator's thread.
+struct EncodedBatch {
+    /// In the order they are written: parents before children.
+    tables: Vec<CopyTable>,
+    staff: Vec<StaffRow>,
+    marks_demo: bool,
+    counts: BatchCounts,
+    /// Random customers in it, for the progress bar.
+    customers: u64,
+}
+
+impl EncodedBatch {
+    fn of(batch: Batch<'_>, customers: u64) -> Self {
+        let counts = BatchCounts::of(&batch);
+        let mut tables = Vec::with_capacity(12);
+        copy_rows(
+            &mut tables,
+            "COPY customers (id, kind, name, email, phone, language, currency, password_hash, \
+             low_credit_threshold_cents, created_at) FROM STDIN (FORMAT binary)",
+            &batch.customers,
+            |row, c| {
+                row.int(c.id)
+                    .text(c.kind)
+                    .text(&c.name)
+                    .text(&c.email)
+                    .text(&c.phone)
+                    .text(c.language)
+                    .text(c.currency)
+                    .text(c.password_hash)
+                    .opt_int(c.low_credit_threshold_cents)
+                    .timestamp(c.created_at);
+            },
+        );
+        // The words the staff console finds each name by (see migration 0007).
+        let name_words: Vec<(String, i64)> = batch
+            .customers
+            .iter()
+            .flat_map(|c| {
+                crate::customer::name_words(&c.name)
+                    .into_iter()
+                    .map(|word| (word, c.id))
+            })
+            .collect();
+        copy_rows(
+            &mut tables,
+            "COPY customer_name_words (word, customer_id) FROM STDIN (FORMAT binary)",
+            &name_words,
+            |row, (word, customer)| {
+                row.text(word).int(*customer);
+            },
+        );
+        copy_rows(
+            &mut tables,
+            "COPY billing_accounts (id, customer_id, name, billing_address, cycle_day, \
+             payment_method, paper_invoices, created_at) FROM STDIN (FORMAT binary)",
+            &batch.accounts,
+            |row, a| {
+                row.int(a.id)
+                    .int(a.customer_id)
+                    .text(&a.name)
+                    .text(&a.billing_address)
+                    .int(a.cycle_day)
+                    .text(a.payment_method)
+                    .bool(a.paper_invoices)
+                    .timestamp(a.created_at);
+            },
+        );
+        copy_rows(
+            &mut tables,
+            "COPY lines (id, customer_id, account_id, msisdn, label, plan_id, payment_type, status, \
+             activated_on, credit_cents, credit_expires_on, created_at) FROM STDIN (FORMAT binary)",
+            &batch.lines,
+            |row, l| {
+                row.int(l.id)
+                    .int(l.customer_id)
+                    .int(l.account_id)
+                    .text(&l.msisdn)
+                    .opt_text(l.label.as_deref())
+                    .int(l.plan_id)
+                    .text(l.payment_type)
+                    .text("active")
+                    .date(l.activated_on)
+                    .int(l.credit_cents)
+                    .opt_date(l.credit_expires_on)
+                    .timestamp(l.created_at);
+            },
+        );
+        copy_rows(
+            &mut tables,
+            "COPY roaming_settings (line_id, roaming_on, data_roaming_on, data_cap_cents, \
+             data_spent_cents, continue_past_cap, updated_at) FROM STDIN (FORMAT binary)",
+            &batch.roaming,
+            |row, r| {
+                row.int(r.line_id)
+                    .bool(r.roaming_on)
+                    .bool(r.data_roaming_on)
+                    .opt_int(r.data_cap_cents)
+                    .int(r.data_spent_cents)
+                    .bool(r.continue_past_cap)
+                    .timestamp(r.updated_at);
+            },
+        );
+        copy_rows(
+            &mut tables,
+            "COPY line_addons (id, line_id, addon_id, price_cents, active_from, commitment_until) \
+             FROM STDIN (FORMAT binary)",
+            &batch.line_addons,
+            |row, a| {
+                row.int(a.id)
+                    .int(a.line_id)
+                    .int(a.addon_id)
+                    .int(a.price_cents)
+                    .timestamp(a.active_from)
+                    .opt_date(a.commitment_until);
+            },
+        );
+        copy_rows(
+            &mut tables,
+            "COPY allowance_usage (line_id, period_start, period_end, call_seconds_used, sms_used, \
+             data_kb_used, rated_at) FROM STDIN (FORMAT binary)",
+            &batch.allowances,
+            |row, a| {
+                row.int(a.line_id)
+                    .date(a.period_start)
+                    .date(a.period_end)
+                    .int(a.call_seconds_used)
+                    .int(a.sms_used)
+                    .int(a.data_kb_used)
+                    .timestamp(a.rated_at);
+            },
+        );
+        copy_rows(
+            &mut tables,
+            "COPY usage_records (id, line_id, started_at, kind, quantity, counterpart, roaming, \
+             country, charge_cents, rated_at) FROM STDIN (FORMAT binary)",
+            &batch.usage,
+            |row, u| {
+                row.int(u.id)
+                    .int(u.line_id)
+                    .timestamp(u.started_at)
+                    .text(u.kind)
+                    .int(u.quantity)
+                    .opt_text(u.counterpart.as_deref())
+                    .bool(u.roaming)
+                    .text(u.country)
+                    .int(u.charge_cents)
+                    .timestamp(u.rated_at);
+            },
+        );
+        copy_rows(
+            &mut tables,
+            "COPY credit_ledger (id, line_id, at, kind, amount_cents, balance_after_cents, \
+             description) FROM STDIN (FORMAT binary)",
+            &batch.ledger,
+            |row, e| {
+                row.int(e.id)
+                    .int(e.line_id)
+                    .timestamp(e.at)
+                    .text(e.kind)
+                    .int(e.amount_cents)
+                    .int(e.balance_after_cents)
+                    .text(&e.description);
+            },
+        );
+        copy_rows(
+            &mut tables,
+            "COPY invoices (id, number, customer_id, account_id, period_start, period_end, \
+             issued_on, due_on, currency, net_cents, vat_cents, total_cents, paid_cents, status, \
+             payment_reference, created_at) FROM STDIN (FORMAT binary)",
+            &batch.invoices,
+            |row, i| {
+                row.int(i.id)
+                    .text(&i.number)
+                    .int(i.customer_id)
+                    .int(i.account_id)
+                    .date(i.period_start)
+                    .date(i.period_end)
+                    .date(i.issued_on)
+                    .date(i.due_on)
+                    .text(i.currency)
+                    .int(i.net_cents)
+                    .int(i.vat_cents)
+                    .int(i.total_cents)
+                    .int(i.paid_cents)
+                    .text(i.status)
+                    .text(&i.payment_reference)
+                    .timestamp(i.created_at);
+            },
+        );
+        copy_rows(
+            &mut tables,
+            "COPY invoice_lines (id, invoice_id, line_id, position, category, addon_id, \
+             description, quantity, net_cents, vat_rate_bp, vat_cents) FROM STDIN (FORMAT binary)",
+            &batch.invoice_lines,
+            |row, l| {
+                row.int(l.id)
+                    .int(l.invoice_id)
+                    .opt_int(l.line_id)
+                    .int(l.position)
+                    .text(l.category)
+                    .opt_int(l.addon_id)
+                    .text(l.description)
+                    .int(l.quantity)
+                    .int(l.net_cents)
+                    .int(l.vat_rate_bp)
+                    .int(l.vat_cents);
+            },
+        );
+        copy_rows(
+            &mut tables,
+            "COPY payments (id, customer_id, invoice_id, received_at, amount_cents, currency, \
+             method, reference) FROM STDIN (FORMAT binary)",
+            &batch.payments,
+            |row, p| {
+                row.int(p.id)
+                    .int(p.customer_id)
+                    .int(p.invoice_id)
+                    .timestamp(p.received_at)
+                    .int(p.amount_cents)
+                    .text(p.currency)
+                    .text(p.method)
+                    .text(&p.reference);
+            },
+        );
+        Self {
+            tables,
+            staff: batch.staff,
+            marks_demo: batch.marks_demo,
+            counts,
+            customers,
+        }
+    }
+}
+
+/// The `app_meta` key under which the indexes set aside for a bulk load are kept until they
+/// are built again: one `index<TAB>table<TAB>statement that makes it` line per index.
+const DEFERRED_INDEXES_KEY: &str = "seed_deferred_indexes";
+/// Tables the seed writes, whose indexes are set aside when they are all empty.
+const BULK_TABLES: [&str; 12] = [
+    "customers",
+    "customer_name_words",
+    "billing_accounts",
+    "lines",
+    "roaming_settings",
+    "line_addons",
+    "allowance_usage",
+    "usage_records",
+    "credit_ledger",
+    "invoices",
+    "invoice_lines",
+    "payments",
+];
+/// Memory for each index build (sorting) while the deferred indexes are built.
+const INDEX_BUILD_MEMORY: &str = "256MB";
+/// Tables whose indexes are built at a time (PostgreSQL adds parallel workers to large builds).
+const INDEX_BUILDERS: usize = 2;
+
+/// Into empty tables only: sets aside the indexes that the load would otherwise keep up to date
+/// row by row (about half of what PostgreSQL spends on it), and [`build_deferred_indexes`]
+/// builds each in one sorted pass at the end. Those are the plain (not unique) indexes, and the
+/// primary keys that no foreign key refers to (`usage_records`, `invoice_lines`, ...): the ids
+/// the seed gives cannot repeat, so building them cannot fail. Unique indexes and referenced
+/// keys stay. The definitions are PostgreSQL's own (`pg_get_indexdef`,
+/// `pg_get_constraintdef`), saved in `app_meta` in the same transaction as the drop, so the
+/// schema comes back exactly as the migrations made it, also when the seed is stopped half-way
+/// (the next `migrate` or `seed` builds them).
+async fn defer_indexes_of_empty_tables(pool: &sqlx::PgPool) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    for table in BULK_TABLES {
+        let any: Option<i32> = sqlx::query_scalar(&format!("SELECT 1 FROM {table} LIMIT 1"))
+            .fetch_optional(&mut *tx)
+            .await?;
+        if any.is_some() {
+            return Ok(());
+        }
+    }
+    // (index, table, statement that makes it, statement that drops it)
+    let indexes: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT index_class.relname::text, table_class.relname::text, \
+                CASE WHEN key.oid IS NULL THEN pg_get_indexdef(i.indexrelid) \
+                     ELSE format('ALTER TABLE %I ADD CONSTRAINT %I %s', table_class.relname, \
+                                 key.conname, pg_get_constraintdef(key.oid)) END, \
+                CASE WHEN key.oid IS NULL THEN format('DROP INDEX %I', index_class.relname) \
+                     ELSE format('ALTER TABLE %I DROP CONSTRAINT %I', table_class.relname, \
+                                 key.conname) END \
+         FROM pg_index i \
+         JOIN pg_class index_class ON index_class.oid = i.indexrelid \
+         JOIN pg_class table_class ON table_class.oid = i.indrelid \
+         JOIN pg_namespace n ON n.oid = table_class.relnamespace \
+         LEFT JOIN pg_constraint key \
+                ON key.conindid = i.indexrelid AND key.conrelid = i.indrelid \
+               AND key.contype IN ('p', 'u') \
+         WHERE n.nspname = current_schema() AND table_class.relname = ANY($1) AND i.indisvalid \
+           AND ((key.oid IS NULL AND NOT i.indisunique) \
+                OR (key.contype = 'p' AND key.conname = index_class.relname \
+                    AND NOT EXISTS (SELECT 1 FROM pg_constraint f \
+                                    WHERE f.contype = 'f' AND f.conindid = i.indexrelid))) \
+         ORDER BY 1",
+    )
+    .bind(&BULK_TABLES[..])
+    .fetch_all(&mut *tx)
+    .await?;
+    if indexes.is_empty() {
+        return Ok(());
+    }
+    let saved: Vec<String> = indexes
+        .iter()
+        .map(|(name, table, create, _)| format!("{name}\t{table}\t{create}"))
+        .collect();
+    // Fails (unique key) if another seed has set indexes aside already: then this one keeps
+    // them.
+    sqlx::query("INSERT INTO app_meta (key, value) VALUES ($1, $2)")
+        .bind(DEFERRED_INDEXES_KEY)
+        .bind(saved.join("\n"))
+        .execute(&mut *tx)
+        .await?;
+    for (_, _, _, drop) in &indexes {
+        sqlx::query(drop).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Builds the indexes [`defer_indexes_of_empty_tables`] set aside, if any, then forgets them:
+/// [`INDEX_BUILDERS`] tables at a time, the largest first, a table's primary key before its
+/// other indexes. Runs after every seed on PostgreSQL, and from [`Db::migrate`] after a seed
+/// that was stopped.
+///
+/// # Errors
+/// When the database fails; the definitions stay saved for the next try.
+pub(crate) async fn build_deferred_indexes(pool: &sqlx::PgPool) -> Result<()> {
+    let saved: Option<String> = sqlx::query_scalar("SELECT value FROM app_meta WHERE key = $1")
+        .bind(DEFERRED_INDEXES_KEY)
+        .fetch_optional(pool)
+        .await?;
+    let Some(saved) = saved else {
+        return Ok(());
+    };
+    // table -> (its size, its missing indexes' statements)
+    let mut tables: Vec<(&str, i64, Vec<&str>)> = Vec::new();
+    for entry in saved.lines() {
+        let mut parts = entry.splitn(3, '\t');
+        let (Some(name), Some(table), Some(create)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(super::corrupt(DEFERRED_INDEXES_KEY));
+        };
+        // Built already (by a run stopped after some of them): skipped.
+        let exists: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM pg_class c \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = current_schema() AND c.relname = $1)",
+        )
+        .bind(name)
+        .fetch_one(pool)
+        .await?;
+        if exists {
+            continue;
+        }
+        match tables.iter_mut().find(|(t, _, _)| *t == table) {
+            Some((_, _, statements)) => statements.push(create),
+            None => {
+                let size: i64 =
+                    sqlx::query_scalar("SELECT pg_table_size(to_regclass(quote_ident($1)))")
+                        .bind(table)
+                        .fetch_one(pool)
+                        .await?;
+                tables.push((table, size, vec![create]));
+            }
+        }
+    }
+    tables.sort_by_key(|(table, size, _)| (std::cmp::Reverse(*size), *table));
+    for (_, _, statements) in &mut tables {
+        // The primary key (ALTER TABLE) first: it locks the whole table.
+        statements.sort_by_key(|statement| !statement.starts_with("ALTER TABLE"));
+    }
+    let built: Vec<Result<()>> = stream::iter(tables)
+        .map(|(_, _, statements)| async move {
+            for statement in statements {
+                let mut tx = pool.begin().await?;
+                sqlx::query(&format!(
+                    "SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'"
+                ))
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(statement).execute(&mut *tx).await?;
+                tx.commit().await?;
+            }
+            Ok(())
+        })
+        .buffer_unordered(INDEX_BUILDERS)
+        .collect()
+        .await;
+    built.into_iter().collect::<Result<Vec<()>>>()?;
+    sqlx::query("DELETE FROM app_meta WHERE key = $1")
+        .bind(DEFERRED_INDEXES_KEY)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// How the seed's PostgreSQL transactions are set up.
+#[derive(Clone, Copy, Debug)]
+struct PgSession {
+    /// Whether the foreign keys' triggers are off while the seed writes (see [`PgSession::new`]).
+    skip_foreign_key_checks: bool,
+}
+
+impl PgSession {
+    /// Checking a foreign key is a query per row and a lock on the parent row: more than half
+    /// of what PostgreSQL spends on the seed. Every row the seed writes refers to rows of its
+    /// own transaction or to the catalog it has just read, so the checks cannot fail, and the
+    /// constraints themselves stay as they are (SQLite, whose foreign keys are always on, runs
+    /// the same generator in the tests). `session_replication_role = replica` turns the checks
+    /// off for the seed's transactions only, where the role may set it (superusers, or a role
+    /// granted SET on it); elsewhere they run as usual.
+    async fn new(pool: &sqlx::PgPool) -> Result<Self> {
+        let mut tx = pool.begin().await?;
+        let allowed = sqlx::query("SET LOCAL session_replication_role = replica")
+            .execute(&mut *tx)
+            .await
+            .is_ok();
+        tx.rollback().await?;
+        Ok(Self {
+            skip_foreign_key_checks: allowed,
+        })
+    }
+}
+
+/// Writes an encoded batch in one transaction, one `COPY` per table, parents before children.
+async fn copy_batch(pool: &sqlx::PgPool, batch: &EncodedBatch, session: PgSession) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    // Losing the last commits in a crash loses nothing a new seed cannot make again, and a
+    // commit then does not wait for its WAL to reach the disk.
+    sqlx::raw_sql(if session.skip_foreign_key_checks {
+        "SET LOCAL synchronous_commit = off; SET LOCAL session_replication_role = replica"
+    } else {
+        "SET LOCAL synchronous_commit = off"
+    })
+    .execute(&mut *tx)
+    .await?;
+    for table in &batch.tables {
+        let mut copy = tx.copy_in_raw(table.statement).await?;
+        copy.send(table.bytes.as_slice()).await?;
+        copy.finish().await?;
+    }
+    for staff in &batch.staff {
+        sqlx::query(
+            "INSERT INTO staff_users (email, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (email) DO NOTHING",
+        )
+        .bind(staff.email)
+        .bind(staff.name)
+        .bind(staff.role)
+        .bind(&staff.password_hash)
+        .bind(staff.created_at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    if batch.marks_demo {
+        sqlx::query("INSERT INTO app_meta (key, value) VALUES ('demo_data', '1')")
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 
