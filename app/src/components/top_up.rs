@@ -2,6 +2,7 @@
 //! JavaScript the form posts and the page comes back with the outcome; hydrated, it posts in
 //! place and the balance follows the answer.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::api::credit::RedeemVoucher;
@@ -46,12 +47,12 @@ pub fn TopUp(line: i64, balance: String, expires: Option<String>) -> impl IntoVi
             <p id="voucher-help" class="muted">"The 16 digits under the scratch panel of your voucher."</p>
         </ActionForm>
         {move || reply().map(|r| match r {
-            Ok(r) => view! {
+            Ok(r) => Either::Left(view! {
                 <p class=if r.ok { "notice ok" } else { "notice error" } role=if r.ok { "status" } else { "alert" }>
                     {r.message}
                 </p>
-            }.into_any(),
-            Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+            }),
+            Err(e) => Either::Right(view! { <p class="notice error" role="alert">{e.to_string()}</p> }),
         })}
     }
 }
