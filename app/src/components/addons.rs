@@ -5,6 +5,7 @@
 //! island opens the same preview in place, confirms it with the same form fields, and
 //! reloads the line's add-ons from the answer, without leaving the page.
 
+use super::form::{post_form, Fields};
 use crate::acting::href;
 use leptos::either::{Either, EitherOf3, EitherOf4};
 use leptos::prelude::*;
@@ -348,6 +349,18 @@ pub fn preview_page(view: ChangeView) -> impl IntoView {
     }
 }
 
+fn read_confirm(f: &Fields) -> Option<ChangeAddon> {
+    Some(ChangeAddon {
+        line: f.number("line")?,
+        action: f.text("action")?,
+        id: f.number("id")?,
+        when: f.text("when")?,
+        key: f.text("key")?,
+        charge: f.number("charge")?,
+        acting_for: f.acting_for(),
+    })
+}
+
 /// The add-ons of one line, changed in place once hydrated.
 #[island]
 pub fn AddonsPanel(addons: AddonsView, acting_for: Option<i64>) -> impl IntoView {
@@ -447,13 +460,13 @@ pub fn AddonsPanel(addons: AddonsView, acting_for: Option<i64>) -> impl IntoView
                     EitherOf4::D(view! {
                         {choice}
                         {preview_facts(&view, &p)}
-                        <ActionForm action=confirm attr:class="confirm">
+                        {post_form(confirm, Some("confirm"), read_confirm, view! {
                             {confirm_fields(&view, &p)}
                             <button type="submit" class="primary" disabled=move || confirm.pending().get()>
                                 {p.confirm_label.clone()}
                             </button>
                             <button type="button" class="secondary" on:click=move |_| chosen.set(None)>"Cancel"</button>
-                        </ActionForm>
+                        })}
                     })
                 }
             },

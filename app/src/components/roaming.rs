@@ -12,6 +12,7 @@ use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use selfcare::services::roaming::CapState;
 
+use super::form::{post_form, Fields};
 use crate::api::roaming::{load_roaming, ChangeRoaming, RoamingView};
 use crate::components::ErrorNotice;
 
@@ -42,6 +43,16 @@ fn on_off(on: bool) -> &'static str {
     } else {
         "Off"
     }
+}
+
+fn read(f: &Fields) -> Option<ChangeRoaming> {
+    Some(ChangeRoaming {
+        line: f.number("line")?,
+        change: f.text("change")?,
+        cap: f.text("cap"),
+        key: f.text("key")?,
+        acting_for: f.acting_for(),
+    })
 }
 
 /// The card's interactive part: the state and the forms.
@@ -122,30 +133,30 @@ pub fn RoamingCard(line: i64, view: RoamingView, acting_for: Option<i64>) -> imp
             CapState::Reached => EitherOf4::B(view! {
                 <div class="notice error" id="roaming-cap-state">
                     <p>"Data roaming has stopped: the cap for this billing period is spent."</p>
-                    <ActionForm action attr:class="roaming-form">
+                    {post_form(action, Some("roaming-form"), read, view! {
                         {hidden("continue")}
                         <button type="submit" class="primary" disabled=pending>
                             "Go on with data roaming past the cap"
                         </button>
-                    </ActionForm>
+                    })}
                     <p class="muted">"Until the period ends, data abroad is then charged at the roaming rates with no limit. Changing the cap stops at the new cap again."</p>
                 </div>
             }),
             CapState::Continued => EitherOf4::C(view! {
                 <div class="notice" id="roaming-cap-state">
                     <p>"You chose to go on with data roaming past the cap for the rest of this billing period."</p>
-                    <ActionForm action attr:class="roaming-form">
+                    {post_form(action, Some("roaming-form"), read, view! {
                         {hidden("stop-at-cap")}
                         <button type="submit" class="secondary" disabled=pending>
                             "Stop at the cap again"
                         </button>
-                    </ActionForm>
+                    })}
                 </div>
             }),
             CapState::NoCap | CapState::Under => EitherOf4::D(()),
         })}
         <div class="roaming-switches">
-            <ActionForm action attr:class="roaming-form">
+            {post_form(action, Some("roaming-form"), read, view! {
                 <input type="hidden" name="line" value=line />
                 <input type="hidden" name="key" value=move || key.get() />
                 <crate::acting::ActingField />
@@ -154,8 +165,8 @@ pub fn RoamingCard(line: i64, view: RoamingView, acting_for: Option<i64>) -> imp
                 <button type="submit" class="secondary" disabled=pending>
                     {move || if roaming_on() { "Turn roaming off" } else { "Turn roaming on" }}
                 </button>
-            </ActionForm>
-            <ActionForm action attr:class="roaming-form">
+            })}
+            {post_form(action, Some("roaming-form"), read, view! {
                 <input type="hidden" name="line" value=line />
                 <input type="hidden" name="key" value=move || key.get() />
                 <crate::acting::ActingField />
@@ -166,7 +177,7 @@ pub fn RoamingCard(line: i64, view: RoamingView, acting_for: Option<i64>) -> imp
                     aria-describedby=move || (!roaming_on()).then_some("data-needs-roaming")>
                     {move || if data_on() { "Turn data roaming off" } else { "Turn data roaming on" }}
                 </button>
-            </ActionForm>
+            })}
         </div>
         <p class="muted" id="data-needs-roaming">
             {move || if roaming_on() {
@@ -175,7 +186,7 @@ pub fn RoamingCard(line: i64, view: RoamingView, acting_for: Option<i64>) -> imp
                 "Data roaming needs roaming: turn roaming on first."
             }}
         </p>
-        <ActionForm action attr:class="roaming-cap-form">
+        {post_form(action, Some("roaming-cap-form"), read, view! {
             {hidden("cap")}
             <label for="roaming-cap-input">{format!("Data-roaming cap in {code}")}</label>
             <div class="roaming-cap-row">
@@ -192,12 +203,12 @@ pub fn RoamingCard(line: i64, view: RoamingView, acting_for: Option<i64>) -> imp
                     "Per billing period, excluding VAT. The EU default is {default_cap}; at most {max_cap}. You are told at 80 %, and data roaming stops at the cap unless you choose to go on."
                 )}
             </p>
-        </ActionForm>
+        })}
         {move || has_cap().then(|| view! {
-            <ActionForm action attr:class="roaming-form">
+            {post_form(action, Some("roaming-form"), read, view! {
                 {hidden("lift-cap")}
                 <button type="submit" class="secondary" disabled=pending>"Lift the cap"</button>
-            </ActionForm>
+            })}
         })}
     }
 }

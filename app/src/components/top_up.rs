@@ -5,7 +5,15 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 
+use super::form::{post_form, Fields};
 use crate::api::credit::RedeemVoucher;
+
+fn read(f: &Fields) -> Option<RedeemVoucher> {
+    Some(RedeemVoucher {
+        line: f.number("line")?,
+        code: f.text("code")?,
+    })
+}
 
 #[island]
 pub fn TopUp(line: i64, balance: String, expires: Option<String>) -> impl IntoView {
@@ -33,7 +41,7 @@ pub fn TopUp(line: i64, balance: String, expires: Option<String>) -> impl IntoVi
             <dt>"Valid until"</dt>
             <dd>{move || expires.get().unwrap_or_else(|| "No expiry".into())}</dd>
         </dl>
-        <ActionForm action>
+        {post_form(action, None, read, view! {
             <input type="hidden" name="line" value=line />
             <div class="voucher">
                 <label for="voucher-code">"Voucher code"</label>
@@ -45,7 +53,7 @@ pub fn TopUp(line: i64, balance: String, expires: Option<String>) -> impl IntoVi
                 <button type="submit" class="primary" disabled=move || action.pending().get()>"Top up"</button>
             </div>
             <p id="voucher-help" class="muted">"The 16 digits under the scratch panel of your voucher."</p>
-        </ActionForm>
+        })}
         {move || reply().map(|r| match r {
             Ok(r) => Either::Left(view! {
                 <p class=if r.ok { "notice ok" } else { "notice error" } role=if r.ok { "status" } else { "alert" }>

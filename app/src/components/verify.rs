@@ -6,6 +6,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use selfcare::support::codes::SUPPORT_CHANNELS;
 
+use super::form::{post_form, Fields};
 use crate::api::support::{verify_status, IssueCode, IssuedCode, VerifyLive};
 
 /// `14:05:09 UTC`. On the server only: the island gets its times as text.
@@ -23,6 +24,12 @@ pub fn verified_view(state: &VerifyLive) -> impl IntoView {
                 <p class="muted">"A real agent sees the same phrase: ask them to read it to you. If they cannot, end the call."</p>
             </div>
         }
+    })
+}
+
+fn read(f: &Fields) -> Option<IssueCode> {
+    Some(IssueCode {
+        channel: f.text("channel")?,
     })
 }
 
@@ -90,7 +97,7 @@ pub fn CodePanel(
                 </p>
             </section>
         })}
-        <ActionForm action attr:class="form">
+        {post_form(action, Some("form"), read, view! {
             <fieldset class="channels">
                 <legend>"Who are you talking to?"</legend>
                 {SUPPORT_CHANNELS.iter().enumerate().map(|(i, c)| view! {
@@ -99,7 +106,7 @@ pub fn CodePanel(
             </fieldset>
             <button type="submit" class="primary" disabled=move || action.pending().get()>"Get a code"</button>
             <p class="muted">"A new code for the same channel replaces the one before. We never ask for your password."</p>
-        </ActionForm>
+        })}
         {move || matches!(action.value().get(), Some(Err(_))).then(|| view! {
             <p class="notice error" role="alert">"No code was issued. Please try again."</p>
         })}
