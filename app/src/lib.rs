@@ -15,6 +15,9 @@
 //! which keeps the first load small on a phone; every form is a plain HTML form that posts to a
 //! server function, so it works before (and without) the WASM.
 
+// Islands' views are typed without erasure (no `into_any`), so their types nest deeper.
+#![recursion_limit = "256"]
+
 pub mod acting;
 pub mod api;
 pub mod components;

@@ -3,17 +3,79 @@
 //! customer's own lines, and another customer's answers like a missing one.
 
 use leptos::prelude::*;
-use selfcare::locale::Language;
-use selfcare::services::roaming::RoamingSettings;
+use selfcare::services::roaming::CapState;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
+/// A line's roaming settings as the card shows them: the switches, the cap's state, and the
+/// amounts already in words for the customer's language (so the island that shows them carries
+/// no decimal or locale code to the browser).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoamingState {
+    pub roaming_on: bool,
+    pub data_roaming_on: bool,
+    pub cap_state: CapState,
+    /// "50,00 € per billing period, excluding VAT", or "No cap".
+    pub cap: Option<String>,
+    /// "12,30 € of 50,00 € cap (24 %)", or "12,30 € spent, no cap".
+    pub spent: String,
+    /// How much of the cap is spent, in per mille; `None` without a cap.
+    pub per_mille_used: Option<u16>,
+    /// The cap as its input shows it: `1250,00`, the default cap's when the cap is lifted.
+    pub cap_input: String,
+}
+
+#[cfg(feature = "ssr")]
+impl RoamingState {
+    pub fn of(
+        settings: &selfcare::services::roaming::RoamingSettings,
+        language: selfcare::locale::Language,
+    ) -> Self {
+        let data_cap = &settings.data_cap;
+        let per_mille_used = data_cap.per_mille_used();
+        let mut spent = data_cap.describe(language);
+        if let Some(pm) = per_mille_used {
+            spent.push_str(&format!(" ({}\u{a0}%)", pm / 10));
+        }
+        Self {
+            roaming_on: settings.roaming_on,
+            data_roaming_on: settings.data_roaming_on,
+            cap_state: settings.cap_state(),
+            cap: data_cap
+                .cap
+                .map(|cap| format!("{} per billing period, excluding VAT", cap.format(language))),
+            spent,
+            per_mille_used,
+            cap_input: cap_input(settings, language),
+        }
+    }
+}
+
+/// The cap as the input shows it: the amount with the reader's decimal mark, no symbol, no
+/// grouping (`1250,00`), which [`selfcare::money::Money::parse_input`] reads back; the default
+/// cap's when the cap is lifted.
+#[cfg(feature = "ssr")]
+fn cap_input(
+    settings: &selfcare::services::roaming::RoamingSettings,
+    language: selfcare::locale::Language,
+) -> String {
+    let cap = settings
+        .data_cap
+        .cap
+        .unwrap_or_else(|| selfcare::services::roaming::default_cap(settings.currency()));
+    let mut amount = cap.amount;
+    amount.rescale(2);
+    let (_, mark) = language.number_marks();
+    amount.to_string().replace('.', &mark.to_string())
+}
+
 /// The roaming card of one line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoamingView {
-    pub settings: RoamingSettings,
-    pub language: Language,
+    pub settings: RoamingState,
+    /// The line's currency: `CZK`.
+    pub currency: String,
     /// The EU default cap and the highest cap allowed, formatted.
     pub default_cap: String,
     pub max_cap: String,
@@ -30,7 +92,7 @@ pub struct RoamingReply {
     pub ok: bool,
     pub message: String,
     /// The settings as they now are (none when the line was not found).
-    pub settings: Option<RoamingSettings>,
+    pub settings: Option<RoamingState>,
     /// A fresh key for the next change.
     pub key: String,
 }
@@ -124,8 +186,8 @@ pub async fn load_roaming(line: i64, acting_for: Option<i64>) -> Result<RoamingV
             key: key.clone(),
         }),
         key,
-        settings,
-        language,
+        currency: currency.code().to_string(),
+        settings: RoamingState::of(&settings, language),
     })
 }
 
@@ -189,7 +251,7 @@ pub async fn change_roaming(
     let reply = RoamingReply {
         ok: outcome.is_ok(),
         message: outcome.message(),
-        settings: Some(outcome.settings),
+        settings: Some(RoamingState::of(&outcome.settings, profile.language)),
         key: next_key.clone(),
     };
     Ok(ssr::answer(reply, &back_to))

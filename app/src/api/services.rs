@@ -5,8 +5,7 @@
 
 use leptos::prelude::*;
 use selfcare::customer::Profile;
-use selfcare::locale::Language;
-use selfcare::services::addons::{LineServices, Preview, ServiceLine};
+use selfcare::services::addons::{LineServices, ServiceLine};
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
@@ -56,14 +55,97 @@ impl ChangeRequest {
     }
 }
 
+/// One line's add-ons as the services page shows them, already in words for the customer's
+/// language (see `components::addons::addons_view`): the island that shows them carries no
+/// decimal, date or locale code to the browser.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddonsView {
+    pub line: i64,
+    /// Prepaid: the credit on the line, formatted.
+    pub credit: Option<String>,
+    pub active: Vec<ActiveRow>,
+    pub scheduled: Vec<ScheduledRow>,
+    pub catalog: Vec<CatalogCard>,
+}
+
+/// An add-on active on the line, one row of its table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActiveRow {
+    /// The line's add-on (what ending it names).
+    pub id: i64,
+    /// The catalog's add-on.
+    pub addon: i64,
+    pub name: String,
+    pub since: String,
+    pub price: String,
+    pub commitment: String,
+    pub can_end: String,
+    /// Whether it offers "End…".
+    pub endable: bool,
+}
+
+/// A change scheduled for the line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduledRow {
+    pub id: i64,
+    pub summary: String,
+    pub status: String,
+}
+
+/// An add-on of the catalog offered to the line, as its card shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogCard {
+    pub id: i64,
+    pub name: String,
+    pub price: String,
+    pub description: String,
+    pub conditions: String,
+    pub commitment: String,
+    /// "Replaces X: the two cannot be active together."
+    pub replaces: Option<String>,
+    pub state: CatalogState,
+}
+
+/// Where a catalog add-on stands on the line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CatalogState {
+    Active,
+    /// Scheduled to start: "Starts on 1. 12. 2026".
+    Starting(String),
+    /// May be taken: the link's words, "Take X…" or "Switch to X…".
+    Offered(String),
+}
+
+/// A preview of a change in words, as its facts list shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewView {
+    /// "Add-on" or "Add-on to end".
+    pub name_term: String,
+    pub name: String,
+    pub effect: String,
+    pub cost_heading: String,
+    pub cost: String,
+    pub end_fee: Option<String>,
+    pub then: Option<String>,
+    pub commitment: String,
+    pub replaces: Option<String>,
+    pub conditions: Option<String>,
+    /// Whether the customer may choose between now and the next period.
+    pub may_choose_when: bool,
+    /// The confirm button's words.
+    pub confirm_label: String,
+    /// The charge shown, in cents, sent back with the confirmation.
+    pub charge: i64,
+}
+
 /// A previewed change, ready to confirm.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeView {
-    pub line: ServiceLine,
-    pub language: Language,
+    /// `+420 601 123 456 (Jana)`.
+    pub line_name: String,
     pub request: ChangeRequest,
     /// The preview, or why the change cannot be made.
-    pub preview: Result<Preview, String>,
+    pub preview: Result<PreviewView, String>,
     /// Prepaid: the credit now, formatted.
     pub credit: Option<String>,
     /// Sent back with the confirmation: the same key twice changes things once.
@@ -228,6 +310,23 @@ pub async fn load_services(
     })
 }
 
+/// One line's add-ons, for the services page's island to follow a change.
+#[server(prefix = "/api", endpoint = "line_addons")]
+pub async fn line_addons(line: i64, acting_for: Option<i64>) -> Result<AddonsView, AppError> {
+    let customer = super::ssr::viewer(acting_for, "Services").await?.customer;
+    let db = super::ssr::state()?.db;
+    let lines = db.service_lines(customer).await?;
+    // Another customer's line shows nothing of it.
+    let id = lines
+        .iter()
+        .find(|l| l.id.0 == line)
+        .ok_or(AppError::NotFound)?
+        .id;
+    let services = db.line_services(customer, id, chrono::Utc::now()).await?;
+    let language = db.profile(customer).await?.language;
+    Ok(crate::components::addons::addons_view(&services, language))
+}
+
 /// The preview of a change: what it costs now and each period, when it takes effect, the
 /// commitment it starts and what it replaces. Changes nothing.
 #[server(prefix = "/api", endpoint = "preview_change")]
@@ -247,10 +346,10 @@ pub async fn preview_change(
     let preview = db
         .preview_change(customer, line, change, now)
         .await?
+        .map(|preview| crate::components::addons::preview_view(&preview, language))
         .map_err(|refusal| refusal.message(language));
     Ok(ChangeView {
-        line: services.line,
-        language,
+        line_name: services.line.name(),
         request,
         preview,
         credit: services.terms.credit.map(|c| c.format(language)),

@@ -9,14 +9,52 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
-/// A code just issued, shown to the customer (and only to them) once.
+/// A code just issued, shown to the customer (and only to them) once. Times are plain numbers
+/// and text, so the island that shows it carries no date code to the browser.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssuedCode {
     /// `482 913`.
     pub code: String,
     pub channel: String,
     pub channel_label: String,
-    pub expires_at: DateTime<Utc>,
+    /// Seconds since the Unix epoch.
+    pub expires_at: i64,
+    /// `14:05:09 UTC`.
+    pub expires: String,
+}
+
+/// What `/verify` follows live, in words: who verified the customer last and a lock after
+/// wrong codes (see [`VerifyState`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifyLive {
+    /// "Verified by Eva Agent, Phone, 14:05:09 UTC".
+    pub verified: Option<String>,
+    pub check_phrase: String,
+    /// `14:05:09 UTC`.
+    pub locked_until: Option<String>,
+}
+
+impl VerifyLive {
+    /// On the server: the island gets the state in words.
+    pub fn of(state: &VerifyState) -> Self {
+        use crate::components::verify::clock;
+        Self {
+            verified: state.verified.as_ref().map(|v| {
+                format!(
+                    "Verified by {}, {}, {}",
+                    v.staff_name,
+                    v.channel.label(),
+                    clock(v.at)
+                )
+            }),
+            check_phrase: state
+                .verified
+                .as_ref()
+                .map(|v| v.check_phrase.clone())
+                .unwrap_or_default(),
+            locked_until: state.locked_until.map(clock),
+        }
+    }
 }
 
 /// `/verify`.
@@ -45,12 +83,7 @@ mod ssr {
     pub const FLASH: &str = "selfcare_code";
 
     pub fn encode(issued: &IssuedCode) -> String {
-        let text = format!(
-            "{}\n{}\n{}",
-            issued.code,
-            issued.channel,
-            issued.expires_at.timestamp()
-        );
+        let text = format!("{}\n{}\n{}", issued.code, issued.channel, issued.expires_at);
         crate::api::ssr::flash::encode("code", &text)
     }
 
@@ -64,7 +97,8 @@ mod ssr {
             code,
             channel: channel.as_str().into(),
             channel_label: channel.label().into(),
-            expires_at,
+            expires_at: expires_at.timestamp(),
+            expires: crate::components::verify::clock(expires_at),
         })
     }
 }
@@ -77,7 +111,7 @@ pub async fn load_verify() -> Result<VerifyPage, AppError> {
     let now = chrono::Utc::now();
     let issued = super::ssr::take_flash(ssr::FLASH)
         .and_then(|v| ssr::decode(&v))
-        .filter(|i| i.expires_at > now);
+        .filter(|i| i.expires_at > now.timestamp());
     Ok(VerifyPage {
         profile: db.profile(customer).await?,
         state: db.verify_state(customer, now).await?,
@@ -88,10 +122,12 @@ pub async fn load_verify() -> Result<VerifyPage, AppError> {
 
 /// What the verification page follows while a code is live (polled once hydrated).
 #[server(prefix = "/api", endpoint = "verify_status")]
-pub async fn verify_status() -> Result<VerifyState, AppError> {
+pub async fn verify_status() -> Result<VerifyLive, AppError> {
     let customer = super::ssr::customer()?;
     let db = super::ssr::state()?.db;
-    Ok(db.verify_state(customer, chrono::Utc::now()).await?)
+    Ok(VerifyLive::of(
+        &db.verify_state(customer, chrono::Utc::now()).await?,
+    ))
 }
 
 /// Issues a code for `channel` (`phone`, `chat` or `messenger`), revoking the live one for it.
@@ -112,7 +148,8 @@ pub async fn issue_code(channel: String) -> Result<IssuedCode, AppError> {
         code: code.display(),
         channel: channel.as_str().into(),
         channel_label: channel.label().into(),
-        expires_at,
+        expires_at: expires_at.timestamp(),
+        expires: crate::components::verify::clock(expires_at),
     };
     super::ssr::redirect_plain_post(ssr::FLASH, &ssr::encode(&issued), "/verify#code");
     Ok(issued)

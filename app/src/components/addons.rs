@@ -5,98 +5,113 @@
 //! island opens the same preview in place, confirms it with the same form fields, and
 //! reloads the line's add-ons from the answer, without leaving the page.
 
+use super::form::{post_form, Fields};
 use crate::acting::href;
+use leptos::either::{Either, EitherOf3, EitherOf4};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use selfcare::locale::Language;
-use selfcare::money::Money;
-use selfcare::services::addons::{Addon, BillingPeriod, LineServices, Preview, When};
-use selfcare::services::requests::RequestKind;
 
 use crate::api::services::{
-    load_services, preview_change, ChangeAddon, ChangeReply, ChangeRequest, ChangeView,
+    line_addons, preview_change, ActiveRow, AddonsView, CatalogCard, CatalogState, ChangeAddon,
+    ChangeReply, ChangeRequest, ChangeView, PreviewView,
 };
 
-/// "399,00 Kč per month", "99,00 Kč one-off".
-pub fn price_text(price: Money, period: BillingPeriod, language: Language) -> String {
-    format!("{} {}", price.format(language), period.per())
-}
+pub use words::{addons_view, preview_view};
 
-/// What the commitment of a catalog add-on means, in words.
-pub fn commitment_text(addon: &Addon, language: Language) -> String {
-    if addon.billing_period == BillingPeriod::Once {
-        return "One-off: it runs until the end of the period and then ends by itself.".into();
-    }
-    match (addon.commitment_months, addon.early_end_fee) {
-        (0, _) => "No commitment: end it any time.".into(),
-        (months, Some(fee)) => format!(
-            "{months}-month commitment. Ending it earlier costs {}.",
-            fee.format(language)
-        ),
-        (months, None) => format!("{months}-month commitment. It cannot be ended earlier."),
-    }
-}
+/// The words of the add-ons and previews, written on the server for the customer's language;
+/// the island gets them as text (so none of this, nor the decimal and date code it calls, is
+/// reachable from the WASM).
+mod words {
+    use selfcare::locale::Language;
+    use selfcare::money::Money;
+    use selfcare::services::addons::{Addon, BillingPeriod, LineServices, Preview, When};
+    use selfcare::services::requests::RequestKind;
 
-/// The confirm button's words.
-fn confirm_label(preview: &Preview) -> String {
-    match preview.kind {
-        RequestKind::End => format!("Confirm: end {}", preview.name),
-        RequestKind::Switch => format!("Confirm: switch to {}", preview.name),
-        _ => format!("Confirm: take {}", preview.name),
-    }
-}
+    use crate::api::services::{
+        ActiveRow, AddonsView, CatalogCard, CatalogState, PreviewView, ScheduledRow,
+    };
 
-/// The facts of a previewed change: what it costs now and each period, when it takes effect,
-/// the commitment it starts and what it replaces.
-pub fn preview_facts(view: &ChangeView, preview: &Preview) -> impl IntoView {
-    let lang = view.language;
-    let on = lang.format_date(preview.effective_on);
-    let starts_now = preview.change.when() == When::Now;
-    let effect = match (preview.kind, starts_now) {
-        (RequestKind::End, true) => format!("Ends now ({on})"),
-        (RequestKind::End, false) => format!("Ends at the end of this period: on {on}"),
-        (_, true) => format!("Starts now ({on})"),
-        (_, false) => format!("Starts with the next period: on {on}"),
-    };
-    let cost_heading = if starts_now {
-        "Costs now".to_string()
-    } else {
-        format!("Costs on {on}")
-    };
-    let mut cost = if preview.charge.is_zero() {
-        "Nothing".to_string()
-    } else {
-        preview.charge.format(lang)
-    };
-    if preview.pro_rata {
-        cost.push_str(" (the rest of this period, pro rata)");
+    /// "399,00 Kč per month", "99,00 Kč one-off".
+    pub fn price_text(price: Money, period: BillingPeriod, language: Language) -> String {
+        format!("{} {}", price.format(language), period.per())
     }
-    if !preview.charge.is_zero() {
-        cost.push_str(if preview.from_credit {
-            ", taken from your credit"
+
+    /// What the commitment of a catalog add-on means, in words.
+    pub fn commitment_text(addon: &Addon, language: Language) -> String {
+        if addon.billing_period == BillingPeriod::Once {
+            return "One-off: it runs until the end of the period and then ends by itself.".into();
+        }
+        match (addon.commitment_months, addon.early_end_fee) {
+            (0, _) => "No commitment: end it any time.".into(),
+            (months, Some(fee)) => format!(
+                "{months}-month commitment. Ending it earlier costs {}.",
+                fee.format(language)
+            ),
+            (months, None) => format!("{months}-month commitment. It cannot be ended earlier."),
+        }
+    }
+
+    /// The confirm button's words.
+    fn confirm_label(preview: &Preview) -> String {
+        match preview.kind {
+            RequestKind::End => format!("Confirm: end {}", preview.name),
+            RequestKind::Switch => format!("Confirm: switch to {}", preview.name),
+            _ => format!("Confirm: take {}", preview.name),
+        }
+    }
+
+    /// The facts of a previewed change: what it costs now and each period, when it takes
+    /// effect, the commitment it starts and what it replaces.
+    pub fn preview_view(preview: &Preview, lang: Language) -> PreviewView {
+        let on = lang.format_date(preview.effective_on);
+        let starts_now = preview.change.when() == When::Now;
+        let effect = match (preview.kind, starts_now) {
+            (RequestKind::End, true) => format!("Ends now ({on})"),
+            (RequestKind::End, false) => format!("Ends at the end of this period: on {on}"),
+            (_, true) => format!("Starts now ({on})"),
+            (_, false) => format!("Starts with the next period: on {on}"),
+        };
+        let cost_heading = if starts_now {
+            "Costs now".to_string()
         } else {
-            ", on your next invoice"
-        });
-    }
-    let credit = view.credit.clone();
-    view! {
-        <dl class="facts preview">
-            <dt>{if preview.kind == RequestKind::End { "Add-on to end" } else { "Add-on" }}</dt>
-            <dd><strong>{preview.name.clone()}</strong></dd>
-            <dt>"When"</dt>
-            <dd>{effect}</dd>
-            <dt>{cost_heading}</dt>
-            <dd class="charge">{cost}</dd>
-            {preview.end_fee.map(|fee| view! {
-                <dt>"Early-end fee"</dt>
-                <dd>{format!("{}, because it is still inside its commitment", fee.format(lang))}</dd>
-            })}
-            {preview.recurring.map(|(price, period)| view! {
-                <dt>"Then"</dt>
-                <dd>{price_text(price, period, lang)}</dd>
-            })}
-            <dt>"Commitment"</dt>
-            <dd>{match (preview.commitment_until, preview.kind) {
+            format!("Costs on {on}")
+        };
+        let mut cost = if preview.charge.is_zero() {
+            "Nothing".to_string()
+        } else {
+            preview.charge.format(lang)
+        };
+        if preview.pro_rata {
+            cost.push_str(" (the rest of this period, pro rata)");
+        }
+        if !preview.charge.is_zero() {
+            cost.push_str(if preview.from_credit {
+                ", taken from your credit"
+            } else {
+                ", on your next invoice"
+            });
+        }
+        PreviewView {
+            name_term: if preview.kind == RequestKind::End {
+                "Add-on to end"
+            } else {
+                "Add-on"
+            }
+            .to_string(),
+            name: preview.name.clone(),
+            effect,
+            cost_heading,
+            cost,
+            end_fee: preview.end_fee.map(|fee| {
+                format!(
+                    "{}, because it is still inside its commitment",
+                    fee.format(lang)
+                )
+            }),
+            then: preview
+                .recurring
+                .map(|(price, period)| price_text(price, period, lang)),
+            commitment: match (preview.commitment_until, preview.kind) {
                 (Some(until), RequestKind::End) => format!(
                     "Until {}; it can be ended without a fee from {}",
                     lang.format_date(until),
@@ -104,15 +119,171 @@ pub fn preview_facts(view: &ChangeView, preview: &Preview) -> impl IntoView {
                 ),
                 (Some(until), _) => format!("Until {}", lang.format_date(until)),
                 (None, _) => "None".to_string(),
-            }}</dd>
-            {(!preview.replaces.is_empty()).then(|| view! {
-                <dt>"Replaces"</dt>
-                <dd>{preview.replaces.iter().map(|r| match r.fee {
-                    Some(fee) => format!("{} (ends then; early-end fee {})", r.name, fee.format(lang)),
-                    None => format!("{} (ends then)", r.name),
-                }).collect::<Vec<_>>().join(", ")}</dd>
+            },
+            replaces: (!preview.replaces.is_empty()).then(|| {
+                preview
+                    .replaces
+                    .iter()
+                    .map(|r| match r.fee {
+                        Some(fee) => {
+                            format!("{} (ends then; early-end fee {})", r.name, fee.format(lang))
+                        }
+                        None => format!("{} (ends then)", r.name),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }),
+            conditions: preview.conditions.clone(),
+            may_choose_when: preview.may_choose_when,
+            confirm_label: confirm_label(preview),
+            charge: preview.charge.cents(),
+        }
+    }
+
+    /// One line's add-ons in words: the active ones, the scheduled changes and the catalog.
+    pub fn addons_view(s: &LineServices, lang: Language) -> AddonsView {
+        let active = s
+            .active
+            .iter()
+            .map(|a| {
+                let price = match (a.billing_period, a.ends_at) {
+                    (BillingPeriod::Once, Some(end)) => format!(
+                        "{} one-off, until {}",
+                        a.price.format(lang),
+                        lang.format_date(end.date_naive())
+                    ),
+                    _ => price_text(a.price, a.billing_period, lang),
+                };
+                let commitment = match a.commitment_until {
+                    Some(until) => lang.format_date(until),
+                    None => "None".to_string(),
+                };
+                // A switch scheduled for the next period ends this one then.
+                let replaced_by = s.scheduled.iter().find_map(|r| {
+                    let next = s.catalog.iter().find(|c| Some(c.id) == r.addon)?;
+                    next.incompatible
+                        .contains(&a.addon)
+                        .then(|| (next.name.clone(), r.effective_on))
+                });
+                let can_end = if let Some((next, on)) = &replaced_by {
+                    format!(
+                        "Replaced by {next} on {} (scheduled)",
+                        lang.format_date(*on)
+                    )
+                } else if a.billing_period == BillingPeriod::Once {
+                    "Ends by itself".to_string()
+                } else if let Some(on) = a.scheduled_end {
+                    format!("Ends on {} (scheduled)", lang.format_date(on))
+                } else if a.commitment_until.is_some_and(|u| u >= s.terms.today) {
+                    match a.early_end_fee {
+                        Some(fee) => format!(
+                            "From {}; earlier for a fee of {}",
+                            lang.format_date(a.free_to_end_from()),
+                            fee.format(lang)
+                        ),
+                        None => format!("From {}", lang.format_date(a.free_to_end_from())),
+                    }
+                } else {
+                    "Any time".to_string()
+                };
+                ActiveRow {
+                    id: a.id.0,
+                    addon: a.addon.0,
+                    name: a.name.clone(),
+                    since: lang.format_date(a.active_from.date_naive()),
+                    price,
+                    commitment,
+                    can_end,
+                    endable: a.billing_period != BillingPeriod::Once && a.scheduled_end.is_none(),
+                }
+            })
+            .collect();
+        let scheduled = s
+            .scheduled
+            .iter()
+            .map(|r| ScheduledRow {
+                id: r.id.0,
+                summary: r.summary.clone(),
+                status: r.status_text(lang),
+            })
+            .collect();
+        let catalog = s
+            .catalog
+            .iter()
+            .map(|addon| {
+                let replaces: Vec<String> = s
+                    .replaced_by(addon)
+                    .iter()
+                    .map(|a| a.name.clone())
+                    .collect();
+                let starting = s
+                    .scheduled
+                    .iter()
+                    .find(|r| r.addon == Some(addon.id))
+                    .map(|r| r.effective_on);
+                let state = if s.is_active(addon.id) {
+                    CatalogState::Active
+                } else if let Some(on) = starting {
+                    CatalogState::Starting(format!("Starts on {}", lang.format_date(on)))
+                } else if replaces.is_empty() {
+                    CatalogState::Offered(format!("Take {}…", addon.name))
+                } else {
+                    CatalogState::Offered(format!("Switch to {}…", addon.name))
+                };
+                CatalogCard {
+                    id: addon.id.0,
+                    name: addon.name.clone(),
+                    price: price_text(addon.price, addon.billing_period, lang),
+                    description: addon.description.clone(),
+                    conditions: addon.conditions.clone(),
+                    commitment: commitment_text(addon, lang),
+                    replaces: (!replaces.is_empty()).then(|| {
+                        format!(
+                            "Replaces {}: the two cannot be active together.",
+                            replaces.join(", ")
+                        )
+                    }),
+                    state,
+                }
+            })
+            .collect();
+        AddonsView {
+            line: s.line.id.0,
+            credit: s.terms.credit.map(|c| c.format(lang)),
+            active,
+            scheduled,
+            catalog,
+        }
+    }
+}
+
+/// The facts of a previewed change (see [`preview_view`]).
+pub fn preview_facts(view: &ChangeView, preview: &PreviewView) -> impl IntoView {
+    let p = preview.clone();
+    let credit = view.credit.clone();
+    view! {
+        <dl class="facts preview">
+            <dt>{p.name_term}</dt>
+            <dd><strong>{p.name}</strong></dd>
+            <dt>"When"</dt>
+            <dd>{p.effect}</dd>
+            <dt>{p.cost_heading}</dt>
+            <dd class="charge">{p.cost}</dd>
+            {p.end_fee.map(|fee| view! {
+                <dt>"Early-end fee"</dt>
+                <dd>{fee}</dd>
             })}
-            {preview.conditions.clone().map(|c| view! {
+            {p.then.map(|then| view! {
+                <dt>"Then"</dt>
+                <dd>{then}</dd>
+            })}
+            <dt>"Commitment"</dt>
+            <dd>{p.commitment}</dd>
+            {p.replaces.map(|replaces| view! {
+                <dt>"Replaces"</dt>
+                <dd>{replaces}</dd>
+            })}
+            {p.conditions.map(|c| view! {
                 <dt>"Conditions"</dt>
                 <dd>{c}</dd>
             })}
@@ -126,7 +297,7 @@ pub fn preview_facts(view: &ChangeView, preview: &Preview) -> impl IntoView {
 }
 
 /// The hidden fields a confirmation posts.
-fn confirm_fields(view: &ChangeView, preview: &Preview) -> impl IntoView {
+fn confirm_fields(view: &ChangeView, preview: &PreviewView) -> impl IntoView {
     let r = &view.request;
     view! {
         <input type="hidden" name="line" value=r.line />
@@ -134,7 +305,7 @@ fn confirm_fields(view: &ChangeView, preview: &Preview) -> impl IntoView {
         <input type="hidden" name="id" value=r.id />
         <input type="hidden" name="when" value=r.when.clone() />
         <input type="hidden" name="key" value=view.key.clone() />
-        <input type="hidden" name="charge" value=preview.charge.cents() />
+        <input type="hidden" name="charge" value=preview.charge />
         <crate::acting::ActingField />
     }
 }
@@ -163,12 +334,12 @@ pub fn preview_page(view: ChangeView) -> impl IntoView {
             });
             view! {
                 <section class="card change" aria-labelledby="change-heading">
-                    <h2 id="change-heading">{view.line.name()}</h2>
+                    <h2 id="change-heading">{view.line_name.clone()}</h2>
                     {choice}
                     {preview_facts(&view, &preview)}
                     <form method="post" action=ChangeAddon::url() class="confirm">
                         {confirm_fields(&view, &preview)}
-                        <button type="submit" class="primary">{confirm_label(&preview)}</button>
+                        <button type="submit" class="primary">{preview.confirm_label.clone()}</button>
                         <a href=back class="button secondary">"Cancel"</a>
                     </form>
                 </section>
@@ -178,23 +349,31 @@ pub fn preview_page(view: ChangeView) -> impl IntoView {
     }
 }
 
+fn read_confirm(f: &Fields) -> Option<ChangeAddon> {
+    Some(ChangeAddon {
+        line: f.number("line")?,
+        action: f.text("action")?,
+        id: f.number("id")?,
+        when: f.text("when")?,
+        key: f.text("key")?,
+        charge: f.number("charge")?,
+        acting_for: f.acting_for(),
+    })
+}
+
 /// The add-ons of one line, changed in place once hydrated.
 #[island]
-pub fn AddonsPanel(
-    services: LineServices,
-    language: Language,
-    acting_for: Option<i64>,
-) -> impl IntoView {
+pub fn AddonsPanel(addons: AddonsView, acting_for: Option<i64>) -> impl IntoView {
     super::count_hydrated_island();
     crate::acting::provide(acting_for);
-    let line = services.line.id.0;
-    let services = RwSignal::new(services);
+    let line = addons.line;
+    let addons = RwSignal::new(addons);
     // The change being previewed in place, and its preview.
     let chosen = RwSignal::new(None::<ChangeRequest>);
     let preview =
         Action::new(move |request: &ChangeRequest| preview_change(request.clone(), acting_for));
     let confirm = ServerAction::<ChangeAddon>::new();
-    let reload = Action::new(move |_: &()| load_services(Some(line), acting_for));
+    let reload = Action::new(move |_: &()| line_addons(line, acting_for));
     let notice = RwSignal::new(None::<Result<ChangeReply, String>>);
     // The preview opens above the lists: bring it into view and move the focus there, so
     // keyboard and screen-reader users land on it too.
@@ -216,10 +395,8 @@ pub fn AddonsPanel(
         }
     });
     Effect::new(move |_| {
-        if let Some(Ok(overview)) = reload.value().get() {
-            if let Some(fresh) = overview.services {
-                services.set(fresh);
-            }
+        if let Some(Ok(fresh)) = reload.value().get() {
+            addons.set(fresh);
         }
     });
     let open = move |request: ChangeRequest| {
@@ -240,34 +417,30 @@ pub fn AddonsPanel(
 
     let notice_view = move || {
         notice.get().map(|answer| match answer {
-            Ok(reply) => view! {
+            Ok(reply) => Either::Left(view! {
                 <p id="notice" class=if reply.ok { "notice ok" } else { "notice error" }
                     role=if reply.ok { "status" } else { "alert" }>
                     {reply.message}" "
                     {reply.request.map(|id| view! { <a href=format!("{}#request-{id}", href("/requests"))>"Follow the request"</a> })}
                 </p>
-            }
-            .into_any(),
-            Err(e) => view! { <p id="notice" class="notice error" role="alert">{e}</p> }.into_any(),
+            }),
+            Err(e) => Either::Right(view! { <p id="notice" class="notice error" role="alert">{e}</p> }),
         })
     };
 
     let inline_preview = move || {
         chosen.get()?;
+        let working = || EitherOf4::A(view! { <p>"Working out what it costs…"</p> });
         let body = match preview.value().get() {
-            None => view! { <p>"Working out what it costs…"</p> }.into_any(),
+            None => working(),
             Some(Err(e)) => {
-                view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any()
+                EitherOf4::B(view! { <p class="notice error" role="alert">{e.to_string()}</p> })
             }
-            Some(Ok(view)) if preview.pending().get() => {
-                let _ = view;
-                view! { <p>"Working out what it costs…"</p> }.into_any()
-            }
+            Some(Ok(_)) if preview.pending().get() => working(),
             Some(Ok(view)) => match view.preview.clone() {
-                Err(reason) => view! {
+                Err(reason) => EitherOf4::C(view! {
                     <p class="notice error" role="alert" id="refusal">{reason}</p>
-                }
-                .into_any(),
+                }),
                 Ok(p) => {
                     let choice = p.may_choose_when.then(|| {
                         let request = view.request.clone();
@@ -284,18 +457,17 @@ pub fn AddonsPanel(
                             </fieldset>
                         }
                     });
-                    view! {
+                    EitherOf4::D(view! {
                         {choice}
                         {preview_facts(&view, &p)}
-                        <ActionForm action=confirm attr:class="confirm">
+                        {post_form(confirm, Some("confirm"), read_confirm, view! {
                             {confirm_fields(&view, &p)}
                             <button type="submit" class="primary" disabled=move || confirm.pending().get()>
-                                {confirm_label(&p)}
+                                {p.confirm_label.clone()}
                             </button>
                             <button type="button" class="secondary" on:click=move |_| chosen.set(None)>"Cancel"</button>
-                        </ActionForm>
-                    }
-                    .into_any()
+                        })}
+                    })
                 }
             },
         };
@@ -307,86 +479,48 @@ pub fn AddonsPanel(
         })
     };
 
-    let active_rows =
-        move || {
-            let s = services.get();
-            let lang = language;
-            s.active
-            .iter()
-            .map(|a| {
-                let price = match (a.billing_period, a.ends_at) {
-                    (BillingPeriod::Once, Some(end)) => format!(
-                        "{} one-off, until {}",
-                        a.price.format(lang),
-                        lang.format_date(end.date_naive())
-                    ),
-                    _ => price_text(a.price, a.billing_period, lang),
-                };
-                let commitment = match a.commitment_until {
-                    Some(until) => lang.format_date(until),
-                    None => "None".to_string(),
-                };
-                // A switch scheduled for the next period ends this one then.
-                let replaced_by = s.scheduled.iter().find_map(|r| {
-                    let next = s.catalog.iter().find(|c| Some(c.id) == r.addon)?;
-                    next.incompatible
-                        .contains(&a.addon)
-                        .then(|| (next.name.clone(), r.effective_on))
-                });
-                let can_end = if let Some((next, on)) = &replaced_by {
-                    format!("Replaced by {next} on {} (scheduled)", lang.format_date(*on))
-                } else if a.billing_period == BillingPeriod::Once {
-                    "Ends by itself".to_string()
-                } else if let Some(on) = a.scheduled_end {
-                    format!("Ends on {} (scheduled)", lang.format_date(on))
-                } else if a.commitment_until.is_some_and(|u| u >= s.terms.today) {
-                    match a.early_end_fee {
-                        Some(fee) => format!(
-                            "From {}; earlier for a fee of {}",
-                            lang.format_date(a.free_to_end_from()),
-                            fee.format(lang)
-                        ),
-                        None => format!("From {}", lang.format_date(a.free_to_end_from())),
-                    }
-                } else {
-                    "Any time".to_string()
-                };
-                let action = (a.billing_period != BillingPeriod::Once && a.scheduled_end.is_none())
-                    .then(|| {
-                        change_link(
-                            ChangeRequest {
-                                line,
-                                action: "end".into(),
-                                id: a.id.0,
-                                when: "now".into(),
-                            },
-                            "End…".into(),
-                            "button secondary",
-                        )
-                    });
-                view! {
-                    <tr data-addon=a.addon.0>
-                        <th scope="row">{a.name.clone()}</th>
-                        <td data-label="Since">{lang.format_date(a.active_from.date_naive())}</td>
-                        <td data-label="Price (excl. VAT)">{price}</td>
-                        <td data-label="Commitment until">{commitment}</td>
-                        <td data-label="Can be ended">{can_end}</td>
-                        <td data-label="">{action}</td>
-                    </tr>
-                }
-            })
+    let active_row = move |a: ActiveRow| {
+        let action = a.endable.then(|| {
+            change_link(
+                ChangeRequest {
+                    line,
+                    action: "end".into(),
+                    id: a.id,
+                    when: "now".into(),
+                },
+                "End…".into(),
+                "button secondary",
+            )
+        });
+        view! {
+            <tr data-addon=a.addon>
+                <th scope="row">{a.name}</th>
+                <td data-label="Since">{a.since}</td>
+                <td data-label="Price (excl. VAT)">{a.price}</td>
+                <td data-label="Commitment until">{a.commitment}</td>
+                <td data-label="Can be ended">{a.can_end}</td>
+                <td data-label="">{action}</td>
+            </tr>
+        }
+    };
+    let active_rows = move || {
+        addons
+            .get()
+            .active
+            .into_iter()
+            .map(active_row)
             .collect_view()
-        };
+    };
 
     let scheduled = move || {
-        let s = services.get();
+        let s = addons.get();
         (!s.scheduled.is_empty()).then(|| {
             view! {
                 <section class="card" aria-labelledby="scheduled-heading" id="scheduled">
                     <h2 id="scheduled-heading">"Scheduled changes"</h2>
                     <ul>
-                        {s.scheduled.iter().map(|r| view! {
-                            <li>{r.summary.clone()}" — "{r.status_text(language)}" "
+                        {s.scheduled.into_iter().map(|r| view! {
+                            <li>{r.summary}" — "{r.status}" "
                                 <a href=format!("{}#request-{}", href("/requests"), r.id)>"Request"</a></li>
                         }).collect_view()}
                     </ul>
@@ -395,66 +529,57 @@ pub fn AddonsPanel(
         })
     };
 
+    let catalog_card = move |addon: CatalogCard| {
+        let state = match addon.state {
+            CatalogState::Active => {
+                EitherOf3::A(view! { <p class="state settled">"Active on this line"</p> })
+            }
+            CatalogState::Starting(starts) => {
+                EitherOf3::B(view! { <p class="state due">{starts}</p> })
+            }
+            CatalogState::Offered(label) => EitherOf3::C(change_link(
+                ChangeRequest {
+                    line,
+                    action: "activate".into(),
+                    id: addon.id,
+                    when: "now".into(),
+                },
+                label,
+                "button primary",
+            )),
+        };
+        view! {
+            <li class="addon" data-addon=addon.id>
+                <h3>{addon.name}</h3>
+                <p class="price">{addon.price}
+                    <span class="muted">" excl. VAT"</span></p>
+                <p>{addon.description}</p>
+                <p class="muted">{addon.conditions}</p>
+                <p>{addon.commitment}</p>
+                {addon.replaces.map(|replaces| view! {
+                    <p class="replaces">{replaces}</p>
+                })}
+                {state}
+            </li>
+        }
+    };
     let catalog = move || {
-        let s = services.get();
-        s.catalog
-            .iter()
-            .map(|addon| {
-                let lang = language;
-                let replaces: Vec<String> =
-                    s.replaced_by(addon).iter().map(|a| a.name.clone()).collect();
-                let starting = s
-                    .scheduled
-                    .iter()
-                    .find(|r| r.addon == Some(addon.id))
-                    .map(|r| r.effective_on);
-                let state = if s.is_active(addon.id) {
-                    view! { <p class="state settled">"Active on this line"</p> }.into_any()
-                } else if let Some(on) = starting {
-                    view! { <p class="state due">{format!("Starts on {}", lang.format_date(on))}</p> }.into_any()
-                } else {
-                    let label = if replaces.is_empty() {
-                        format!("Take {}…", addon.name)
-                    } else {
-                        format!("Switch to {}…", addon.name)
-                    };
-                    change_link(
-                        ChangeRequest {
-                            line,
-                            action: "activate".into(),
-                            id: addon.id.0,
-                            when: "now".into(),
-                        },
-                        label,
-                        "button primary",
-                    )
-                    .into_any()
-                };
-                view! {
-                    <li class="addon" data-addon=addon.id.0>
-                        <h3>{addon.name.clone()}</h3>
-                        <p class="price">{price_text(addon.price, addon.billing_period, lang)}
-                            <span class="muted">" excl. VAT"</span></p>
-                        <p>{addon.description.clone()}</p>
-                        <p class="muted">{addon.conditions.clone()}</p>
-                        <p>{commitment_text(addon, lang)}</p>
-                        {(!replaces.is_empty()).then(|| view! {
-                            <p class="replaces">{format!("Replaces {}: the two cannot be active together.", replaces.join(", "))}</p>
-                        })}
-                        {state}
-                    </li>
-                }
-            })
+        addons
+            .get()
+            .catalog
+            .into_iter()
+            .map(catalog_card)
             .collect_view()
     };
 
     // Prepaid: the credit a change takes from, as the last answer left it.
-    let credit = move || {
-        services.get().terms.credit.map(|c| view! {
-            <p class="credit-note">"Credit on this line: "<strong id="line-credit">{c.format(language)}</strong>
+    let credit =
+        move || {
+            addons.get().credit.map(|c| view! {
+            <p class="credit-note">"Credit on this line: "<strong id="line-credit">{c}</strong>
                 ". Add-ons you take are paid from it at once."</p>
         })
-    };
+        };
 
     view! {
         {credit}
@@ -462,10 +587,10 @@ pub fn AddonsPanel(
         {inline_preview}
         <section class="card" aria-labelledby="active-heading" id="active-addons">
             <h2 id="active-heading">"Add-ons on this line"</h2>
-            {move || if services.get().active.is_empty() {
-                view! { <p>"No add-ons are active on this line."</p> }.into_any()
+            {move || if addons.with(|a| a.active.is_empty()) {
+                Either::Left(view! { <p>"No add-ons are active on this line."</p> })
             } else {
-                view! {
+                Either::Right(view! {
                     <div class="table-wrap">
                         <table class="list stack">
                             <thead>
@@ -481,7 +606,7 @@ pub fn AddonsPanel(
                             <tbody>{active_rows}</tbody>
                         </table>
                     </div>
-                }.into_any()
+                })
             }}
         </section>
         {scheduled}

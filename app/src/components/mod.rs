@@ -2,6 +2,7 @@
 
 pub mod addons;
 pub mod billing;
+pub mod form;
 pub mod idle_warning;
 pub mod line_focus;
 pub mod paper_invoices;

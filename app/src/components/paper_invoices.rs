@@ -4,7 +4,19 @@
 
 use leptos::prelude::*;
 
+use super::form::{post_form, Fields};
 use crate::api::billing::SetPaperInvoices;
+
+fn read(f: &Fields) -> Option<SetPaperInvoices> {
+    Some(SetPaperInvoices {
+        account: f.number("account")?,
+        paper: match f.text("paper")?.as_str() {
+            "true" => true,
+            "false" => false,
+            _ => return None,
+        },
+    })
+}
 
 #[island]
 pub fn PaperInvoices(account: i64, account_name: String, paper: bool) -> impl IntoView {
@@ -27,7 +39,7 @@ pub fn PaperInvoices(account: i64, account_name: String, paper: bool) -> impl In
                     "You receive invoices electronically only."
                 }}
             </p>
-            <ActionForm action>
+            {post_form(action, None, read, view! {
                 <input type="hidden" name="account" value=account />
                 <input type="hidden" name="paper" value=move || (!paper.get()).to_string() />
                 <button type="submit" class="secondary" disabled=move || action.pending().get()>
@@ -37,7 +49,7 @@ pub fn PaperInvoices(account: i64, account_name: String, paper: bool) -> impl In
                         "Also send paper invoices by post"
                     }}
                 </button>
-            </ActionForm>
+            })}
             {move || failed().then(|| view! {
                 <p class="notice error" role="alert">"The change was not saved. Please try again."</p>
             })}

@@ -8,10 +8,11 @@
 //! post in place and the card follows the answer. Each answer carries a fresh idempotency key
 //! for the next change, so a double click changes things once.
 
+use leptos::either::EitherOf4;
 use leptos::prelude::*;
-use selfcare::locale::Language;
-use selfcare::services::roaming::{CapState, RoamingSettings};
+use selfcare::services::roaming::CapState;
 
+use super::form::{post_form, Fields};
 use crate::api::roaming::{load_roaming, ChangeRoaming, RoamingView};
 use crate::components::ErrorNotice;
 
@@ -36,20 +37,6 @@ pub fn RoamingSection(line: i64) -> impl IntoView {
     }
 }
 
-/// The cap as the input shows it: the amount with the reader's decimal mark, no symbol, no
-/// grouping (`1250,00`), which [`selfcare::money::Money::parse_input`] reads back; the default
-/// cap's when the cap is lifted.
-fn cap_input(settings: &RoamingSettings, language: Language) -> String {
-    let cap = settings
-        .data_cap
-        .cap
-        .unwrap_or_else(|| selfcare::services::roaming::default_cap(settings.currency()));
-    let mut amount = cap.amount;
-    amount.rescale(2);
-    let (_, mark) = language.number_marks();
-    amount.to_string().replace('.', &mark.to_string())
-}
-
 fn on_off(on: bool) -> &'static str {
     if on {
         "On"
@@ -58,23 +45,32 @@ fn on_off(on: bool) -> &'static str {
     }
 }
 
+fn read(f: &Fields) -> Option<ChangeRoaming> {
+    Some(ChangeRoaming {
+        line: f.number("line")?,
+        change: f.text("change")?,
+        cap: f.text("cap"),
+        key: f.text("key")?,
+        acting_for: f.acting_for(),
+    })
+}
+
 /// The card's interactive part: the state and the forms.
 #[island]
 pub fn RoamingCard(line: i64, view: RoamingView, acting_for: Option<i64>) -> impl IntoView {
     super::count_hydrated_island();
     crate::acting::provide(acting_for);
     let action = ServerAction::<ChangeRoaming>::new();
-    let lang = view.language;
     let (default_cap, max_cap) = (view.default_cap, view.max_cap);
-    let code = view.settings.currency().code();
-    let cap_text = RwSignal::new(cap_input(&view.settings, lang));
+    let code = view.currency;
+    let cap_text = RwSignal::new(view.settings.cap_input.clone());
     let settings = RwSignal::new(view.settings);
     let key = RwSignal::new(view.key);
     let notice = RwSignal::new(view.notice.map(|r| (r.ok, r.message)));
     Effect::new(move |_| match action.value().get() {
         Some(Ok(reply)) => {
             if let Some(now) = reply.settings {
-                cap_text.set(cap_input(&now, lang));
+                cap_text.set(now.cap_input.clone());
                 settings.set(now);
             }
             key.set(reply.key);
@@ -84,10 +80,10 @@ pub fn RoamingCard(line: i64, view: RoamingView, acting_for: Option<i64>) -> imp
         None => {}
     });
     let pending = move || action.pending().get();
-    let state = move || settings.with(|s| s.cap_state());
+    let state = move || settings.with(|s| s.cap_state);
     let roaming_on = move || settings.with(|s| s.roaming_on);
     let data_on = move || settings.with(|s| s.data_roaming_on);
-    let has_cap = move || settings.with(|s| s.data_cap.cap.is_some());
+    let has_cap = move || settings.with(|s| s.cap.is_some());
     // The hidden fields every form sends.
     let hidden = move |change: &'static str| {
         view! {
@@ -115,23 +111,13 @@ pub fn RoamingCard(line: i64, view: RoamingView, acting_for: Option<i64>) -> imp
             </dd>
             <dt>"Data-roaming cap"</dt>
             <dd id="roaming-cap">
-                {move || settings.with(|s| match s.data_cap.cap {
-                    Some(cap) => format!("{} per billing period, excluding VAT", cap.format(lang)),
-                    None => "No cap".to_string(),
-                })}
+                {move || settings.with(|s| s.cap.clone().unwrap_or_else(|| "No cap".to_string()))}
             </dd>
             <dt>"Spent this period"</dt>
             <dd id="roaming-spent"
                 class:alert=move || data_on() && matches!(state(), CapState::Near | CapState::Reached)>
-                {move || settings.with(|s| {
-                    let used = s.data_cap.per_mille_used();
-                    let mut text = s.data_cap.describe(lang);
-                    if let Some(pm) = used {
-                        text.push_str(&format!(" ({}\u{a0}%)", pm / 10));
-                    }
-                    text
-                })}
-                {move || settings.with(|s| s.data_cap.per_mille_used()).map(|pm| view! {
+                {move || settings.with(|s| s.spent.clone())}
+                {move || settings.with(|s| s.per_mille_used).map(|pm| view! {
                     <span class="bar" aria-hidden="true">
                         <span style=format!("width:{}%", pm / 10)></span>
                     </span>
@@ -139,38 +125,38 @@ pub fn RoamingCard(line: i64, view: RoamingView, acting_for: Option<i64>) -> imp
             </dd>
         </dl>
         {move || (data_on() && roaming_on()).then(|| match state() {
-            CapState::Near => view! {
+            CapState::Near => EitherOf4::A(view! {
                 <p class="notice warn" id="roaming-cap-state">
                     "You have used 80 % of your data-roaming cap. At the cap, data roaming stops unless you choose to go on."
                 </p>
-            }.into_any(),
-            CapState::Reached => view! {
+            }),
+            CapState::Reached => EitherOf4::B(view! {
                 <div class="notice error" id="roaming-cap-state">
                     <p>"Data roaming has stopped: the cap for this billing period is spent."</p>
-                    <ActionForm action attr:class="roaming-form">
+                    {post_form(action, Some("roaming-form"), read, view! {
                         {hidden("continue")}
                         <button type="submit" class="primary" disabled=pending>
                             "Go on with data roaming past the cap"
                         </button>
-                    </ActionForm>
+                    })}
                     <p class="muted">"Until the period ends, data abroad is then charged at the roaming rates with no limit. Changing the cap stops at the new cap again."</p>
                 </div>
-            }.into_any(),
-            CapState::Continued => view! {
+            }),
+            CapState::Continued => EitherOf4::C(view! {
                 <div class="notice" id="roaming-cap-state">
                     <p>"You chose to go on with data roaming past the cap for the rest of this billing period."</p>
-                    <ActionForm action attr:class="roaming-form">
+                    {post_form(action, Some("roaming-form"), read, view! {
                         {hidden("stop-at-cap")}
                         <button type="submit" class="secondary" disabled=pending>
                             "Stop at the cap again"
                         </button>
-                    </ActionForm>
+                    })}
                 </div>
-            }.into_any(),
-            CapState::NoCap | CapState::Under => ().into_any(),
+            }),
+            CapState::NoCap | CapState::Under => EitherOf4::D(()),
         })}
         <div class="roaming-switches">
-            <ActionForm action attr:class="roaming-form">
+            {post_form(action, Some("roaming-form"), read, view! {
                 <input type="hidden" name="line" value=line />
                 <input type="hidden" name="key" value=move || key.get() />
                 <crate::acting::ActingField />
@@ -179,8 +165,8 @@ pub fn RoamingCard(line: i64, view: RoamingView, acting_for: Option<i64>) -> imp
                 <button type="submit" class="secondary" disabled=pending>
                     {move || if roaming_on() { "Turn roaming off" } else { "Turn roaming on" }}
                 </button>
-            </ActionForm>
-            <ActionForm action attr:class="roaming-form">
+            })}
+            {post_form(action, Some("roaming-form"), read, view! {
                 <input type="hidden" name="line" value=line />
                 <input type="hidden" name="key" value=move || key.get() />
                 <crate::acting::ActingField />
@@ -191,7 +177,7 @@ pub fn RoamingCard(line: i64, view: RoamingView, acting_for: Option<i64>) -> imp
                     aria-describedby=move || (!roaming_on()).then_some("data-needs-roaming")>
                     {move || if data_on() { "Turn data roaming off" } else { "Turn data roaming on" }}
                 </button>
-            </ActionForm>
+            })}
         </div>
         <p class="muted" id="data-needs-roaming">
             {move || if roaming_on() {
@@ -200,7 +186,7 @@ pub fn RoamingCard(line: i64, view: RoamingView, acting_for: Option<i64>) -> imp
                 "Data roaming needs roaming: turn roaming on first."
             }}
         </p>
-        <ActionForm action attr:class="roaming-cap-form">
+        {post_form(action, Some("roaming-cap-form"), read, view! {
             {hidden("cap")}
             <label for="roaming-cap-input">{format!("Data-roaming cap in {code}")}</label>
             <div class="roaming-cap-row">
@@ -217,12 +203,12 @@ pub fn RoamingCard(line: i64, view: RoamingView, acting_for: Option<i64>) -> imp
                     "Per billing period, excluding VAT. The EU default is {default_cap}; at most {max_cap}. You are told at 80 %, and data roaming stops at the cap unless you choose to go on."
                 )}
             </p>
-        </ActionForm>
+        })}
         {move || has_cap().then(|| view! {
-            <ActionForm action attr:class="roaming-form">
+            {post_form(action, Some("roaming-form"), read, view! {
                 {hidden("lift-cap")}
                 <button type="submit" class="secondary" disabled=pending>"Lift the cap"</button>
-            </ActionForm>
+            })}
         })}
     }
 }

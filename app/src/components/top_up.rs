@@ -2,9 +2,18 @@
 //! JavaScript the form posts and the page comes back with the outcome; hydrated, it posts in
 //! place and the balance follows the answer.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
+use super::form::{post_form, Fields};
 use crate::api::credit::RedeemVoucher;
+
+fn read(f: &Fields) -> Option<RedeemVoucher> {
+    Some(RedeemVoucher {
+        line: f.number("line")?,
+        code: f.text("code")?,
+    })
+}
 
 #[island]
 pub fn TopUp(line: i64, balance: String, expires: Option<String>) -> impl IntoView {
@@ -32,7 +41,7 @@ pub fn TopUp(line: i64, balance: String, expires: Option<String>) -> impl IntoVi
             <dt>"Valid until"</dt>
             <dd>{move || expires.get().unwrap_or_else(|| "No expiry".into())}</dd>
         </dl>
-        <ActionForm action>
+        {post_form(action, None, read, view! {
             <input type="hidden" name="line" value=line />
             <div class="voucher">
                 <label for="voucher-code">"Voucher code"</label>
@@ -44,14 +53,14 @@ pub fn TopUp(line: i64, balance: String, expires: Option<String>) -> impl IntoVi
                 <button type="submit" class="primary" disabled=move || action.pending().get()>"Top up"</button>
             </div>
             <p id="voucher-help" class="muted">"The 16 digits under the scratch panel of your voucher."</p>
-        </ActionForm>
+        })}
         {move || reply().map(|r| match r {
-            Ok(r) => view! {
+            Ok(r) => Either::Left(view! {
                 <p class=if r.ok { "notice ok" } else { "notice error" } role=if r.ok { "status" } else { "alert" }>
                     {r.message}
                 </p>
-            }.into_any(),
-            Err(e) => view! { <p class="notice error" role="alert">{e.to_string()}</p> }.into_any(),
+            }),
+            Err(e) => Either::Right(view! { <p class="notice error" role="alert">{e.to_string()}</p> }),
         })}
     }
 }

@@ -7,7 +7,7 @@ use selfcare::customer::PaymentType;
 
 use crate::acting::href;
 use crate::api::services::{load_services, preview_change, ChangeRequest, ServicesOverview};
-use crate::components::addons::{preview_page, AddonsPanel};
+use crate::components::addons::{addons_view, preview_page, AddonsPanel};
 use crate::components::roaming::RoamingSection;
 use crate::components::ErrorNotice;
 use crate::pages::portal::Portal;
@@ -80,7 +80,7 @@ fn services(page: ServicesOverview) -> impl IntoView {
         {chooser}
         {head}
         <RoamingSection line=current.0 />
-        <AddonsPanel services language=lang acting_for=crate::acting::acting_for() />
+        <AddonsPanel addons=addons_view(&services, lang) acting_for=crate::acting::acting_for() />
     }
     .into_any()
 }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::support::load_verify;
+use crate::api::support::{load_verify, VerifyLive};
 use crate::components::verify::CodePanel;
 use crate::components::ErrorNotice;
 use crate::pages::portal::Portal;
@@ -19,7 +19,7 @@ pub fn VerifyPage() -> impl IntoView {
                     match data.await {
                         Ok(page) => view! {
                             <section class="card" aria-label="Verification code">
-                                <CodePanel issued=page.issued state=page.state now=page.now />
+                                <CodePanel issued=page.issued state=VerifyLive::of(&page.state) now=page.now.timestamp() />
                             </section>
                             <p><a href="/access-log">"Who accessed my account"</a></p>
                         }.into_any(),
