@@ -2573,8 +2573,9 @@ pub(crate) async fn build_deferred_indexes(pool: &sqlx::PgPool) -> Result<()> {
     let Some(saved) = saved else {
         return Ok(());
     };
-    // table -> (its size, its missing indexes' statements)
-    let mut tables: Vec<(&str, i64, Vec<&str>)> = Vec::new();
+    // (table, its size, its missing indexes' statements); owned, so that the future stays
+    // `Send` for any lifetime (`Db::migrate` runs in spawned tasks).
+    let mut tables: Vec<(String, i64, Vec<String>)> = Vec::new();
     for entry in saved.lines() {
         let mut parts = entry.splitn(3, '\t');
         let (Some(name), Some(table), Some(create)) = (parts.next(), parts.next(), parts.next())
@@ -2594,18 +2595,18 @@ pub(crate) async fn build_deferred_indexes(pool: &sqlx::PgPool) -> Result<()> {
             continue;
         }
         match tables.iter_mut().find(|(t, _, _)| *t == table) {
-            Some((_, _, statements)) => statements.push(create),
+            Some((_, _, statements)) => statements.push(create.to_string()),
             None => {
                 let size: i64 =
                     sqlx::query_scalar("SELECT pg_table_size(to_regclass(quote_ident($1)))")
                         .bind(table)
                         .fetch_one(pool)
                         .await?;
-                tables.push((table, size, vec![create]));
+                tables.push((table.to_string(), size, vec![create.to_string()]));
             }
         }
     }
-    tables.sort_by_key(|(table, size, _)| (std::cmp::Reverse(*size), *table));
+    tables.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     for (_, _, statements) in &mut tables {
         // The primary key (ALTER TABLE) first: it locks the whole table.
         statements.sort_by_key(|statement| !statement.starts_with("ALTER TABLE"));
@@ -2619,7 +2620,7 @@ pub(crate) async fn build_deferred_indexes(pool: &sqlx::PgPool) -> Result<()> {
                 ))
                 .execute(&mut *tx)
                 .await?;
-                sqlx::query(statement).execute(&mut *tx).await?;
+                sqlx::query(&statement).execute(&mut *tx).await?;
                 tx.commit().await?;
             }
             Ok(())
