@@ -266,7 +266,7 @@ async fn load_customers(
         batch.marks_demo = true;
         let counts = BatchCounts::of(&batch);
         match db {
-            Db::Sqlite(_) => write_batch(db, &batch).await?,
+            Db::Sqlite(pool) => write_batch(pool, &batch).await?,
             Db::Postgres(pool) => {
                 let session = PgSession::new(pool).await?;
                 copy_batch(pool, &EncodedBatch::of(batch, 0), session).await?;
@@ -283,9 +283,16 @@ async fn load_customers(
     rng.set_stream(generator.ids.customer.unsigned_abs());
     let last_id_before_random = generator.ids.customer;
     match db {
-        Db::Sqlite(_) => {
-            write_random_customers(db, &mut generator, rng, options.customers, report, progress)
-                .await?;
+        Db::Sqlite(pool) => {
+            write_random_customers(
+                pool,
+                &mut generator,
+                rng,
+                options.customers,
+                report,
+                progress,
+            )
+            .await?;
         }
         Db::Postgres(pool) => {
             let ids = generator.ids;
@@ -326,7 +333,7 @@ fn generate_batch<'c>(
 /// SQLite: batches generated in order and written one transaction at a time with multi-row
 /// INSERTs (SQLite has one writer at a time: a second transaction would only wait for the lock).
 async fn write_random_customers(
-    db: &Db,
+    pool: &sqlx::SqlitePool,
     generator: &mut Generator<'_>,
     rng: ChaCha8Rng,
     customers: u64,
@@ -338,7 +345,7 @@ async fn write_random_customers(
     while left > 0 {
         let count = left.min(CUSTOMERS_PER_TRANSACTION);
         let batch = generate_batch(generator, &mut rng, count)?;
-        write_batch(db, &batch).await?;
+        write_batch(pool, &batch).await?;
         report.add(BatchCounts::of(&batch));
         progress.inc(count);
         left -= count;
@@ -396,24 +403,26 @@ async fn copy_random_customers(
     let batches = stream::unfold(receiver, |mut receiver| async move {
         receiver.recv().await.map(|batch| (batch, receiver))
     });
-    let mut written = std::pin::pin!(batches
-        .map(|encoded| async move {
-            let encoded = encoded?;
-            copy_batch(pool, &encoded, session).await?;
-            Ok::<_, StoreError>((encoded.counts, encoded.customers))
-        })
-        .buffer_unordered(POSTGRES_WRITERS));
-    let outcome = async {
-        while let Some(done) = written.next().await {
-            let (counts, customers) = done?;
-            report.add(counts);
-            progress.inc(customers);
+    let outcome = {
+        let mut written = std::pin::pin!(batches
+            .map(|encoded| async move {
+                let encoded = encoded?;
+                copy_batch(pool, &encoded, session).await?;
+                Ok::<_, StoreError>((encoded.counts, encoded.customers))
+            })
+            .buffer_unordered(POSTGRES_WRITERS));
+        async {
+            while let Some(done) = written.next().await {
+                let (counts, customers) = done?;
+                report.add(counts);
+                progress.inc(customers);
+            }
+            Ok::<_, StoreError>(())
         }
-        Ok::<_, StoreError>(())
-    }
-    .await;
-    // Dropping the stream closes the channel, so the thread stops at its next batch.
-    drop(written);
+        .await
+        // The stream (and the channel's receiver in it) is dropped here, so after an error the
+        // generator's next send fails and its thread stops instead of waiting for room.
+    };
     let _ = tokio::task::spawn_blocking(move || generating.join()).await;
     outcome
 }
@@ -1822,6 +1831,252 @@ struct StaffRow {
     created_at: DateTime<Utc>,
 }
 
+/// The words the staff console finds a customer's name by (see migration 0007).
+struct NameWordRow {
+    word: String,
+    customer_id: i64,
+}
+
+fn name_words(customers: &[CustomerRow<'_>]) -> Vec<NameWordRow> {
+    customers
+        .iter()
+        .flat_map(|c| {
+            crate::customer::name_words(&c.name)
+                .into_iter()
+                .map(|word| NameWordRow {
+                    word,
+                    customer_id: c.id,
+                })
+        })
+        .collect()
+}
+
+/// A row of a table the seed fills: the table, its columns, and the row's fields in their
+/// order. One description serves both engines: multi-row INSERTs on SQLite ([`Inserts`]),
+/// binary COPY on PostgreSQL ([`CopyRows`]).
+trait SeedRow {
+    const TABLE: &'static str;
+    const COLUMNS: &'static str;
+    fn fields<'r>(&'r self, out: &mut impl Fields<'r>);
+}
+
+/// Where a row's fields go, one call per column in order. Every column the seed writes is
+/// BIGINT, TEXT, BOOLEAN, DATE or TIMESTAMPTZ.
+trait Fields<'r> {
+    fn int(&mut self, value: i64) -> &mut Self;
+    fn opt_int(&mut self, value: Option<i64>) -> &mut Self;
+    fn text(&mut self, value: &'r str) -> &mut Self;
+    fn opt_text(&mut self, value: Option<&'r str>) -> &mut Self;
+    fn bool(&mut self, value: bool) -> &mut Self;
+    fn date(&mut self, value: NaiveDate) -> &mut Self;
+    fn opt_date(&mut self, value: Option<NaiveDate>) -> &mut Self;
+    fn timestamp(&mut self, value: DateTime<Utc>) -> &mut Self;
+}
+
+impl SeedRow for CustomerRow<'_> {
+    const TABLE: &'static str = "customers";
+    const COLUMNS: &'static str = "id, kind, name, email, phone, language, currency, \
+        password_hash, low_credit_threshold_cents, created_at";
+    fn fields<'r>(&'r self, out: &mut impl Fields<'r>) {
+        out.int(self.id)
+            .text(self.kind)
+            .text(&self.name)
+            .text(&self.email)
+            .text(&self.phone)
+            .text(self.language)
+            .text(self.currency)
+            .text(self.password_hash)
+            .opt_int(self.low_credit_threshold_cents)
+            .timestamp(self.created_at);
+    }
+}
+
+impl SeedRow for NameWordRow {
+    const TABLE: &'static str = "customer_name_words";
+    const COLUMNS: &'static str = "word, customer_id";
+    fn fields<'r>(&'r self, out: &mut impl Fields<'r>) {
+        out.text(&self.word).int(self.customer_id);
+    }
+}
+
+impl SeedRow for AccountRow {
+    const TABLE: &'static str = "billing_accounts";
+    const COLUMNS: &'static str = "id, customer_id, name, billing_address, cycle_day, \
+        payment_method, paper_invoices, created_at";
+    fn fields<'r>(&'r self, out: &mut impl Fields<'r>) {
+        out.int(self.id)
+            .int(self.customer_id)
+            .text(&self.name)
+            .text(&self.billing_address)
+            .int(self.cycle_day)
+            .text(self.payment_method)
+            .bool(self.paper_invoices)
+            .timestamp(self.created_at);
+    }
+}
+
+impl SeedRow for LineRow {
+    const TABLE: &'static str = "lines";
+    const COLUMNS: &'static str = "id, customer_id, account_id, msisdn, label, plan_id, \
+        payment_type, status, activated_on, credit_cents, credit_expires_on, created_at";
+    fn fields<'r>(&'r self, out: &mut impl Fields<'r>) {
+        out.int(self.id)
+            .int(self.customer_id)
+            .int(self.account_id)
+            .text(&self.msisdn)
+            .opt_text(self.label.as_deref())
+            .int(self.plan_id)
+            .text(self.payment_type)
+            .text("active")
+            .date(self.activated_on)
+            .int(self.credit_cents)
+            .opt_date(self.credit_expires_on)
+            .timestamp(self.created_at);
+    }
+}
+
+impl SeedRow for RoamingRow {
+    const TABLE: &'static str = "roaming_settings";
+    const COLUMNS: &'static str = "line_id, roaming_on, data_roaming_on, data_cap_cents, \
+        data_spent_cents, continue_past_cap, updated_at";
+    fn fields<'r>(&'r self, out: &mut impl Fields<'r>) {
+        out.int(self.line_id)
+            .bool(self.roaming_on)
+            .bool(self.data_roaming_on)
+            .opt_int(self.data_cap_cents)
+            .int(self.data_spent_cents)
+            .bool(self.continue_past_cap)
+            .timestamp(self.updated_at);
+    }
+}
+
+impl SeedRow for LineAddonRow {
+    const TABLE: &'static str = "line_addons";
+    const COLUMNS: &'static str =
+        "id, line_id, addon_id, price_cents, active_from, commitment_until";
+    fn fields<'r>(&'r self, out: &mut impl Fields<'r>) {
+        out.int(self.id)
+            .int(self.line_id)
+            .int(self.addon_id)
+            .int(self.price_cents)
+            .timestamp(self.active_from)
+            .opt_date(self.commitment_until);
+    }
+}
+
+impl SeedRow for AllowanceRow {
+    const TABLE: &'static str = "allowance_usage";
+    const COLUMNS: &'static str = "line_id, period_start, period_end, call_seconds_used, \
+        sms_used, data_kb_used, rated_at";
+    fn fields<'r>(&'r self, out: &mut impl Fields<'r>) {
+        out.int(self.line_id)
+            .date(self.period_start)
+            .date(self.period_end)
+            .int(self.call_seconds_used)
+            .int(self.sms_used)
+            .int(self.data_kb_used)
+            .timestamp(self.rated_at);
+    }
+}
+
+impl SeedRow for UsageRow {
+    const TABLE: &'static str = "usage_records";
+    const COLUMNS: &'static str = "id, line_id, started_at, kind, quantity, counterpart, \
+        roaming, country, charge_cents, rated_at";
+    fn fields<'r>(&'r self, out: &mut impl Fields<'r>) {
+        out.int(self.id)
+            .int(self.line_id)
+            .timestamp(self.started_at)
+            .text(self.kind)
+            .int(self.quantity)
+            .opt_text(self.counterpart.as_deref())
+            .bool(self.roaming)
+            .text(self.country)
+            .int(self.charge_cents)
+            .timestamp(self.rated_at);
+    }
+}
+
+impl SeedRow for LedgerRow {
+    const TABLE: &'static str = "credit_ledger";
+    const COLUMNS: &'static str =
+        "id, line_id, at, kind, amount_cents, balance_after_cents, description";
+    fn fields<'r>(&'r self, out: &mut impl Fields<'r>) {
+        out.int(self.id)
+            .int(self.line_id)
+            .timestamp(self.at)
+            .text(self.kind)
+            .int(self.amount_cents)
+            .int(self.balance_after_cents)
+            .text(&self.description);
+    }
+}
+
+impl SeedRow for InvoiceRow {
+    const TABLE: &'static str = "invoices";
+    const COLUMNS: &'static str = "id, number, customer_id, account_id, period_start, \
+        period_end, issued_on, due_on, currency, net_cents, vat_cents, total_cents, paid_cents, \
+        status, payment_reference, created_at";
+    fn fields<'r>(&'r self, out: &mut impl Fields<'r>) {
+        out.int(self.id)
+            .text(&self.number)
+            .int(self.customer_id)
+            .int(self.account_id)
+            .date(self.period_start)
+            .date(self.period_end)
+            .date(self.issued_on)
+            .date(self.due_on)
+            .text(self.currency)
+            .int(self.net_cents)
+            .int(self.vat_cents)
+            .int(self.total_cents)
+            .int(self.paid_cents)
+            .text(self.status)
+            .text(&self.payment_reference)
+            .timestamp(self.created_at);
+    }
+}
+
+impl SeedRow for InvoiceLineRow<'_> {
+    const TABLE: &'static str = "invoice_lines";
+    const COLUMNS: &'static str = "id, invoice_id, line_id, position, category, addon_id, \
+        description, quantity, net_cents, vat_rate_bp, vat_cents";
+    fn fields<'r>(&'r self, out: &mut impl Fields<'r>) {
+        out.int(self.id)
+            .int(self.invoice_id)
+            .opt_int(self.line_id)
+            .int(self.position)
+            .text(self.category)
+            .opt_int(self.addon_id)
+            .text(self.description)
+            .int(self.quantity)
+            .int(self.net_cents)
+            .int(self.vat_rate_bp)
+            .int(self.vat_cents);
+    }
+}
+
+impl SeedRow for PaymentRow {
+    const TABLE: &'static str = "payments";
+    const COLUMNS: &'static str =
+        "id, customer_id, invoice_id, received_at, amount_cents, currency, method, reference";
+    fn fields<'r>(&'r self, out: &mut impl Fields<'r>) {
+        out.int(self.id)
+            .int(self.customer_id)
+            .int(self.invoice_id)
+            .timestamp(self.received_at)
+            .int(self.amount_cents)
+            .text(self.currency)
+            .text(self.method)
+            .text(&self.reference);
+    }
+}
+
+/// Takes a batch's tables one by one (see [`Batch::tables`]).
+trait TableSink<'r> {
+    fn rows<T: SeedRow>(&mut self, rows: &'r [T]);
+}
+
 /// Rows written together in one transaction.
 #[derive(Default)]
 struct Batch<'c> {
@@ -1841,259 +2096,116 @@ struct Batch<'c> {
     marks_demo: bool,
 }
 
+impl Batch<'_> {
+    /// Each table's rows to `out`, parents before children.
+    fn tables<'r>(&'r self, name_words: &'r [NameWordRow], out: &mut impl TableSink<'r>) {
+        out.rows(&self.customers);
+        out.rows(name_words);
+        out.rows(&self.accounts);
+        out.rows(&self.lines);
+        out.rows(&self.roaming);
+        out.rows(&self.line_addons);
+        out.rows(&self.allowances);
+        out.rows(&self.usage);
+        out.rows(&self.ledger);
+        out.rows(&self.invoices);
+        out.rows(&self.invoice_lines);
+        out.rows(&self.payments);
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Writing
 // ---------------------------------------------------------------------------------------------
 
-/// Rows of a multi-row INSERT that keep its bind parameters under [`MAX_BIND_PARAMETERS`];
-/// the column count is read from the statement's head, so the two cannot disagree.
-fn rows_per_statement(head: &str) -> usize {
-    let columns = head.matches(',').count() + 1;
+/// Rows of a multi-row INSERT that keep its bind parameters under [`MAX_BIND_PARAMETERS`],
+/// for a comma-separated column list.
+fn rows_per_statement(columns: &str) -> usize {
+    let columns = columns.matches(',').count() + 1;
     (MAX_BIND_PARAMETERS / columns).max(1)
 }
 
-/// Inserts `rows` with as few multi-row INSERTs as the parameter limit allows. A macro rather
-/// than a function so that it expands inside an [`on_db!`] body, compiled once per engine.
-macro_rules! insert_all {
-    ($tx:ident, $head:expr, $rows:expr, |$values:ident, $row:ident| $push:block) => {
-        for chunk in $rows.chunks(rows_per_statement($head)) {
-            let mut query = sqlx::QueryBuilder::new($head);
-            query.push_values(chunk, |mut $values, $row| $push);
-            query.build().execute(&mut *$tx).await?;
+/// SQLite: a batch's tables as multi-row INSERTs, each as large as the parameter limit allows.
+#[derive(Default)]
+struct Inserts<'r>(Vec<sqlx::QueryBuilder<'r, sqlx::Sqlite>>);
+
+impl<'r> TableSink<'r> for Inserts<'r> {
+    fn rows<T: SeedRow>(&mut self, rows: &'r [T]) {
+        let head = format!("INSERT INTO {} ({}) ", T::TABLE, T::COLUMNS);
+        for chunk in rows.chunks(rows_per_statement(T::COLUMNS)) {
+            let mut insert = sqlx::QueryBuilder::new(&head);
+            insert.push_values(chunk, |mut values, row| row.fields(&mut values));
+            self.0.push(insert);
         }
-    };
+    }
 }
 
-/// Writes a batch in one transaction, parents before children.
-async fn write_batch(db: &Db, batch: &Batch<'_>) -> Result<()> {
-    // The words the staff console finds each name by (see migration 0007).
-    let name_words: Vec<(String, i64)> = batch
-        .customers
-        .iter()
-        .flat_map(|c| {
-            crate::customer::name_words(&c.name)
-                .into_iter()
-                .map(|word| (word, c.id))
-        })
-        .collect();
-    on_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
-        insert_all!(
-            tx,
-            "INSERT INTO customers (id, kind, name, email, phone, language, currency, password_hash, \
-             low_credit_threshold_cents, created_at) ",
-            batch.customers,
-            |row, c| {
-                row.push_bind(c.id)
-                    .push_bind(c.kind)
-                    .push_bind(&c.name)
-                    .push_bind(&c.email)
-                    .push_bind(&c.phone)
-                    .push_bind(c.language)
-                    .push_bind(c.currency)
-                    .push_bind(c.password_hash)
-                    .push_bind(c.low_credit_threshold_cents)
-                    .push_bind(c.created_at);
-            }
-        );
-        insert_all!(
-            tx,
-            "INSERT INTO customer_name_words (word, customer_id) ",
-            name_words,
-            |row, w| {
-                row.push_bind(&w.0).push_bind(w.1);
-            }
-        );
-        insert_all!(
-            tx,
-            "INSERT INTO billing_accounts (id, customer_id, name, billing_address, cycle_day, payment_method, \
-             paper_invoices, created_at) ",
-            batch.accounts,
-            |row, a| {
-                row.push_bind(a.id)
-                    .push_bind(a.customer_id)
-                    .push_bind(&a.name)
-                    .push_bind(&a.billing_address)
-                    .push_bind(a.cycle_day)
-                    .push_bind(a.payment_method)
-                    .push_bind(a.paper_invoices)
-                    .push_bind(a.created_at);
-            }
-        );
-        insert_all!(
-            tx,
-            "INSERT INTO lines (id, customer_id, account_id, msisdn, label, plan_id, payment_type, status, \
-             activated_on, credit_cents, credit_expires_on, created_at) ",
-            batch.lines,
-            |row, l| {
-                row.push_bind(l.id)
-                    .push_bind(l.customer_id)
-                    .push_bind(l.account_id)
-                    .push_bind(&l.msisdn)
-                    .push_bind(&l.label)
-                    .push_bind(l.plan_id)
-                    .push_bind(l.payment_type)
-                    .push_bind("active")
-                    .push_bind(l.activated_on)
-                    .push_bind(l.credit_cents)
-                    .push_bind(l.credit_expires_on)
-                    .push_bind(l.created_at);
-            }
-        );
-        insert_all!(
-            tx,
-            "INSERT INTO roaming_settings (line_id, roaming_on, data_roaming_on, data_cap_cents, data_spent_cents, \
-             continue_past_cap, updated_at) ",
-            batch.roaming,
-            |row, r| {
-                row.push_bind(r.line_id)
-                    .push_bind(r.roaming_on)
-                    .push_bind(r.data_roaming_on)
-                    .push_bind(r.data_cap_cents)
-                    .push_bind(r.data_spent_cents)
-                    .push_bind(r.continue_past_cap)
-                    .push_bind(r.updated_at);
-            }
-        );
-        insert_all!(
-            tx,
-            "INSERT INTO line_addons (id, line_id, addon_id, price_cents, active_from, commitment_until) ",
-            batch.line_addons,
-            |row, a| {
-                row.push_bind(a.id)
-                    .push_bind(a.line_id)
-                    .push_bind(a.addon_id)
-                    .push_bind(a.price_cents)
-                    .push_bind(a.active_from)
-                    .push_bind(a.commitment_until);
-            }
-        );
-        insert_all!(
-            tx,
-            "INSERT INTO allowance_usage (line_id, period_start, period_end, call_seconds_used, sms_used, \
-             data_kb_used, rated_at) ",
-            batch.allowances,
-            |row, a| {
-                row.push_bind(a.line_id)
-                    .push_bind(a.period_start)
-                    .push_bind(a.period_end)
-                    .push_bind(a.call_seconds_used)
-                    .push_bind(a.sms_used)
-                    .push_bind(a.data_kb_used)
-                    .push_bind(a.rated_at);
-            }
-        );
-        insert_all!(
-            tx,
-            "INSERT INTO usage_records (id, line_id, started_at, kind, quantity, counterpart, roaming, country, \
-             charge_cents, rated_at) ",
-            batch.usage,
-            |row, u| {
-                row.push_bind(u.id)
-                    .push_bind(u.line_id)
-                    .push_bind(u.started_at)
-                    .push_bind(u.kind)
-                    .push_bind(u.quantity)
-                    .push_bind(&u.counterpart)
-                    .push_bind(u.roaming)
-                    .push_bind(u.country)
-                    .push_bind(u.charge_cents)
-                    .push_bind(u.rated_at);
-            }
-        );
-        insert_all!(
-            tx,
-            "INSERT INTO credit_ledger (id, line_id, at, kind, amount_cents, balance_after_cents, description) ",
-            batch.ledger,
-            |row, e| {
-                row.push_bind(e.id)
-                    .push_bind(e.line_id)
-                    .push_bind(e.at)
-                    .push_bind(e.kind)
-                    .push_bind(e.amount_cents)
-                    .push_bind(e.balance_after_cents)
-                    .push_bind(&e.description);
-            }
-        );
-        insert_all!(
-            tx,
-            "INSERT INTO invoices (id, number, customer_id, account_id, period_start, period_end, issued_on, due_on, \
-             currency, net_cents, vat_cents, total_cents, paid_cents, status, payment_reference, created_at) ",
-            batch.invoices,
-            |row, i| {
-                row.push_bind(i.id)
-                    .push_bind(&i.number)
-                    .push_bind(i.customer_id)
-                    .push_bind(i.account_id)
-                    .push_bind(i.period_start)
-                    .push_bind(i.period_end)
-                    .push_bind(i.issued_on)
-                    .push_bind(i.due_on)
-                    .push_bind(i.currency)
-                    .push_bind(i.net_cents)
-                    .push_bind(i.vat_cents)
-                    .push_bind(i.total_cents)
-                    .push_bind(i.paid_cents)
-                    .push_bind(i.status)
-                    .push_bind(&i.payment_reference)
-                    .push_bind(i.created_at);
-            }
-        );
-        insert_all!(
-            tx,
-            "INSERT INTO invoice_lines (id, invoice_id, line_id, position, category, addon_id, description, \
-             quantity, net_cents, vat_rate_bp, vat_cents) ",
-            batch.invoice_lines,
-            |row, l| {
-                row.push_bind(l.id)
-                    .push_bind(l.invoice_id)
-                    .push_bind(l.line_id)
-                    .push_bind(l.position)
-                    .push_bind(l.category)
-                    .push_bind(l.addon_id)
-                    .push_bind(l.description)
-                    .push_bind(l.quantity)
-                    .push_bind(l.net_cents)
-                    .push_bind(l.vat_rate_bp)
-                    .push_bind(l.vat_cents);
-            }
-        );
-        insert_all!(
-            tx,
-            "INSERT INTO payments (id, customer_id, invoice_id, received_at, amount_cents, currency, method, \
-             reference) ",
-            batch.payments,
-            |row, p| {
-                row.push_bind(p.id)
-                    .push_bind(p.customer_id)
-                    .push_bind(p.invoice_id)
-                    .push_bind(p.received_at)
-                    .push_bind(p.amount_cents)
-                    .push_bind(p.currency)
-                    .push_bind(p.method)
-                    .push_bind(&p.reference);
-            }
-        );
-        for staff in &batch.staff {
+impl<'r> Fields<'r> for sqlx::query_builder::Separated<'_, 'r, sqlx::Sqlite, &'static str> {
+    fn int(&mut self, value: i64) -> &mut Self {
+        self.push_bind(value)
+    }
+    fn opt_int(&mut self, value: Option<i64>) -> &mut Self {
+        self.push_bind(value)
+    }
+    fn text(&mut self, value: &'r str) -> &mut Self {
+        self.push_bind(value)
+    }
+    fn opt_text(&mut self, value: Option<&'r str>) -> &mut Self {
+        self.push_bind(value)
+    }
+    fn bool(&mut self, value: bool) -> &mut Self {
+        self.push_bind(value)
+    }
+    fn date(&mut self, value: NaiveDate) -> &mut Self {
+        self.push_bind(value)
+    }
+    fn opt_date(&mut self, value: Option<NaiveDate>) -> &mut Self {
+        self.push_bind(value)
+    }
+    fn timestamp(&mut self, value: DateTime<Utc>) -> &mut Self {
+        self.push_bind(value)
+    }
+}
+
+/// The staff users of a batch (demo staff, kept if there) and, for the demo batch, the
+/// `demo_data` mark, in the batch's own transaction `$tx`: the mark is there exactly when the
+/// demo customers are. A macro, like [`insert_all!`], so it expands for each engine's
+/// transaction.
+macro_rules! write_staff_and_demo_mark {
+    ($tx:ident, $batch:expr) => {
+        for staff in &$batch.staff {
             sqlx::query(
-                "INSERT INTO staff_users (email, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) \
-                 ON CONFLICT (email) DO NOTHING",
+                "INSERT INTO staff_users (email, name, role, password_hash, created_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (email) DO NOTHING",
             )
             .bind(staff.email)
             .bind(staff.name)
             .bind(staff.role)
             .bind(&staff.password_hash)
             .bind(staff.created_at)
-            .execute(&mut *tx)
+            .execute(&mut *$tx)
             .await?;
         }
-        if batch.marks_demo {
+        if $batch.marks_demo {
             sqlx::query("INSERT INTO app_meta (key, value) VALUES ('demo_data', '1')")
-                .execute(&mut *tx)
+                .execute(&mut *$tx)
                 .await?;
         }
-        tx.commit().await?;
-    });
+    };
+}
+
+/// SQLite: writes a batch in one transaction with multi-row INSERTs, parents before children.
+/// (PostgreSQL takes the batch encoded for COPY, see [`copy_batch`].)
+async fn write_batch(pool: &sqlx::SqlitePool, batch: &Batch<'_>) -> Result<()> {
+    let name_words = name_words(&batch.customers);
+    let mut inserts = Inserts::default();
+    batch.tables(&name_words, &mut inserts);
+    let mut tx = pool.begin().await?;
+    for mut insert in inserts.0 {
+        insert.build().execute(&mut *tx).await?;
+    }
+    write_staff_and_demo_mark!(tx, batch);
+    tx.commit().await?;
     Ok(())
 }
 
@@ -2107,10 +2219,10 @@ const PG_EPOCH_DAYS_FROM_CE: i32 = 730_120;
 const PG_EPOCH_UNIX_MICROS: i64 = 946_684_800_000_000;
 
 /// One table's rows in PostgreSQL's binary `COPY` format: no text to format here and none to
-/// parse in the backend. Every column is BIGINT, TEXT, BOOLEAN, DATE or TIMESTAMPTZ, whose
-/// binary forms are fixed (see the PostgreSQL docs, "COPY", "Binary Format").
+/// parse in the backend. The binary forms of the seed's column types are fixed (see the
+/// PostgreSQL docs, "COPY", "Binary Format").
 struct CopyRows {
-    statement: &'static str,
+    statement: String,
     columns: i16,
     bytes: Vec<u8>,
     /// Fields written in the current row, checked against `columns` in debug builds.
@@ -2118,21 +2230,19 @@ struct CopyRows {
 }
 
 impl CopyRows {
-    /// `statement` is `COPY table (columns) FROM STDIN (FORMAT binary)`; the column count is
-    /// read from it, so the two cannot disagree.
-    fn new(statement: &'static str, rows: usize) -> Self {
-        let list = statement
-            .split_once('(')
-            .and_then(|(_, rest)| rest.split_once(')'))
-            .map_or("", |(list, _)| list);
-        let columns = i16::try_from(list.matches(',').count() + 1).unwrap_or(i16::MAX);
+    fn new<T: SeedRow>(rows: usize) -> Self {
+        let columns = i16::try_from(T::COLUMNS.matches(',').count() + 1).unwrap_or(i16::MAX);
         let mut bytes =
             Vec::with_capacity(19 + rows * (2 + usize::from(columns.unsigned_abs()) * 14) + 2);
         bytes.extend_from_slice(b"PGCOPY\n\xff\r\n\0");
         bytes.extend_from_slice(&0_i32.to_be_bytes()); // flags
         bytes.extend_from_slice(&0_i32.to_be_bytes()); // header extension length
         Self {
-            statement,
+            statement: format!(
+                "COPY {} ({}) FROM STDIN (FORMAT binary)",
+                T::TABLE,
+                T::COLUMNS
+            ),
             columns,
             bytes,
             fields: columns,
@@ -2160,6 +2270,18 @@ impl CopyRows {
         self
     }
 
+    /// The `COPY` data, with its trailer.
+    fn finish(mut self) -> CopyTable {
+        debug_assert_eq!(self.fields, self.columns, "{}", self.statement);
+        self.bytes.extend_from_slice(&(-1_i16).to_be_bytes());
+        CopyTable {
+            statement: self.statement,
+            bytes: self.bytes,
+        }
+    }
+}
+
+impl<'r> Fields<'r> for CopyRows {
     fn int(&mut self, value: i64) -> &mut Self {
         self.field(&value.to_be_bytes())
     }
@@ -2171,11 +2293,11 @@ impl CopyRows {
         }
     }
 
-    fn text(&mut self, value: &str) -> &mut Self {
+    fn text(&mut self, value: &'r str) -> &mut Self {
         self.field(value.as_bytes())
     }
 
-    fn opt_text(&mut self, value: Option<&str>) -> &mut Self {
+    fn opt_text(&mut self, value: Option<&'r str>) -> &mut Self {
         match value {
             Some(value) => self.text(value),
             None => self.null(),
@@ -2200,39 +2322,29 @@ impl CopyRows {
     fn timestamp(&mut self, value: DateTime<Utc>) -> &mut Self {
         self.field(&(value.timestamp_micros() - PG_EPOCH_UNIX_MICROS).to_be_bytes())
     }
-
-    /// The `COPY` data, with its trailer.
-    fn finish(mut self) -> CopyTable {
-        debug_assert_eq!(self.fields, self.columns, "{}", self.statement);
-        self.bytes.extend_from_slice(&(-1_i16).to_be_bytes());
-        CopyTable {
-            statement: self.statement,
-            bytes: self.bytes,
-        }
-    }
 }
 
 /// A table's `COPY` statement and its data.
 struct CopyTable {
-    statement: &'static str,
+    statement: String,
     bytes: Vec<u8>,
 }
 
-/// Encodes `rows` for `statement`, one `fill` per row; nothing when there are no rows.
-fn copy_rows<T>(
-    tables: &mut Vec<CopyTable>,
-    statement: &'static str,
-    rows: &[T],
-    mut fill: impl FnMut(&mut CopyRows, &T),
-) {
-    if rows.is_empty() {
-        return;
+/// PostgreSQL: a batch's tables encoded for `COPY`; none for a table without rows.
+#[derive(Default)]
+struct Copies(Vec<CopyTable>);
+
+impl<'r> TableSink<'r> for Copies {
+    fn rows<T: SeedRow>(&mut self, rows: &'r [T]) {
+        if rows.is_empty() {
+            return;
+        }
+        let mut copy = CopyRows::new::<T>(rows.len());
+        for row in rows {
+            row.fields(copy.row());
+        }
+        self.0.push(copy.finish());
     }
-    let mut copy = CopyRows::new(statement, rows.len());
-    for row in rows {
-        fill(copy.row(), row);
-    }
-    tables.push(copy.finish());
 }
 
 /// A batch encoded for PostgreSQL: owns everything, so it leaves the generator's thread.
@@ -2249,218 +2361,11 @@ struct EncodedBatch {
 impl EncodedBatch {
     fn of(batch: Batch<'_>, customers: u64) -> Self {
         let counts = BatchCounts::of(&batch);
-        let mut tables = Vec::with_capacity(12);
-        copy_rows(
-            &mut tables,
-            "COPY customers (id, kind, name, email, phone, language, currency, password_hash, \
-             low_credit_threshold_cents, created_at) FROM STDIN (FORMAT binary)",
-            &batch.customers,
-            |row, c| {
-                row.int(c.id)
-                    .text(c.kind)
-                    .text(&c.name)
-                    .text(&c.email)
-                    .text(&c.phone)
-                    .text(c.language)
-                    .text(c.currency)
-                    .text(c.password_hash)
-                    .opt_int(c.low_credit_threshold_cents)
-                    .timestamp(c.created_at);
-            },
-        );
-        // The words the staff console finds each name by (see migration 0007).
-        let name_words: Vec<(String, i64)> = batch
-            .customers
-            .iter()
-            .flat_map(|c| {
-                crate::customer::name_words(&c.name)
-                    .into_iter()
-                    .map(|word| (word, c.id))
-            })
-            .collect();
-        copy_rows(
-            &mut tables,
-            "COPY customer_name_words (word, customer_id) FROM STDIN (FORMAT binary)",
-            &name_words,
-            |row, (word, customer)| {
-                row.text(word).int(*customer);
-            },
-        );
-        copy_rows(
-            &mut tables,
-            "COPY billing_accounts (id, customer_id, name, billing_address, cycle_day, \
-             payment_method, paper_invoices, created_at) FROM STDIN (FORMAT binary)",
-            &batch.accounts,
-            |row, a| {
-                row.int(a.id)
-                    .int(a.customer_id)
-                    .text(&a.name)
-                    .text(&a.billing_address)
-                    .int(a.cycle_day)
-                    .text(a.payment_method)
-                    .bool(a.paper_invoices)
-                    .timestamp(a.created_at);
-            },
-        );
-        copy_rows(
-            &mut tables,
-            "COPY lines (id, customer_id, account_id, msisdn, label, plan_id, payment_type, status, \
-             activated_on, credit_cents, credit_expires_on, created_at) FROM STDIN (FORMAT binary)",
-            &batch.lines,
-            |row, l| {
-                row.int(l.id)
-                    .int(l.customer_id)
-                    .int(l.account_id)
-                    .text(&l.msisdn)
-                    .opt_text(l.label.as_deref())
-                    .int(l.plan_id)
-                    .text(l.payment_type)
-                    .text("active")
-                    .date(l.activated_on)
-                    .int(l.credit_cents)
-                    .opt_date(l.credit_expires_on)
-                    .timestamp(l.created_at);
-            },
-        );
-        copy_rows(
-            &mut tables,
-            "COPY roaming_settings (line_id, roaming_on, data_roaming_on, data_cap_cents, \
-             data_spent_cents, continue_past_cap, updated_at) FROM STDIN (FORMAT binary)",
-            &batch.roaming,
-            |row, r| {
-                row.int(r.line_id)
-                    .bool(r.roaming_on)
-                    .bool(r.data_roaming_on)
-                    .opt_int(r.data_cap_cents)
-                    .int(r.data_spent_cents)
-                    .bool(r.continue_past_cap)
-                    .timestamp(r.updated_at);
-            },
-        );
-        copy_rows(
-            &mut tables,
-            "COPY line_addons (id, line_id, addon_id, price_cents, active_from, commitment_until) \
-             FROM STDIN (FORMAT binary)",
-            &batch.line_addons,
-            |row, a| {
-                row.int(a.id)
-                    .int(a.line_id)
-                    .int(a.addon_id)
-                    .int(a.price_cents)
-                    .timestamp(a.active_from)
-                    .opt_date(a.commitment_until);
-            },
-        );
-        copy_rows(
-            &mut tables,
-            "COPY allowance_usage (line_id, period_start, period_end, call_seconds_used, sms_used, \
-             data_kb_used, rated_at) FROM STDIN (FORMAT binary)",
-            &batch.allowances,
-            |row, a| {
-                row.int(a.line_id)
-                    .date(a.period_start)
-                    .date(a.period_end)
-                    .int(a.call_seconds_used)
-                    .int(a.sms_used)
-                    .int(a.data_kb_used)
-                    .timestamp(a.rated_at);
-            },
-        );
-        copy_rows(
-            &mut tables,
-            "COPY usage_records (id, line_id, started_at, kind, quantity, counterpart, roaming, \
-             country, charge_cents, rated_at) FROM STDIN (FORMAT binary)",
-            &batch.usage,
-            |row, u| {
-                row.int(u.id)
-                    .int(u.line_id)
-                    .timestamp(u.started_at)
-                    .text(u.kind)
-                    .int(u.quantity)
-                    .opt_text(u.counterpart.as_deref())
-                    .bool(u.roaming)
-                    .text(u.country)
-                    .int(u.charge_cents)
-                    .timestamp(u.rated_at);
-            },
-        );
-        copy_rows(
-            &mut tables,
-            "COPY credit_ledger (id, line_id, at, kind, amount_cents, balance_after_cents, \
-             description) FROM STDIN (FORMAT binary)",
-            &batch.ledger,
-            |row, e| {
-                row.int(e.id)
-                    .int(e.line_id)
-                    .timestamp(e.at)
-                    .text(e.kind)
-                    .int(e.amount_cents)
-                    .int(e.balance_after_cents)
-                    .text(&e.description);
-            },
-        );
-        copy_rows(
-            &mut tables,
-            "COPY invoices (id, number, customer_id, account_id, period_start, period_end, \
-             issued_on, due_on, currency, net_cents, vat_cents, total_cents, paid_cents, status, \
-             payment_reference, created_at) FROM STDIN (FORMAT binary)",
-            &batch.invoices,
-            |row, i| {
-                row.int(i.id)
-                    .text(&i.number)
-                    .int(i.customer_id)
-                    .int(i.account_id)
-                    .date(i.period_start)
-                    .date(i.period_end)
-                    .date(i.issued_on)
-                    .date(i.due_on)
-                    .text(i.currency)
-                    .int(i.net_cents)
-                    .int(i.vat_cents)
-                    .int(i.total_cents)
-                    .int(i.paid_cents)
-                    .text(i.status)
-                    .text(&i.payment_reference)
-                    .timestamp(i.created_at);
-            },
-        );
-        copy_rows(
-            &mut tables,
-            "COPY invoice_lines (id, invoice_id, line_id, position, category, addon_id, \
-             description, quantity, net_cents, vat_rate_bp, vat_cents) FROM STDIN (FORMAT binary)",
-            &batch.invoice_lines,
-            |row, l| {
-                row.int(l.id)
-                    .int(l.invoice_id)
-                    .opt_int(l.line_id)
-                    .int(l.position)
-                    .text(l.category)
-                    .opt_int(l.addon_id)
-                    .text(l.description)
-                    .int(l.quantity)
-                    .int(l.net_cents)
-                    .int(l.vat_rate_bp)
-                    .int(l.vat_cents);
-            },
-        );
-        copy_rows(
-            &mut tables,
-            "COPY payments (id, customer_id, invoice_id, received_at, amount_cents, currency, \
-             method, reference) FROM STDIN (FORMAT binary)",
-            &batch.payments,
-            |row, p| {
-                row.int(p.id)
-                    .int(p.customer_id)
-                    .int(p.invoice_id)
-                    .timestamp(p.received_at)
-                    .int(p.amount_cents)
-                    .text(p.currency)
-                    .text(p.method)
-                    .text(&p.reference);
-            },
-        );
+        let name_words = name_words(&batch.customers);
+        let mut copies = Copies::default();
+        batch.tables(&name_words, &mut copies);
         Self {
-            tables,
+            tables: copies.0,
             staff: batch.staff,
             marks_demo: batch.marks_demo,
             counts,
@@ -2677,28 +2582,11 @@ async fn copy_batch(pool: &sqlx::PgPool, batch: &EncodedBatch, session: PgSessio
     .execute(&mut *tx)
     .await?;
     for table in &batch.tables {
-        let mut copy = tx.copy_in_raw(table.statement).await?;
+        let mut copy = tx.copy_in_raw(&table.statement).await?;
         copy.send(table.bytes.as_slice()).await?;
         copy.finish().await?;
     }
-    for staff in &batch.staff {
-        sqlx::query(
-            "INSERT INTO staff_users (email, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (email) DO NOTHING",
-        )
-        .bind(staff.email)
-        .bind(staff.name)
-        .bind(staff.role)
-        .bind(&staff.password_hash)
-        .bind(staff.created_at)
-        .execute(&mut *tx)
-        .await?;
-    }
-    if batch.marks_demo {
-        sqlx::query("INSERT INTO app_meta (key, value) VALUES ('demo_data', '1')")
-            .execute(&mut *tx)
-            .await?;
-    }
+    write_staff_and_demo_mark!(tx, batch);
     tx.commit().await?;
     Ok(())
 }
