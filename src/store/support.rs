@@ -39,6 +39,30 @@ fn channel_of(text: &str) -> Result<Channel> {
     Channel::parse(text).ok_or_else(|| super::corrupt("channel"))
 }
 
+/// A row of `staff_access`, as [`Db::staff_access`] reads it.
+#[derive(sqlx::FromRow)]
+struct AccessRow {
+    channel: String,
+    via: String,
+    opened_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    check_phrase: Option<String>,
+    reason: Option<String>,
+}
+
+/// A row of `audit_log` with the staff member's name, as [`Db::access_log`] reads it.
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: i64,
+    at: DateTime<Utc>,
+    actor_kind: String,
+    /// The staff member's name (`s.name`), for staff entries.
+    #[sqlx(rename = "name")]
+    staff: Option<String>,
+    action: String,
+    detail: String,
+}
+
 impl Db {
     /// Issues a new code for `channel`, revoking the customer's live code for that channel.
     /// Answers the code (shown to the customer once) and when it expires.
@@ -271,14 +295,7 @@ impl Db {
         customer: CustomerId,
         now: DateTime<Utc>,
     ) -> Result<Option<StaffAccess>> {
-        let row: Option<(
-            String,
-            String,
-            DateTime<Utc>,
-            DateTime<Utc>,
-            Option<String>,
-            Option<String>,
-        )> = on_db!(self, |pool| {
+        let row: Option<AccessRow> = on_db!(self, |pool| {
             sqlx::query_as(
                     "SELECT channel, via, opened_at, expires_at, check_phrase, reason FROM staff_access \
                      WHERE staff_id = $1 AND customer_id = $2 AND expires_at > $3 \
@@ -291,7 +308,14 @@ impl Db {
                 .await?
         });
         row.map(
-            |(channel, via, opened_at, expires_at, check_phrase, reason)| {
+            |AccessRow {
+                 channel,
+                 via,
+                 opened_at,
+                 expires_at,
+                 check_phrase,
+                 reason,
+             }| {
                 Ok(StaffAccess {
                     customer,
                     channel: channel_of(&channel)?,
@@ -362,39 +386,47 @@ impl Db {
     /// The customer's access log: codes issued and checked, staff access and changes, newest
     /// first.
     pub async fn access_log(&self, customer: CustomerId, limit: i64) -> Result<Vec<AccessEntry>> {
-        let rows: Vec<(i64, DateTime<Utc>, String, Option<String>, String, String)> =
-            on_db!(self, |pool| {
-                sqlx::query_as(
-                    "SELECT a.id, a.at, a.actor_kind, s.name, a.action, a.detail FROM audit_log a \
+        let rows: Vec<AuditRow> = on_db!(self, |pool| {
+            sqlx::query_as(
+                "SELECT a.id, a.at, a.actor_kind, s.name, a.action, a.detail FROM audit_log a \
                      LEFT JOIN staff_users s ON a.actor_kind = 'staff' AND s.id = a.actor_id \
                      WHERE a.customer_id = $1 ORDER BY a.at DESC, a.id DESC LIMIT $2",
-                )
-                .bind(customer)
-                .bind(limit)
-                .fetch_all(pool)
-                .await?
-            });
+            )
+            .bind(customer)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        });
         Ok(rows
             .into_iter()
-            .filter_map(|(id, at, kind, staff, action, detail)| {
-                let what = access_label(&action)?;
-                let who = match kind.as_str() {
-                    "customer" => "You".to_string(),
-                    "staff" => format!(
-                        "{} (support staff)",
-                        staff.unwrap_or_else(|| "Staff".into())
-                    ),
-                    _ => "Automatic".to_string(),
-                };
-                Some(AccessEntry {
-                    id,
-                    at,
-                    by_customer: kind == "customer",
-                    who,
-                    what: what.to_string(),
-                    detail,
-                })
-            })
+            .filter_map(
+                |AuditRow {
+                     id,
+                     at,
+                     actor_kind: kind,
+                     staff,
+                     action,
+                     detail,
+                 }| {
+                    let what = access_label(&action)?;
+                    let who = match kind.as_str() {
+                        "customer" => "You".to_string(),
+                        "staff" => format!(
+                            "{} (support staff)",
+                            staff.unwrap_or_else(|| "Staff".into())
+                        ),
+                        _ => "Automatic".to_string(),
+                    };
+                    Some(AccessEntry {
+                        id,
+                        at,
+                        by_customer: kind == "customer",
+                        who,
+                        what: what.to_string(),
+                        detail,
+                    })
+                },
+            )
             .collect())
     }
 }
