@@ -44,14 +44,6 @@ pub fn in_console<V: IntoView>(page: fn() -> V) -> impl IntoView {
     page()
 }
 
-/// Provides [`ActingFor`] inside an island, which does not see the page's context in the
-/// browser: islands take `acting_for` as a prop and call this first.
-pub fn provide(acting_for: Option<i64>) {
-    if let Some(id) = acting_for {
-        provide_context(ActingFor(id));
-    }
-}
-
 /// The hidden field that makes a form's post act for the customer, in the console.
 #[component]
 pub fn ActingField() -> impl IntoView {

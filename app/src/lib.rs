@@ -5,17 +5,19 @@
 //!
 //! - this file: the HTML shell and the route table (routes are listed only here).
 //! - `pages/`: one file per page; server-rendered, complete without JavaScript.
-//! - `components/`: view pieces; the `#[island]`s among them are the only code shipped as WASM.
+//! - `components/`: view pieces; the one `#[island]` among them, `enhance::Enhance`, is the
+//!   only code shipped as WASM.
 //! - `api/`: `#[server]` functions, thin; `api/ssr.rs` reaches the request and the state.
 //! - `error.rs`: `AppError`, what the UI may see of a failure.
 //!
-//! Why islands and not full hydration: a portal page is mostly figures to read. Islands ship
-//! WASM only for the interactive parts (choosing the line in focus, the idle-timeout warning,
-//! switching paper invoices),
-//! which keeps the first load small on a phone; every form is a plain HTML form that posts to a
-//! server function, so it works before (and without) the WASM.
+//! Why islands and not full hydration: a portal page is mostly figures to read. Every form is a
+//! plain HTML form that posts to a server function and is answered with a redirect back to its
+//! page, so it works before (and without) the WASM. One generic island then sends those forms
+//! in place and swaps in the parts of the page that come back, runs countdowns and polls
+//! (all driven by `data-` attributes, see `components/enhance.rs`). No feature's view code is
+//! in the WASM, which keeps the first load small on a phone.
 
-// Islands' views are typed without erasure (no `into_any`), so their types nest deeper.
+// Views typed without erasure (no `into_any`, as in the roaming card) nest deeply.
 #![recursion_limit = "256"]
 
 pub mod acting;
@@ -30,6 +32,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use acting::in_console;
+use components::enhance::Enhance;
 use pages::access_log::AccessLogPage;
 use pages::credit::CreditPage;
 use pages::dashboard::DashboardPage;
@@ -69,6 +72,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Title formatter=|page: String| format!("{page} · Selfcare") />
         <a class="skip" href="#main">"Skip to content"</a>
+        <Enhance />
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async />
@@ -102,18 +106,12 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The WASM entry; the islands themselves are hydrated by Leptos's loader right after it.
+/// The WASM entry; the island is hydrated by Leptos's loader right after it.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    // Every page has the one island, which marks `<body data-hydrated="true">` (see
+    // `components::count_hydrated_island`).
     leptos::mount::hydrate_islands();
-    // A page without islands is as hydrated as it gets; pages with islands are marked by
-    // `components::count_hydrated_island` once the last one is.
-    let doc = document();
-    if doc.get_elements_by_tag_name("leptos-island").length() == 0 {
-        if let Some(body) = doc.body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    }
 }

@@ -56,8 +56,7 @@ impl ChangeRequest {
 }
 
 /// One line's add-ons as the services page shows them, already in words for the customer's
-/// language (see `components::addons::addons_view`): the island that shows them carries no
-/// decimal, date or locale code to the browser.
+/// language (see `components::addons::addons_view`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AddonsView {
     pub line: i64,
@@ -308,23 +307,6 @@ pub async fn load_services(
         services,
         notice,
     })
-}
-
-/// One line's add-ons, for the services page's island to follow a change.
-#[server(prefix = "/api", endpoint = "line_addons")]
-pub async fn line_addons(line: i64, acting_for: Option<i64>) -> Result<AddonsView, AppError> {
-    let customer = super::ssr::viewer(acting_for, "Services").await?.customer;
-    let db = super::ssr::state()?.db;
-    let lines = db.service_lines(customer).await?;
-    // Another customer's line shows nothing of it.
-    let id = lines
-        .iter()
-        .find(|l| l.id.0 == line)
-        .ok_or(AppError::NotFound)?
-        .id;
-    let services = db.line_services(customer, id, chrono::Utc::now()).await?;
-    let language = db.profile(customer).await?.language;
-    Ok(crate::components::addons::addons_view(&services, language))
 }
 
 /// The preview of a change: what it costs now and each period, when it takes effect, the

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
-/// A code just issued, shown to the customer (and only to them) once. Times are plain numbers
-/// and text, so the island that shows it carries no date code to the browser.
+/// A code just issued, shown to the customer (and only to them) once: its expiry as seconds
+/// since the Unix epoch (for the countdown) and as text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssuedCode {
     /// `482 913`.
@@ -35,7 +35,7 @@ pub struct VerifyLive {
 }
 
 impl VerifyLive {
-    /// On the server: the island gets the state in words.
+    /// The state in words.
     pub fn of(state: &VerifyState) -> Self {
         use crate::components::verify::clock;
         Self {
@@ -118,16 +118,6 @@ pub async fn load_verify() -> Result<VerifyPage, AppError> {
         issued,
         now,
     })
-}
-
-/// What the verification page follows while a code is live (polled once hydrated).
-#[server(prefix = "/api", endpoint = "verify_status")]
-pub async fn verify_status() -> Result<VerifyLive, AppError> {
-    let customer = super::ssr::customer()?;
-    let db = super::ssr::state()?.db;
-    Ok(VerifyLive::of(
-        &db.verify_state(customer, chrono::Utc::now()).await?,
-    ))
 }
 
 /// Issues a code for `channel` (`phone`, `chat` or `messenger`), revoking the live one for it.

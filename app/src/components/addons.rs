@@ -1,26 +1,24 @@
 //! Add-ons of a line: the active ones, the catalog, and a change previewed and confirmed.
 //!
-//! Without JavaScript every "Take…", "Switch…" and "End…" is a link to the preview page
-//! (`/services/change`), whose form posts the confirmation. Hydrated, the [`AddonsPanel`]
-//! island opens the same preview in place, confirms it with the same form fields, and
-//! reloads the line's add-ons from the answer, without leaving the page.
+//! Every "Take…", "Switch…" and "End…" is a link to the preview page (`/services/change`),
+//! whose form posts the confirmation and comes back to `/services` with the outcome. The panel
+//! is a region of the [`super::enhance`] island: once it runs, the links put the preview page's
+//! `#change` section in place of the panel's empty one, and the confirmation (or "Cancel")
+//! brings the panel back from the answer, without leaving the page.
 
-use super::form::{post_form, Fields};
 use crate::acting::href;
-use leptos::either::{Either, EitherOf3, EitherOf4};
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use crate::api::services::{
-    line_addons, preview_change, ActiveRow, AddonsView, CatalogCard, CatalogState, ChangeAddon,
-    ChangeReply, ChangeRequest, ChangeView, PreviewView,
+    ActiveRow, AddonsView, CatalogCard, CatalogState, ChangeAddon, ChangeReply, ChangeRequest,
+    ChangeView, PreviewView,
 };
 
 pub use words::{addons_view, preview_view};
 
-/// The words of the add-ons and previews, written on the server for the customer's language;
-/// the island gets them as text (so none of this, nor the decimal and date code it calls, is
-/// reachable from the WASM).
+/// The words of the add-ons and previews, written for the customer's language.
 mod words {
     use selfcare::locale::Language;
     use selfcare::money::Money;
@@ -311,15 +309,14 @@ fn confirm_fields(view: &ChangeView, preview: &PreviewView) -> impl IntoView {
 }
 
 /// The preview page's body: the facts, the choice of when (as links), and a plain form that
-/// confirms.
+/// confirms. Its `#change` section is also what the services page shows in place.
 pub fn preview_page(view: ChangeView) -> impl IntoView {
     let back = format!("{}?line={}", href("/services"), view.request.line);
-    match view.preview.clone() {
-        Err(reason) => view! {
+    let body = match view.preview.clone() {
+        Err(reason) => Either::Left(view! {
             <p class="notice error" role="alert" id="refusal">{reason}</p>
-            <p><a href=back>"Back to your services"</a></p>
-        }
-        .into_any(),
+            <p><a href=back data-swap="addons">"Back to your services"</a></p>
+        }),
         Ok(preview) => {
             let choice = preview.may_choose_when.then(|| {
                 let now = view.request.with_when("now");
@@ -327,158 +324,51 @@ pub fn preview_page(view: ChangeView) -> impl IntoView {
                 let is_next = view.request.when == "next";
                 view! {
                     <nav class="focus" aria-label="When">
-                        <a href=now.url() aria-current=(!is_next).then_some("true")>"Now"</a>
-                        <a href=next.url() aria-current=is_next.then_some("true")>"From the next period"</a>
+                        <a href=now.url() data-swap="change" aria-current=(!is_next).then_some("true")>"Now"</a>
+                        <a href=next.url() data-swap="change" aria-current=is_next.then_some("true")>"From the next period"</a>
                     </nav>
                 }
             });
-            view! {
-                <section class="card change" aria-labelledby="change-heading">
-                    <h2 id="change-heading">{view.line_name.clone()}</h2>
-                    {choice}
-                    {preview_facts(&view, &preview)}
-                    <form method="post" action=ChangeAddon::url() class="confirm">
-                        {confirm_fields(&view, &preview)}
-                        <button type="submit" class="primary">{preview.confirm_label.clone()}</button>
-                        <a href=back class="button secondary">"Cancel"</a>
-                    </form>
-                </section>
-            }
-            .into_any()
+            Either::Right(view! {
+                {choice}
+                {preview_facts(&view, &preview)}
+                <form method="post" action=ChangeAddon::url() class="confirm">
+                    {confirm_fields(&view, &preview)}
+                    <button type="submit" class="primary">{preview.confirm_label.clone()}</button>
+                    <a href=back data-swap="addons" class="button secondary">"Cancel"</a>
+                </form>
+            })
         }
+    };
+    view! {
+        <section class="card change" id="change" tabindex="-1" aria-labelledby="change-heading">
+            <h2 id="change-heading">{view.line_name.clone()}</h2>
+            {body}
+        </section>
     }
 }
 
-fn read_confirm(f: &Fields) -> Option<ChangeAddon> {
-    Some(ChangeAddon {
-        line: f.number("line")?,
-        action: f.text("action")?,
-        id: f.number("id")?,
-        when: f.text("when")?,
-        key: f.text("key")?,
-        charge: f.number("charge")?,
-        acting_for: f.acting_for(),
-    })
+/// A link that opens the preview of `request` (in place of `#change` once enhanced).
+fn change_link(request: ChangeRequest, label: String, class: &'static str) -> impl IntoView {
+    view! { <a href=request.url() data-swap="change" class=class>{label}</a> }
 }
 
-/// The add-ons of one line, changed in place once hydrated.
-#[island]
-pub fn AddonsPanel(addons: AddonsView, acting_for: Option<i64>) -> impl IntoView {
-    super::count_hydrated_island();
-    crate::acting::provide(acting_for);
+/// The outcome of a change, with a link to the request it made.
+pub fn notice_view(n: ChangeReply) -> impl IntoView {
+    view! {
+        <p id="notice" class=if n.ok { "notice ok" } else { "notice error" }
+            role=if n.ok { "status" } else { "alert" } data-outcome>
+            {n.message}" "
+            {n.request.map(|id| view! { <a href=format!("{}#request-{id}", href("/requests"))>"Follow the request"</a> })}
+        </p>
+    }
+}
+
+/// The add-ons of one line, with the outcome of the last change (`notice`).
+#[component]
+pub fn AddonsPanel(addons: AddonsView, notice: Option<ChangeReply>) -> impl IntoView {
     let line = addons.line;
-    let addons = RwSignal::new(addons);
-    // The change being previewed in place, and its preview.
-    let chosen = RwSignal::new(None::<ChangeRequest>);
-    let preview =
-        Action::new(move |request: &ChangeRequest| preview_change(request.clone(), acting_for));
-    let confirm = ServerAction::<ChangeAddon>::new();
-    let reload = Action::new(move |_: &()| line_addons(line, acting_for));
-    let notice = RwSignal::new(None::<Result<ChangeReply, String>>);
-    // The preview opens above the lists: bring it into view and move the focus there, so
-    // keyboard and screen-reader users land on it too.
-    let panel = NodeRef::<leptos::html::Section>::new();
-    Effect::new(move |_| {
-        if preview.value().with(Option::is_some) && !preview.pending().get() {
-            if let Some(el) = panel.get() {
-                el.scroll_into_view();
-                let _ = el.focus();
-            }
-        }
-    });
-
-    Effect::new(move |_| {
-        if let Some(answer) = confirm.value().get() {
-            notice.set(Some(answer.map_err(|e| e.to_string())));
-            chosen.set(None);
-            reload.dispatch(());
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(fresh)) = reload.value().get() {
-            addons.set(fresh);
-        }
-    });
-    let open = move |request: ChangeRequest| {
-        notice.set(None);
-        chosen.set(Some(request.clone()));
-        preview.dispatch(request);
-    };
-    // Links that open the preview page without JavaScript and the preview in place with it.
-    let change_link = move |request: ChangeRequest, label: String, class: &'static str| {
-        let href = request.url();
-        view! {
-            <a href=href class=class on:click=move |ev| {
-                ev.prevent_default();
-                open(request.clone());
-            }>{label}</a>
-        }
-    };
-
-    let notice_view = move || {
-        notice.get().map(|answer| match answer {
-            Ok(reply) => Either::Left(view! {
-                <p id="notice" class=if reply.ok { "notice ok" } else { "notice error" }
-                    role=if reply.ok { "status" } else { "alert" }>
-                    {reply.message}" "
-                    {reply.request.map(|id| view! { <a href=format!("{}#request-{id}", href("/requests"))>"Follow the request"</a> })}
-                </p>
-            }),
-            Err(e) => Either::Right(view! { <p id="notice" class="notice error" role="alert">{e}</p> }),
-        })
-    };
-
-    let inline_preview = move || {
-        chosen.get()?;
-        let working = || EitherOf4::A(view! { <p>"Working out what it costs…"</p> });
-        let body = match preview.value().get() {
-            None => working(),
-            Some(Err(e)) => {
-                EitherOf4::B(view! { <p class="notice error" role="alert">{e.to_string()}</p> })
-            }
-            Some(Ok(_)) if preview.pending().get() => working(),
-            Some(Ok(view)) => match view.preview.clone() {
-                Err(reason) => EitherOf4::C(view! {
-                    <p class="notice error" role="alert" id="refusal">{reason}</p>
-                }),
-                Ok(p) => {
-                    let choice = p.may_choose_when.then(|| {
-                        let request = view.request.clone();
-                        let is_next = request.when == "next";
-                        let now_req = request.with_when("now");
-                        let next_req = request.with_when("next");
-                        view! {
-                            <fieldset class="when">
-                                <legend>"Takes effect"</legend>
-                                <label><input type="radio" name="when-choice" prop:checked=!is_next
-                                    on:change=move |_| open(now_req.clone()) />" Now"</label>
-                                <label><input type="radio" name="when-choice" prop:checked=is_next
-                                    on:change=move |_| open(next_req.clone()) />" From the next period"</label>
-                            </fieldset>
-                        }
-                    });
-                    EitherOf4::D(view! {
-                        {choice}
-                        {preview_facts(&view, &p)}
-                        {post_form(confirm, Some("confirm"), read_confirm, view! {
-                            {confirm_fields(&view, &p)}
-                            <button type="submit" class="primary" disabled=move || confirm.pending().get()>
-                                {p.confirm_label.clone()}
-                            </button>
-                            <button type="button" class="secondary" on:click=move |_| chosen.set(None)>"Cancel"</button>
-                        })}
-                    })
-                }
-            },
-        };
-        Some(view! {
-            <section class="card change" id="change" aria-labelledby="change-heading" tabindex="-1" node_ref=panel>
-                <h2 id="change-heading">"Your change"</h2>
-                {body}
-            </section>
-        })
-    };
-
+    let notice = notice.map(notice_view);
     let active_row = move |a: ActiveRow| {
         let action = a.endable.then(|| {
             change_link(
@@ -503,32 +393,40 @@ pub fn AddonsPanel(addons: AddonsView, acting_for: Option<i64>) -> impl IntoView
             </tr>
         }
     };
-    let active_rows = move || {
-        addons
-            .get()
-            .active
-            .into_iter()
-            .map(active_row)
-            .collect_view()
-    };
-
-    let scheduled = move || {
-        let s = addons.get();
-        (!s.scheduled.is_empty()).then(|| {
-            view! {
-                <section class="card" aria-labelledby="scheduled-heading" id="scheduled">
-                    <h2 id="scheduled-heading">"Scheduled changes"</h2>
-                    <ul>
-                        {s.scheduled.into_iter().map(|r| view! {
-                            <li>{r.summary}" — "{r.status}" "
-                                <a href=format!("{}#request-{}", href("/requests"), r.id)>"Request"</a></li>
-                        }).collect_view()}
-                    </ul>
-                </section>
-            }
+    let active = if addons.active.is_empty() {
+        Either::Left(view! { <p>"No add-ons are active on this line."</p> })
+    } else {
+        Either::Right(view! {
+            <div class="table-wrap">
+                <table class="list stack">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Add-on"</th>
+                            <th scope="col">"Since"</th>
+                            <th scope="col">"Price (excl. VAT)"</th>
+                            <th scope="col">"Commitment until"</th>
+                            <th scope="col">"Can be ended"</th>
+                            <th scope="col"><span class="visually-hidden">"Change"</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>{addons.active.into_iter().map(active_row).collect_view()}</tbody>
+                </table>
+            </div>
         })
     };
-
+    let scheduled = (!addons.scheduled.is_empty()).then(|| {
+        view! {
+            <section class="card" aria-labelledby="scheduled-heading" id="scheduled">
+                <h2 id="scheduled-heading">"Scheduled changes"</h2>
+                <ul>
+                    {addons.scheduled.into_iter().map(|r| view! {
+                        <li>{r.summary}" — "{r.status}" "
+                            <a href=format!("{}#request-{}", href("/requests"), r.id)>"Request"</a></li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    });
     let catalog_card = move |addon: CatalogCard| {
         let state = match addon.state {
             CatalogState::Active => {
@@ -563,56 +461,28 @@ pub fn AddonsPanel(addons: AddonsView, acting_for: Option<i64>) -> impl IntoView
             </li>
         }
     };
-    let catalog = move || {
-        addons
-            .get()
-            .catalog
-            .into_iter()
-            .map(catalog_card)
-            .collect_view()
-    };
-
-    // Prepaid: the credit a change takes from, as the last answer left it.
-    let credit =
-        move || {
-            addons.get().credit.map(|c| view! {
+    // Prepaid: the credit a change takes from.
+    let credit = addons.credit.map(|c| {
+        view! {
             <p class="credit-note">"Credit on this line: "<strong id="line-credit">{c}</strong>
                 ". Add-ons you take are paid from it at once."</p>
-        })
-        };
-
+        }
+    });
     view! {
-        {credit}
-        {notice_view}
-        {inline_preview}
-        <section class="card" aria-labelledby="active-heading" id="active-addons">
-            <h2 id="active-heading">"Add-ons on this line"</h2>
-            {move || if addons.with(|a| a.active.is_empty()) {
-                Either::Left(view! { <p>"No add-ons are active on this line."</p> })
-            } else {
-                Either::Right(view! {
-                    <div class="table-wrap">
-                        <table class="list stack">
-                            <thead>
-                                <tr>
-                                    <th scope="col">"Add-on"</th>
-                                    <th scope="col">"Since"</th>
-                                    <th scope="col">"Price (excl. VAT)"</th>
-                                    <th scope="col">"Commitment until"</th>
-                                    <th scope="col">"Can be ended"</th>
-                                    <th scope="col"><span class="visually-hidden">"Change"</span></th>
-                                </tr>
-                            </thead>
-                            <tbody>{active_rows}</tbody>
-                        </table>
-                    </div>
-                })
-            }}
-        </section>
-        {scheduled}
-        <section class="card" aria-labelledby="catalog-heading" id="catalog">
-            <h2 id="catalog-heading">"Add-ons you can take"</h2>
-            <ul class="addons">{catalog}</ul>
-        </section>
+        <div id="addons" data-region>
+            {credit}
+            {notice}
+            // The preview, opened in place.
+            <div id="change"></div>
+            <section class="card" aria-labelledby="active-heading" id="active-addons">
+                <h2 id="active-heading">"Add-ons on this line"</h2>
+                {active}
+            </section>
+            {scheduled}
+            <section class="card" aria-labelledby="catalog-heading" id="catalog">
+                <h2 id="catalog-heading">"Add-ons you can take"</h2>
+                <ul class="addons">{addons.catalog.into_iter().map(catalog_card).collect_view()}</ul>
+            </section>
+        </div>
     }
 }

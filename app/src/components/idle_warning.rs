@@ -1,60 +1,38 @@
-//! The island that warns before the session times out for inactivity, and keeps it alive with
-//! one click. Without JavaScript there is no warning; the next request after the timeout simply
-//! asks the customer (or the member of staff, in the console) to sign in again and comes back
-//! to the same page.
+//! The warning before the session times out for inactivity, with "Stay signed in". Without
+//! JavaScript there is no warning; the next request after the timeout simply asks the customer
+//! (or the member of staff, in the console) to sign in again and comes back to the same page.
+//! With it, the [`super::enhance`] island counts the seconds down, shows the warning two minutes
+//! before the end, renews the session from the button and reloads the page at the end.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
-use crate::api::auth::keep_alive;
-use crate::api::staff::staff_keep_alive;
+use crate::api::auth::KeepAlive;
+use crate::api::staff::StaffKeepAlive;
 
 /// Seconds before the timeout at which the warning shows.
 const WARN_AT: i64 = 120;
-const TICK: i64 = 5;
 
-#[island]
+#[component]
 pub fn IdleWarning(seconds_left: i64, staff: bool) -> impl IntoView {
-    super::count_hydrated_island();
-    let left = RwSignal::new(seconds_left);
-    let stay = Action::new(move |_: &()| async move {
-        if staff {
-            staff_keep_alive().await
-        } else {
-            keep_alive().await
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(seconds)) = stay.value().get() {
-            left.set(seconds);
-        }
-    });
-    Effect::new(move |_| {
-        // Started once, in the browser only (effects do not run on the server).
-        let _ = set_interval_with_handle(
-            move || {
-                let now = left.get_untracked() - TICK;
-                left.set(now);
-                if now <= 0 {
-                    // Reloading lets the server send the customer to sign in and back here.
-                    let _ = window().location().reload();
-                }
-            },
-            std::time::Duration::from_secs(TICK as u64),
-        );
-    });
-    let minutes = move || (left.get().max(0) + 59) / 60;
+    let keep_alive = if staff {
+        StaffKeepAlive::url()
+    } else {
+        KeepAlive::url()
+    };
+    let minutes = (seconds_left.max(0) + 59) / 60;
+    // A region: after a form sent in place, the page that comes back brings a fresh count (any
+    // request renews the session).
     view! {
-        <Show when=move || { left.get() <= WARN_AT }>
-            <div class="idle" role="alertdialog" aria-labelledby="idle-text" aria-live="assertive">
-                <p id="idle-text">
-                    "You will be signed out in about " {minutes}
-                    {move || if minutes() == 1 { " minute" } else { " minutes" }}
-                    " because you have not been active."
-                </p>
-                <button type="button" class="primary" on:click=move |_| { stay.dispatch(()); }>
-                    "Stay signed in"
-                </button>
-            </div>
-        </Show>
+        <div class="idle" id="idle" data-region role="alertdialog" aria-labelledby="idle-text"
+            aria-live="assertive" hidden=true data-seconds-left=seconds_left
+            data-countdown="minutes" data-show-below=WARN_AT>
+            <p id="idle-text">
+                "You will be signed out in about "
+                <span data-minutes>{if minutes == 1 { "1 minute".to_string() } else { format!("{minutes} minutes") }}</span>
+                " because you have not been active."
+            </p>
+            <button type="button" class="primary" data-keep-alive=keep_alive>"Stay signed in"</button>
+        </div>
     }
 }

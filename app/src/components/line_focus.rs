@@ -1,11 +1,11 @@
-//! The island that puts one line in focus. Without JavaScript its links reload the page with
-//! `?line=<id>`; hydrated, they switch the view in place.
+//! The overview's lines, one of them in focus. Its links load the page with `?line=<id>`;
+//! once the [`super::enhance`] island runs, they swap the lines in place (and keep the
+//! address in step, so a reload or a shared link shows the same line).
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 /// One term and its detail in a line's description list, already formatted.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fact {
     pub term: String,
     pub detail: String,
@@ -27,7 +27,7 @@ impl Fact {
 }
 
 /// A line as the overview shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineCard {
     pub id: i64,
     /// The number as displayed: `+420 601 123 456`.
@@ -36,38 +36,17 @@ pub struct LineCard {
     pub facts: Vec<Fact>,
 }
 
-#[island]
-pub fn LineFocus(
-    lines: Vec<LineCard>,
-    initial: Option<i64>,
-    acting_for: Option<i64>,
-) -> impl IntoView {
-    super::count_hydrated_island();
-    crate::acting::provide(acting_for);
+/// The lines, each a card; with `focus`, that line's alone.
+#[component]
+pub fn LineFocus(lines: Vec<LineCard>, focus: Option<i64>) -> impl IntoView {
     let home = crate::acting::href("/");
-    let focus = RwSignal::new(initial);
-    // Keep the address in step, so a reload or a shared link shows the same line.
-    let at = StoredValue::new(home.clone());
-    let choose = move |id: Option<i64>| {
-        focus.set(id);
-        let at = at.get_value();
-        let url = id.map_or_else(|| at.clone(), |id| format!("{at}?line={id}"));
-        if let Ok(history) = window().history() {
-            let _ = history.replace_state_with_url(
-                &leptos::wasm_bindgen::JsValue::NULL,
-                "",
-                Some(&url),
-            );
-        }
-    };
-    let current = move |id: Option<i64>| move || (focus.get() == id).then_some("true");
+    let current = |id: Option<i64>| (focus == id).then_some("true");
     let links = lines
         .iter()
         .map(|line| {
-            let id = line.id;
             view! {
-                <a href=format!("{home}?line={id}") aria-current=current(Some(id))
-                    on:click=move |ev| { ev.prevent_default(); choose(Some(id)); }>
+                <a href=format!("{home}?line={}", line.id) data-swap="line-focus" data-replace-url
+                    aria-current=current(Some(line.id))>
                     {line.number.clone()}
                 </a>
             }
@@ -81,7 +60,7 @@ pub fn LineFocus(
             let labelled_by = heading.clone();
             view! {
                 <article class="card line" aria-labelledby=labelled_by
-                    hidden=move || focus.get().is_some_and(|f| f != id)>
+                    hidden=focus.is_some_and(|f| f != id)>
                     <h2 id=heading>{line.number}</h2>
                     {line.label.map(|label| view! { <p class="label">{label}</p> })}
                     <dl class="facts">
@@ -102,11 +81,12 @@ pub fn LineFocus(
         })
         .collect_view();
     view! {
-        <nav aria-label="Line in focus" class="focus">
-            <a href=home.clone() aria-current=current(None)
-                on:click=move |ev| { ev.prevent_default(); choose(None); }>"All lines"</a>
-            {links}
-        </nav>
-        <div class="lines">{cards}</div>
+        <div id="line-focus">
+            <nav aria-label="Line in focus" class="focus">
+                <a href=home.clone() data-swap="line-focus" data-replace-url aria-current=current(None)>"All lines"</a>
+                {links}
+            </nav>
+            <div class="lines">{cards}</div>
+        </div>
     }
 }

@@ -1,8 +1,9 @@
-//! Reusable view pieces. `#[island]`s are hydrated in the browser; the rest render on the server.
+//! Reusable view pieces, rendered on the server. The one `#[island]`, [`enhance::Enhance`],
+//! makes the parts marked up for it work in place in the browser.
 
 pub mod addons;
 pub mod billing;
-pub mod form;
+pub mod enhance;
 pub mod idle_warning;
 pub mod line_focus;
 pub mod paper_invoices;
@@ -15,7 +16,7 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
-/// Called by every island: once all islands of the page are hydrated, marks
+/// Called by every island (there is one): once all islands of the page are hydrated, marks
 /// `<body data-hydrated="true">`, so browser tests know when clicks are handled in place.
 pub fn count_hydrated_island() {
     Effect::new(|_| {

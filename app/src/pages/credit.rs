@@ -44,7 +44,7 @@ fn credit_page(page: CreditOverview, first_page: bool) -> impl IntoView {
     let lang = page.profile.language;
     let notice = page.notice.map(|n| {
         view! {
-            <p id="notice" class=if n.ok { "notice ok" } else { "notice error" } role=if n.ok { "status" } else { "alert" }>
+            <p id="notice" class=if n.ok { "notice ok" } else { "notice error" } role=if n.ok { "status" } else { "alert" } data-outcome>
                 {n.message}
             </p>
         }
@@ -94,11 +94,13 @@ fn credit_page(page: CreditOverview, first_page: bool) -> impl IntoView {
         })
         .collect_view();
     let line_id = line.id.0;
+    // Regions (see components::enhance): a top-up sent in place brings back the notice, the
+    // balance and the history; the warning's form still loads the page.
     view! {
-        {notice}
+        <div id="credit-notice" data-region>{notice}</div>
         {chooser}
         <div class="invoice-head">
-            <section class="card" id="top-up" aria-labelledby="top-up-heading">
+            <section class="card" id="top-up" data-region aria-labelledby="top-up-heading">
                 <h2 id="top-up-heading">{line.msisdn.display()}</h2>
                 {if acting_for().is_some() {
                     // Staff see the credit; top-ups are the customer's (vouchers, payments).
@@ -140,7 +142,7 @@ fn credit_page(page: CreditOverview, first_page: bool) -> impl IntoView {
                 })}
             </section>
         </div>
-        <section class="card" aria-labelledby="history-heading">
+        <section class="card" id="credit-history" data-region aria-labelledby="history-heading">
             <h2 id="history-heading">"Credit history"</h2>
             {if page.ledger.is_empty() {
                 view! { <p>"No top-ups or charges yet."</p> }.into_any()

@@ -74,7 +74,7 @@ pub fn overview(data: Overview, focus: Option<i64>) -> impl IntoView {
         {if cards.is_empty() {
             view! { <p>"There are no active lines on your account."</p> }.into_any()
         } else {
-            view! { <LineFocus lines=cards initial=known_focus acting_for=crate::acting::acting_for() /> }.into_any()
+            view! { <LineFocus lines=cards focus=known_focus /> }.into_any()
         }}
     }
 }

@@ -117,11 +117,11 @@ fn invoice_list(list: InvoiceList, line: Option<i64>, year: Option<i32>) -> impl
             <Pager what="invoices" first_page older=list.older page=move |after| list_url(line, year, after) />
         </section>
         {(!list.accounts.is_empty()).then(|| view! {
-            <section class="card" id="electronic-billing" aria-labelledby="electronic-billing-heading">
+            <section class="card" id="electronic-billing" data-region aria-labelledby="electronic-billing-heading">
                 <h2 id="electronic-billing-heading">"Electronic billing"</h2>
                 <p class="muted">"Invoices are always here and in your email. Paper invoices by post cost extra and take longer."</p>
                 {paper_failed.then(|| view! {
-                    <p class="notice error" role="alert">"Your change to paper invoices was not saved. Please try again."</p>
+                    <p class="notice error" role="alert" data-outcome>"Your change to paper invoices was not saved. Please try again."</p>
                 })}
                 {list.accounts.into_iter().map(|a| if acting_for().is_some() {
                     // Staff see the setting; the customer changes it.

@@ -7,7 +7,7 @@ use selfcare::customer::PaymentType;
 
 use crate::acting::href;
 use crate::api::services::{load_services, preview_change, ChangeRequest, ServicesOverview};
-use crate::components::addons::{addons_view, preview_page, AddonsPanel};
+use crate::components::addons::{addons_view, notice_view, preview_page, AddonsPanel};
 use crate::components::roaming::RoamingSection;
 use crate::components::ErrorNotice;
 use crate::pages::portal::Portal;
@@ -40,17 +40,9 @@ pub fn ServicesPage() -> impl IntoView {
 
 fn services(page: ServicesOverview) -> impl IntoView {
     let lang = page.profile.language;
-    let notice = page.notice.map(|n| {
-        view! {
-            <p id="notice" class=if n.ok { "notice ok" } else { "notice error" } role=if n.ok { "status" } else { "alert" }>
-                {n.message}" "
-                {n.request.map(|id| view! { <a href=format!("{}#request-{id}", href("/requests"))>"Follow the request"</a> })}
-            </p>
-        }
-    });
     let Some(services) = page.services else {
         return view! {
-            {notice}
+            {page.notice.map(notice_view)}
             <section class="card"><p>"There are no active lines on your account."</p></section>
         }
         .into_any();
@@ -76,11 +68,10 @@ fn services(page: ServicesOverview) -> impl IntoView {
         <p class="line-head"><strong>{line.name()}</strong>" · "{line.plan.clone()}" · "{payment}</p>
     };
     view! {
-        {notice}
         {chooser}
         {head}
         <RoamingSection line=current.0 />
-        <AddonsPanel addons=addons_view(&services, lang) acting_for=crate::acting::acting_for() />
+        <AddonsPanel addons=addons_view(&services, lang) notice=page.notice />
     }
     .into_any()
 }

@@ -18,8 +18,9 @@ pub fn VerifyPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(page) => view! {
-                            <section class="card" aria-label="Verification code">
-                                <CodePanel issued=page.issued state=VerifyLive::of(&page.state) now=page.now.timestamp() />
+                            <section class="card" id="verify-panel" data-region aria-label="Verification code">
+                                <CodePanel issued=page.issued state=VerifyLive::of(&page.state)
+                                    polling=!page.state.live.is_empty() now=page.now.timestamp() />
                             </section>
                             <p><a href="/access-log">"Who accessed my account"</a></p>
                         }.into_any(),
