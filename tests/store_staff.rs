@@ -12,6 +12,7 @@ use selfcare::customer::SEARCH_LIMIT;
 use selfcare::ids::{AccountId, CustomerQuery};
 use selfcare::store::seed::{AGENT_PASSWORD, SUPERVISOR_PASSWORD};
 use selfcare::store::Db;
+use selfcare::support::team::TeamChange;
 
 fn query(text: &str) -> CustomerQuery {
     CustomerQuery::parse(text).expect("a searchable query")
@@ -97,7 +98,21 @@ async fn a_disabled_member_of_staff_cannot_sign_in_or_stay_signed_in() {
             .unwrap()
             .is_none());
 
-        db.disable_staff(agent.staff_id, now()).await.unwrap();
+        let admin = db
+            .staff_candidate("admin@example.com")
+            .await
+            .unwrap()
+            .unwrap();
+        db.change_staff_member(
+            admin.staff_id,
+            agent.staff_id,
+            TeamChange::Disable,
+            now(),
+            "10.0.0.1",
+        )
+        .await
+        .unwrap()
+        .unwrap();
         assert!(db
             .staff_candidate("agent@example.com")
             .await

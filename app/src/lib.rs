@@ -40,7 +40,12 @@ use pages::invoices::{InvoiceDetailPage, InvoicesPage};
 use pages::payments::PaymentsPage;
 use pages::requests::RequestsPage;
 use pages::services::{ChangePage, ServicesPage};
-use pages::staff::{console::ConsolePage, customer::StaffCustomerPage, login::StaffLoginPage};
+use pages::staff::{
+    console::ConsolePage,
+    customer::StaffCustomerPage,
+    login::StaffLoginPage,
+    team::{TeamMemberPage, TeamPage},
+};
 use pages::usage::{LinesOverviewPage, UsagePage};
 use pages::verify::VerifyPage;
 use pages::{login::LoginPage, not_found::NotFound};
@@ -88,6 +93,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/requests") view=RequestsPage ssr=SsrMode::Async />
                 <Route path=path!("/staff") view=ConsolePage ssr=SsrMode::Async />
                 <Route path=path!("/staff/login") view=StaffLoginPage ssr=SsrMode::Async />
+                <Route path=path!("/staff/team") view=TeamPage ssr=SsrMode::Async />
+                <Route path=path!("/staff/team/:id") view=TeamMemberPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/customers/:id") view=|| in_console(StaffCustomerPage) ssr=SsrMode::Async />
                 // The customer's own pages, for a verified caller (see `acting`).
                 <Route path=path!("/staff/customers/:id/invoices") view=|| in_console(InvoicesPage) ssr=SsrMode::Async />

@@ -3,12 +3,13 @@
 
 use std::io::Read;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use chrono::Utc;
 use clap::{Parser, Subcommand};
 use selfcare::auth::{hash_password, StaffRole};
 use selfcare::store::seed::{seed, SeedOptions};
-use selfcare::store::Db;
+use selfcare::store::{Actor, Db};
+use selfcare::support::team::{check_staff_password, NewStaff};
 
 use crate::config::{ServeConfig, DEFAULT_DATABASE_URL};
 
@@ -109,27 +110,24 @@ pub async fn run() -> anyhow::Result<()> {
                 .read_to_string(&mut password)
                 .context("reading the password from standard input")?;
             let password = password.trim_end_matches(['\r', '\n']);
-            if password.chars().count() < 12 {
-                bail!("the password must have at least 12 characters");
-            }
-            if !email.contains('@') {
-                bail!("{email} is not an email address");
-            }
+            check_staff_password(password)?;
+            let new = NewStaff::parse(&email, name.as_deref().unwrap_or(&email), role.as_str())?;
             let db = connect_and_migrate(url).await?;
             let id = db
-                .add_staff(
-                    &email,
-                    name.as_deref().unwrap_or(&email),
-                    role,
+                .add_staff_member(
+                    Actor::System,
+                    &new,
                     &hash_password(password),
                     Utc::now(),
+                    None,
                 )
                 .await
-                .with_context(|| format!("adding {email}"))?;
+                .with_context(|| format!("adding {}", new.email))?
+                .map_err(|refusal| anyhow::anyhow!("{}: {refusal}", new.email))?;
             println!(
                 "Added staff user {id} ({}, {}).",
-                email.trim().to_lowercase(),
-                role.as_str()
+                new.email,
+                new.role.as_str()
             );
             Ok(())
         }

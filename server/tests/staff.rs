@@ -9,6 +9,7 @@ use common::{location, set_cookie, TestApp};
 use reqwest::header::{COOKIE, ORIGIN, SET_COOKIE};
 use reqwest::StatusCode;
 use selfcare::store::Db;
+use selfcare::support::team::TeamChange;
 
 async fn spawn_app() -> TestApp {
     common::serve(common::demo_db("staff-http").await, false).await
@@ -170,9 +171,22 @@ async fn staff_sign_in_refuses_customers_disabled_staff_and_guessing() {
     let cookie = app
         .staff_cookie("supervisor@example.com", "selfcare-supervisor")
         .await;
-    app.db
-        .disable_staff(supervisor.staff_id, chrono::Utc::now())
+    let admin = app
+        .db
+        .staff_candidate("admin@example.com")
         .await
+        .unwrap()
+        .unwrap();
+    app.db
+        .change_staff_member(
+            admin.staff_id,
+            supervisor.staff_id,
+            TeamChange::Disable,
+            chrono::Utc::now(),
+            "127.0.0.1",
+        )
+        .await
+        .unwrap()
         .unwrap();
     let res = app
         .staff_sign_in("supervisor@example.com", "selfcare-supervisor")

@@ -196,34 +196,6 @@ impl Db {
         Ok(sessions)
     }
 
-    /// Adds a staff user.
-    ///
-    /// # Errors
-    /// [`super::StoreError::Conflict`] when the email is taken.
-    pub async fn add_staff(
-        &self,
-        email: &str,
-        name: &str,
-        role: StaffRole,
-        password_hash: &str,
-        now: DateTime<Utc>,
-    ) -> Result<StaffId> {
-        let id: StaffId = on_db!(self, |pool| {
-            sqlx::query_scalar(
-                "INSERT INTO staff_users (email, name, role, password_hash, created_at) \
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
-            )
-            .bind(email.trim().to_lowercase())
-            .bind(name)
-            .bind(role.as_str())
-            .bind(password_hash)
-            .bind(now)
-            .fetch_one(pool)
-            .await?
-        });
-        Ok(id)
-    }
-
     /// A staff user's id, role and password hash, by email.
     pub async fn staff_login(&self, email: &str) -> Result<Option<(StaffId, StaffRole, String)>> {
         let row: Option<(StaffId, String, String)> = on_db!(self, |pool| {

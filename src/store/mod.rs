@@ -14,6 +14,7 @@
 //! - `roaming.rs`: roaming settings and the data-roaming spending cap.
 //! - `requests.rs`: service requests, written with every change, listed for the customer.
 //! - `support.rs`: one-time verification codes, agents' access to customers, the access log.
+//! - `team.rs`: the staff list, each member's activity, and admins' changes to the team.
 //! - `audit.rs`: the audit log.
 //! - `seed.rs`: deterministic demo and load-test data, inserted in bulk.
 //!
@@ -31,6 +32,7 @@ pub mod seed;
 mod services;
 mod staff;
 mod support;
+mod team;
 mod usage;
 
 pub(crate) use audit::insert_audit;
@@ -40,6 +42,7 @@ pub use billing::{BillingAccount, InvoiceFilter};
 pub(crate) use requests::insert_request;
 pub use requests::{NewRequest, Requester};
 pub use staff::{StaffCandidate, StaffMember};
+pub use team::StaffActivity;
 
 use std::str::FromStr;
 use std::time::Duration;

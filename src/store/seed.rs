@@ -78,6 +78,8 @@ pub const DEMO_PASSWORD: &str = "selfcare-demo";
 pub const AGENT_PASSWORD: &str = "selfcare-agent";
 /// The password of the demo staff user `supervisor@example.com`.
 pub const SUPERVISOR_PASSWORD: &str = "selfcare-supervisor";
+/// The password of the demo staff user `admin@example.com`.
+pub const ADMIN_PASSWORD: &str = "selfcare-admin";
 
 /// A demo voucher the README lists: its code, value and state.
 #[derive(Clone, Copy, Debug)]
@@ -261,6 +263,13 @@ async fn load_customers(
             name: "Tomáš Vedoucí",
             role: "supervisor",
             password_hash: hash_password(SUPERVISOR_PASSWORD),
+            created_at: now,
+        });
+        batch.staff.push(StaffRow {
+            email: "admin@example.com",
+            name: "Alena Správcová",
+            role: "admin",
+            password_hash: hash_password(ADMIN_PASSWORD),
             created_at: now,
         });
         batch.marks_demo = true;

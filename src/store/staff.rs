@@ -175,22 +175,6 @@ impl Db {
         }))
     }
 
-    /// Disables a member of staff: they can no longer sign in, and their sessions stop working
-    /// at their next request.
-    pub async fn disable_staff(&self, id: StaffId, now: DateTime<Utc>) -> Result<()> {
-        on_db!(self, |pool| {
-            sqlx::query(
-                "UPDATE staff_users SET disabled_at = $2 WHERE id = $1 AND disabled_at IS NULL",
-            )
-            .bind(id)
-            .bind(now)
-            .execute(pool)
-            .await?
-            .rows_affected()
-        });
-        Ok(())
-    }
-
     /// Starts a staff session; only the token's hash is stored.
     pub async fn create_staff_session(
         &self,

@@ -6,6 +6,9 @@
 //! - [`codes`]: one-time codes, their hashing, the lock after wrong codes, check phrases.
 //! - [`access`]: an agent's access to a customer's data, what the customer's page shows of a
 //!   verification, and the access log.
+//! - [`team`]: who reviews staff's work and who manages staff, and the rules for changing the
+//!   team.
 
 pub mod access;
 pub mod codes;
+pub mod team;

@@ -13,4 +13,5 @@ pub mod ssr;
 pub mod staff;
 pub mod staff_customer;
 pub mod support;
+pub mod team;
 pub mod usage;

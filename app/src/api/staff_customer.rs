@@ -9,6 +9,7 @@ use selfcare::support::access::{AccessEntry, StaffAccess};
 use serde::{Deserialize, Serialize};
 
 use crate::api::dashboard::Overview;
+use crate::api::staff::StaffReply;
 use crate::error::AppError;
 
 /// `/staff/customers/:id`.
@@ -28,38 +29,10 @@ pub struct StaffCustomer {
     pub notice: Option<StaffReply>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaffReply {
-    pub ok: bool,
-    pub message: String,
-}
-
+/// Answers a form of the customer's page; see [`super::staff::reply::answer`].
 #[cfg(feature = "ssr")]
-mod ssr {
-    use super::StaffReply;
-
-    pub const FLASH: &str = "selfcare_staff_verify";
-
-    pub fn encode(reply: &StaffReply) -> String {
-        crate::api::ssr::flash::encode(if reply.ok { "ok" } else { "no" }, &reply.message)
-    }
-
-    pub fn decode(value: &str) -> Option<StaffReply> {
-        let (kind, message) = crate::api::ssr::flash::decode(value)?;
-        Some(StaffReply {
-            ok: kind == "ok",
-            message,
-        })
-    }
-
-    pub fn answer(reply: StaffReply, customer: i64) -> StaffReply {
-        crate::api::ssr::redirect_plain_post(
-            FLASH,
-            &encode(&reply),
-            &format!("/staff/customers/{customer}"),
-        );
-        reply
-    }
+fn answer(reply: StaffReply, customer: i64) -> StaffReply {
+    super::staff::reply::answer(reply, &crate::acting::staff_home(customer))
 }
 
 /// One customer as the signed-in agent may see them now.
@@ -99,7 +72,7 @@ pub async fn load_staff_customer(id: i64) -> Result<StaffCustomer, AppError> {
         may_open_without_code: selfcare::support::access::may_open_without_code(me.role),
         overview,
         timeline,
-        notice: super::ssr::take_flash(ssr::FLASH).and_then(|v| ssr::decode(&v)),
+        notice: super::staff::reply::take(),
     })
 }
 
@@ -118,7 +91,7 @@ pub async fn verify_customer_code(
     let refused = |message: String| StaffReply { ok: false, message };
     let (channel, code) = match (support_channel(&channel), OneTimeCode::parse(&code)) {
         (Ok(channel), Ok(code)) => (channel, code),
-        (Err(e), _) | (_, Err(e)) => return Ok(ssr::answer(refused(e.message), customer)),
+        (Err(e), _) | (_, Err(e)) => return Ok(answer(refused(e.message), customer)),
     };
     let reply = match db
         .verify_code(
@@ -139,7 +112,7 @@ pub async fn verify_customer_code(
         },
         Err(why) => refused(why.to_string()),
     };
-    Ok(ssr::answer(reply, customer))
+    Ok(answer(reply, customer))
 }
 
 /// A supervisor opens a customer's data without a code, for a reason the customer will read.
@@ -159,7 +132,7 @@ pub async fn open_customer(
     let refused = |message: String| StaffReply { ok: false, message };
     let (channel, reason) = match (support_channel(&channel), parse_reason(&reason)) {
         (Ok(channel), Ok(reason)) => (channel, reason),
-        (Err(e), _) | (_, Err(e)) => return Ok(ssr::answer(refused(e.message), customer)),
+        (Err(e), _) | (_, Err(e)) => return Ok(answer(refused(e.message), customer)),
     };
     db.open_without_code(
         me.staff,
@@ -169,7 +142,7 @@ pub async fn open_customer(
         chrono::Utc::now(),
     )
     .await?;
-    Ok(ssr::answer(
+    Ok(answer(
         StaffReply {
             ok: true,
             message: "Opened without a code. The customer sees your name and the reason.".into(),

@@ -27,16 +27,6 @@ const DEMO_SIGN_INS: [(&str, &str, &str); 3] = [
     ),
 ];
 
-/// Staff sign in at `/staff/login`, not here; listed so a demo visitor finds the console.
-const DEMO_STAFF_SIGN_INS: [(&str, &str, &str); 2] = [
-    ("agent@example.com", "selfcare-agent", "support agent"),
-    (
-        "supervisor@example.com",
-        "selfcare-supervisor",
-        "support supervisor",
-    ),
-];
-
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let next = use_query_map().get_untracked().get("next");
@@ -84,7 +74,7 @@ pub fn LoginPage() -> impl IntoView {
                                         </ul>
                                         <p>"Staff sign in to the "<a href="/staff/login">"staff console"</a>" as:"</p>
                                         <ul>
-                                            {DEMO_STAFF_SIGN_INS.iter().map(|(email, password, what)| view! {
+                                            {crate::pages::staff::login::DEMO_STAFF.iter().map(|(email, password, what)| view! {
                                                 <li><code>{*email}</code>" / "<code>{*password}</code>" — "{*what}</li>
                                             }).collect_view()}
                                         </ul>

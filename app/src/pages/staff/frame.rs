@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
+use selfcare::auth::StaffRole;
 
 use crate::acting::{href, StaffConsole};
 use crate::api::staff::{role_name, staff_header, StaffLogout};
@@ -19,6 +20,13 @@ pub fn StaffFrame(title: &'static str, children: Children) -> impl IntoView {
             <a class="brand" href="/staff">"Selfcare "<span class="badge">"Staff console"</span></a>
             <nav aria-label="Staff">
                 <a href="/staff">"Find a customer"</a>
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        header.await.ok().filter(|me| me.role >= StaffRole::Supervisor).map(|_| view! {
+                            <a href="/staff/team">"Team"</a>
+                        })
+                    })}
+                </Suspense>
             </nav>
             <Suspense>
                 {move || Suspend::new(async move {

@@ -9,12 +9,18 @@ use leptos_router::hooks::use_query_map;
 use crate::api::staff::{staff_login_page, StaffLogin};
 use crate::components::ErrorNotice;
 
-const DEMO_STAFF: [(&str, &str, &str); 2] = [
-    ("agent@example.com", "selfcare-agent", "agent"),
+/// The demo data's staff sign-ins (see `selfcare::store::seed`), listed on both sign-in pages.
+pub const DEMO_STAFF: [(&str, &str, &str); 3] = [
+    ("agent@example.com", "selfcare-agent", "support agent"),
     (
         "supervisor@example.com",
         "selfcare-supervisor",
-        "supervisor",
+        "support supervisor",
+    ),
+    (
+        "admin@example.com",
+        "selfcare-admin",
+        "admin, manages staff",
     ),
 ];
 

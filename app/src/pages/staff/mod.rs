@@ -6,3 +6,4 @@ pub mod console;
 pub mod customer;
 pub mod frame;
 pub mod login;
+pub mod team;

@@ -1,0 +1,206 @@
+//! The support team at `/staff/team`: supervisors and admins see every member of staff and each
+//! one's recent work; admins add members, change their roles, and disable or enable them. Each
+//! change is audited with the admin as the actor (see `selfcare::store` `team.rs`); looking at a
+//! colleague's work is audited too.
+
+use leptos::prelude::*;
+use selfcare::ids::StaffId;
+use selfcare::support::team::StaffAccount;
+use serde::{Deserialize, Serialize};
+
+use crate::api::staff::StaffReply;
+use crate::error::AppError;
+
+/// How many of a member's latest actions their page lists.
+pub const ACTIVITY_SHOWN: i64 = 100;
+
+/// `/staff/team`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Team {
+    pub members: Vec<StaffAccount>,
+    /// Whether the viewer is an admin (adds and changes members).
+    pub may_manage: bool,
+    pub notice: Option<StaffReply>,
+}
+
+/// One thing a member of staff did, as their page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    /// `2026-11-30 14:05`, UTC.
+    pub at: String,
+    pub what: String,
+    /// The customer it touched: id and name.
+    pub customer: Option<(i64, String)>,
+    pub detail: String,
+}
+
+/// `/staff/team/:id`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub member: StaffAccount,
+    pub activity: Vec<Activity>,
+    /// Whether the viewer may change this member: an admin, and not this member.
+    pub may_change: bool,
+    /// Whether the viewer is this member.
+    pub is_me: bool,
+    pub notice: Option<StaffReply>,
+}
+
+/// The whole team; supervisors and admins only.
+#[server(prefix = "/api/staff", endpoint = "team")]
+pub async fn load_team() -> Result<Team, AppError> {
+    use selfcare::auth::StaffRole;
+
+    let me = super::ssr::require_role(StaffRole::Supervisor)?;
+    Ok(Team {
+        members: super::ssr::state()?.db.staff_accounts().await?,
+        may_manage: me.has_role(StaffRole::Admin),
+        notice: super::staff::reply::take(),
+    })
+}
+
+/// One member of staff and their latest work; supervisors and admins only, and audited.
+#[server(prefix = "/api/staff", endpoint = "team_member")]
+pub async fn load_team_member(id: i64) -> Result<Member, AppError> {
+    use selfcare::auth::StaffRole;
+    use selfcare::store::{Actor, AuditEntry};
+    use selfcare::support::team::activity_label;
+
+    let me = super::ssr::require_role(StaffRole::Supervisor)?;
+    let db = super::ssr::state()?.db;
+    let Some(member) = db.staff_account(StaffId(id)).await? else {
+        super::ssr::set_status(404);
+        return Err(AppError::NotFound);
+    };
+    let activity = db.staff_activity(member.id, ACTIVITY_SHOWN).await?;
+    if member.id != me.staff {
+        db.audit(&AuditEntry {
+            at: chrono::Utc::now(),
+            actor: Actor::Staff(me.staff),
+            customer_id: None,
+            action: "staff_review",
+            detail: format!("{} <{}>", member.name, member.email),
+            ip: Some(super::ssr::client_ip()),
+        })
+        .await?;
+    }
+    let is_me = member.id == me.staff;
+    Ok(Member {
+        activity: activity
+            .into_iter()
+            .map(|a| Activity {
+                at: a.at.format("%Y-%m-%d %H:%M").to_string(),
+                what: activity_label(&a.action).to_string(),
+                customer: a
+                    .customer_id
+                    .map(|id| (id.0, a.customer_name.unwrap_or_default())),
+                detail: a.detail,
+            })
+            .collect(),
+        may_change: me.has_role(StaffRole::Admin) && !is_me,
+        is_me,
+        member,
+        notice: super::staff::reply::take(),
+    })
+}
+
+/// An admin adds a member of staff with a first password, which they pass on to them.
+#[server(prefix = "/api/staff", endpoint = "team_add")]
+pub async fn add_team_member(
+    email: String,
+    name: String,
+    role: String,
+    password: String,
+) -> Result<StaffReply, AppError> {
+    use selfcare::auth::{hash_password, StaffRole};
+    use selfcare::store::Actor;
+    use selfcare::support::team::{check_staff_password, NewStaff};
+
+    let me = super::ssr::require_role(StaffRole::Admin)?;
+    let db = super::ssr::state()?.db;
+    let answer = |ok: bool, message: String| {
+        super::staff::reply::answer(StaffReply { ok, message }, "/staff/team")
+    };
+    let new = match NewStaff::parse(&email, &name, &role)
+        .and_then(|new| check_staff_password(&password).map(|()| new))
+    {
+        Ok(new) => new,
+        Err(e) => return Ok(answer(false, e.message)),
+    };
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| AppError::Internal)?;
+    let now = chrono::Utc::now();
+    Ok(
+        match db
+            .add_staff_member(
+                Actor::Staff(me.staff),
+                &new,
+                &hash,
+                now,
+                Some(&super::ssr::client_ip()),
+            )
+            .await?
+        {
+            Ok(_) => answer(
+                true,
+                format!(
+                    "Added {} ({}) as {}. Give them the password in person or by phone.",
+                    new.name,
+                    new.email,
+                    super::staff::role_name(new.role).to_lowercase()
+                ),
+            ),
+            Err(refusal) => answer(false, refusal.to_string()),
+        },
+    )
+}
+
+/// An admin changes another member's role, or disables or enables their account. Disabling ends
+/// their sessions at once.
+#[server(prefix = "/api/staff", endpoint = "team_change")]
+pub async fn change_team_member(
+    member: i64,
+    change: String,
+    role: Option<String>,
+) -> Result<StaffReply, AppError> {
+    use selfcare::auth::StaffRole;
+    use selfcare::support::team::TeamChange;
+
+    let me = super::ssr::require_role(StaffRole::Admin)?;
+    let db = super::ssr::state()?.db;
+    let page = format!("/staff/team/{member}");
+    let answer =
+        |ok: bool, message: String| super::staff::reply::answer(StaffReply { ok, message }, &page);
+    let change = match TeamChange::parse(&change, role.as_deref()) {
+        Ok(change) => change,
+        Err(e) => return Ok(answer(false, e.message)),
+    };
+    let outcome = db
+        .change_staff_member(
+            me.staff,
+            StaffId(member),
+            change,
+            chrono::Utc::now(),
+            &super::ssr::client_ip(),
+        )
+        .await?;
+    Ok(match outcome {
+        Ok((after, changed)) => {
+            let state = match change {
+                TeamChange::Role(StaffRole::Agent) => "an agent",
+                TeamChange::Role(StaffRole::Supervisor) => "a supervisor",
+                TeamChange::Role(StaffRole::Admin) => "an admin",
+                TeamChange::Disable => "disabled",
+                TeamChange::Enable => "enabled",
+            };
+            let message = if changed {
+                format!("{} is now {state}.", after.name)
+            } else {
+                format!("{} was already {state}: nothing changed.", after.name)
+            };
+            answer(true, message)
+        }
+        Err(refusal) => answer(false, refusal.to_string()),
+    })
+}

@@ -1,0 +1,256 @@
+//! Store tests for the support team, on SQLite and (with `SELFCARE_TEST_POSTGRES`) PostgreSQL:
+//! an admin adds a member who can then sign in; an email is taken once; role changes, disabling
+//! (which ends the member's sessions) and enabling are audited once each, however often they are
+//! posted; an admin never changes their own account; each member's work is theirs alone.
+
+#![cfg(feature = "store")]
+
+mod common;
+
+use chrono::Duration;
+use common::{customer, for_each_engine, now, on_db, seeded};
+use selfcare::auth::{hash_password, verify_password, StaffRole};
+use selfcare::ids::StaffId;
+use selfcare::services::requests::Channel;
+use selfcare::store::{Actor, Db};
+use selfcare::support::team::{NewStaff, TeamChange, TeamRefusal};
+
+async fn staff(db: &Db, email: &str) -> StaffId {
+    db.staff_candidate(email)
+        .await
+        .unwrap()
+        .expect("an active member of staff")
+        .staff_id
+}
+
+/// The audit log's (actor id, action, detail) for team changes, oldest first.
+async fn team_audit(db: &Db) -> Vec<(Option<i64>, String, String)> {
+    on_db!(db, |pool| sqlx::query_as(
+        "SELECT actor_id, action, detail FROM audit_log \
+         WHERE action IN ('staff_add', 'staff_role', 'staff_disable', 'staff_enable') ORDER BY id"
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap())
+}
+
+#[tokio::test]
+async fn an_admin_adds_a_member_who_signs_in_and_an_email_is_taken_once() {
+    for_each_engine(|db| async move {
+        seeded(&db, 0).await;
+        let admin = staff(&db, "admin@example.com").await;
+        let names: Vec<(String, StaffRole)> = db
+            .staff_accounts()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|m| (m.email, m.role))
+            .collect();
+        assert_eq!(names.len(), 3, "{names:?}");
+        assert!(names.contains(&("admin@example.com".into(), StaffRole::Admin)));
+
+        let new = NewStaff::parse("Petr.Novak@Operator.cz", "Petr Novák", "agent").unwrap();
+        let id = db
+            .add_staff_member(
+                Actor::Staff(admin),
+                &new,
+                &hash_password("a first password"),
+                now(),
+                Some("10.0.0.9"),
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        let candidate = db
+            .staff_candidate("petr.novak@operator.cz")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((candidate.staff_id, candidate.role), (id, StaffRole::Agent));
+        assert!(verify_password(
+            "a first password",
+            &candidate.password_hash
+        ));
+
+        // The same email again, in other letters: refused, nothing written.
+        let again = NewStaff::parse("PETR.NOVAK@operator.cz", "Someone Else", "admin").unwrap();
+        assert_eq!(
+            db.add_staff_member(Actor::Staff(admin), &again, "x", now(), None)
+                .await
+                .unwrap(),
+            Err(TeamRefusal::EmailTaken)
+        );
+        let account = db.staff_account(id).await.unwrap().unwrap();
+        assert_eq!(
+            (account.name.as_str(), account.role),
+            ("Petr Novák", StaffRole::Agent)
+        );
+        assert_eq!(
+            team_audit(&db).await,
+            [(
+                Some(admin.0),
+                "staff_add".to_string(),
+                "Petr Novák <petr.novak@operator.cz>: added as agent".to_string()
+            )]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn role_changes_and_disabling_are_audited_once_and_disabling_ends_sessions() {
+    for_each_engine(|db| async move {
+        seeded(&db, 0).await;
+        let admin = staff(&db, "admin@example.com").await;
+        let agent = staff(&db, "agent@example.com").await;
+        let change = |change| db.change_staff_member(admin, agent, change, now(), "10.0.0.9");
+
+        let (after, changed) = change(TeamChange::Role(StaffRole::Supervisor))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(changed);
+        assert_eq!(after.role, StaffRole::Supervisor);
+        assert_eq!(
+            db.active_staff(agent).await.unwrap().unwrap().role,
+            StaffRole::Supervisor
+        );
+        // Posted again (a double click, a retry): nothing changes, nothing more is logged.
+        let (_, changed) = change(TeamChange::Role(StaffRole::Supervisor))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(!changed);
+
+        db.create_staff_session(agent, "h-agent", now(), "10.0.0.1", "test")
+            .await
+            .unwrap();
+        let (after, changed) = change(TeamChange::Disable).await.unwrap().unwrap();
+        assert!(changed && after.disabled_at == Some(now()));
+        assert!(db.use_session("h-agent", now()).await.unwrap().is_none());
+        assert!(db
+            .staff_candidate("agent@example.com")
+            .await
+            .unwrap()
+            .is_none());
+        assert!(db.active_staff(agent).await.unwrap().is_none());
+        let (_, changed) = change(TeamChange::Disable).await.unwrap().unwrap();
+        assert!(!changed);
+        // Disabled members are listed last.
+        let last = db.staff_accounts().await.unwrap().pop().unwrap();
+        assert_eq!(last.id, agent);
+
+        let (after, changed) = change(TeamChange::Enable).await.unwrap().unwrap();
+        assert!(changed && after.disabled_at.is_none());
+        assert_eq!(staff(&db, "agent@example.com").await, agent);
+
+        let actions: Vec<String> = team_audit(&db).await.into_iter().map(|a| a.1).collect();
+        assert_eq!(actions, ["staff_role", "staff_disable", "staff_enable"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_admin_never_changes_their_own_account_nor_a_missing_one() {
+    for_each_engine(|db| async move {
+        seeded(&db, 0).await;
+        let admin = staff(&db, "admin@example.com").await;
+        for change in [
+            TeamChange::Disable,
+            TeamChange::Role(StaffRole::Agent),
+            TeamChange::Role(StaffRole::Admin),
+        ] {
+            assert_eq!(
+                db.change_staff_member(admin, admin, change, now(), "10.0.0.9")
+                    .await
+                    .unwrap(),
+                Err(TeamRefusal::Yourself)
+            );
+        }
+        assert_eq!(
+            db.change_staff_member(admin, StaffId(999_999), TeamChange::Disable, now(), "x")
+                .await
+                .unwrap(),
+            Err(TeamRefusal::NoSuchMember)
+        );
+        assert_eq!(
+            db.active_staff(admin).await.unwrap().unwrap().role,
+            StaffRole::Admin
+        );
+        assert!(team_audit(&db).await.is_empty());
+    })
+    .await;
+}
+
+/// Two admins changing one member at once: each change is applied and logged once, in turn.
+#[tokio::test]
+async fn concurrent_changes_to_one_member_are_applied_in_turn() {
+    for_each_engine(|db| async move {
+        seeded(&db, 0).await;
+        let admin = staff(&db, "admin@example.com").await;
+        let agent = staff(&db, "agent@example.com").await;
+        let tries = (0..8).map(|_| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                db.change_staff_member(admin, agent, TeamChange::Disable, now(), "x")
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .1
+            })
+        });
+        let mut changed = 0;
+        for t in tries {
+            changed += usize::from(t.await.unwrap());
+        }
+        assert_eq!(changed, 1);
+        assert_eq!(team_audit(&db).await.len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_members_work_is_theirs_newest_first_with_the_customers_named() {
+    for_each_engine(|db| async move {
+        seeded(&db, 0).await;
+        let agent = staff(&db, "agent@example.com").await;
+        let supervisor = staff(&db, "supervisor@example.com").await;
+        let jana = customer(&db, "demo@example.com").await;
+        let (code, _) = db
+            .issue_code(jana, Channel::Phone, None, now())
+            .await
+            .unwrap();
+        db.verify_code(
+            agent,
+            jana,
+            Channel::Phone,
+            &code,
+            now() + Duration::minutes(1),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        db.open_without_code(
+            supervisor,
+            jana,
+            Channel::Chat,
+            "The customer is in hospital",
+            now() + Duration::minutes(2),
+        )
+        .await
+        .unwrap();
+
+        let work = db.staff_activity(agent, 100).await.unwrap();
+        assert_eq!(work.len(), 1, "{work:?}");
+        assert_eq!(work[0].action, "code_verified");
+        assert_eq!(work[0].customer_id, Some(jana));
+        assert_eq!(work[0].customer_name.as_deref(), Some("Jana Nováková"));
+        let work = db.staff_activity(supervisor, 100).await.unwrap();
+        assert_eq!(
+            work.iter().map(|w| w.action.as_str()).collect::<Vec<_>>(),
+            ["staff_override"]
+        );
+        assert!(db.staff_activity(agent, 0).await.unwrap().is_empty());
+    })
+    .await;
+}
