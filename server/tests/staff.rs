@@ -358,3 +358,189 @@ async fn a_customers_pages_open_in_the_console_only_after_verification() {
         assert!(body.contains("Unauthorized"), "{body}");
     }
 }
+
+/// The staff server functions, as the server registers them: a function added later is covered
+/// by the tests below without being listed. Signing in and out, and the sign-in page's state,
+/// are open to anybody.
+fn staff_functions() -> Vec<&'static str> {
+    let open = [
+        "/api/staff/login",
+        "/api/staff/logout",
+        "/api/staff/login_page",
+    ];
+    let mut paths: Vec<&str> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path)
+        .filter(|path| path.starts_with("/api/staff/") && !open.contains(path))
+        .collect();
+    paths.sort_unstable();
+    assert!(
+        paths.contains(&"/api/staff/verify_code") && paths.contains(&"/api/staff/team_change"),
+        "{paths:?}"
+    );
+    paths
+}
+
+/// Every staff server function refuses a customer's session (403) and no session (401), before
+/// it reads its arguments.
+#[tokio::test]
+async fn every_staff_function_refuses_customers_and_strangers() {
+    let app = spawn_app().await;
+    let customer = app.customer_cookie("demo@example.com").await;
+    for path in staff_functions() {
+        let res = app.post(path, &[], Some(&customer)).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path}");
+        let res = app.post(path, &[], None).await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{path}");
+    }
+}
+
+/// A staff page's form posted from another site is refused (403) before it is read, even with
+/// an admin's session: nothing is added, verified or changed.
+#[tokio::test]
+async fn every_staff_function_refuses_a_cross_site_post() {
+    let app = spawn_app().await;
+    let admin = app
+        .staff_cookie("admin@example.com", "selfcare-admin")
+        .await;
+    let audit_before = audit_count(&app.db).await;
+    for path in staff_functions() {
+        for (header, value) in [
+            (ORIGIN.as_str(), "https://evil.example"),
+            ("sec-fetch-site", "cross-site"),
+        ] {
+            let res = app
+                .client
+                .post(app.url(path))
+                .header(header, value)
+                .header(COOKIE, &admin)
+                .form(&[
+                    ("email", "mallory@evil.example"),
+                    ("name", "Mallory"),
+                    ("role", "admin"),
+                    ("password", "long enough password"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path} {header}");
+        }
+    }
+    assert!(app
+        .db
+        .staff_candidate("mallory@evil.example")
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(audit_count(&app.db).await, audit_before);
+}
+
+async fn audit_count(db: &Db) -> i64 {
+    match db {
+        Db::Sqlite(pool) => sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+            .fetch_one(pool)
+            .await
+            .unwrap(),
+        Db::Postgres(_) => unreachable!(),
+    }
+}
+
+/// The team is for supervisors and admins, and changing it for admins: an agent gets 403 from
+/// all of it, a supervisor from adding and changing; an admin adds a member who then signs in.
+#[tokio::test]
+async fn only_admins_change_the_team_and_agents_do_not_see_it() {
+    let app = spawn_app().await;
+    let agent = app
+        .staff_cookie("agent@example.com", "selfcare-agent")
+        .await;
+    let supervisor = app
+        .staff_cookie("supervisor@example.com", "selfcare-supervisor")
+        .await;
+    let admin = app
+        .staff_cookie("admin@example.com", "selfcare-admin")
+        .await;
+    let agent_id = app
+        .db
+        .staff_candidate("agent@example.com")
+        .await
+        .unwrap()
+        .unwrap()
+        .staff_id
+        .0
+        .to_string();
+    let add = [
+        ("email", "petr.novak@example.com"),
+        ("name", "Petr Novák"),
+        ("role", "admin"),
+        ("password", "a first password"),
+    ];
+    let disable = [("member", agent_id.as_str()), ("change", "disable")];
+
+    for page in ["/staff/team", &format!("/staff/team/{agent_id}")] {
+        let res = app.get(page, &agent).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{page}");
+        let res = app.get(page, &supervisor).await;
+        assert_eq!(res.status(), StatusCode::OK, "{page}");
+    }
+    let page = app.get("/staff", &agent).await.text().await.unwrap();
+    assert!(
+        !page.contains("href=\"/staff/team\""),
+        "no Team link for agents"
+    );
+    let page = app.get("/staff", &supervisor).await.text().await.unwrap();
+    assert!(page.contains("href=\"/staff/team\""));
+
+    for who in [&agent, &supervisor] {
+        let res = app.post("/api/staff/team_add", &add, Some(who)).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        let res = app
+            .post("/api/staff/team_change", &disable, Some(who))
+            .await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    }
+    assert!(app
+        .db
+        .staff_candidate("petr.novak@example.com")
+        .await
+        .unwrap()
+        .is_none());
+    let page = app.get("/staff", &agent).await;
+    assert_eq!(page.status(), StatusCode::OK, "the agent is still enabled");
+
+    let res = app.post("/api/staff/team_add", &add, Some(&admin)).await;
+    assert_eq!(location(&res), "/staff/team");
+    // The outcome travels in a one-minute cookie to the page the form returns to.
+    let flash = set_cookie(&res, "selfcare_staff_reply").unwrap();
+    let page = app
+        .get("/staff/team", &format!("{admin}; {flash}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Added Petr Novák (petr.novak@example.com) as admin"),
+        "{page}"
+    );
+    app.staff_cookie("petr.novak@example.com", "a first password")
+        .await;
+
+    let res = app
+        .post("/api/staff/team_change", &disable, Some(&admin))
+        .await;
+    assert_eq!(location(&res), format!("/staff/team/{agent_id}"));
+    let flash = set_cookie(&res, "selfcare_staff_reply").unwrap();
+    let res = app.get("/staff", &agent).await;
+    assert!(
+        location(&res).starts_with("/staff/login"),
+        "the agent's session ended"
+    );
+    let page = app
+        .get(
+            &format!("/staff/team/{agent_id}"),
+            &format!("{admin}; {flash}"),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Eva Agentová is now disabled."), "{page}");
+}

@@ -4,7 +4,6 @@
 //! colleague's work is audited too.
 
 use leptos::prelude::*;
-use selfcare::ids::StaffId;
 use selfcare::support::team::StaffAccount;
 use serde::{Deserialize, Serialize};
 
@@ -68,7 +67,7 @@ pub async fn load_team_member(id: i64) -> Result<Member, AppError> {
 
     let me = super::ssr::require_role(StaffRole::Supervisor)?;
     let db = super::ssr::state()?.db;
-    let Some(member) = db.staff_account(StaffId(id)).await? else {
+    let Some(member) = db.staff_account(selfcare::ids::StaffId(id)).await? else {
         super::ssr::set_status(404);
         return Err(AppError::NotFound);
     };
@@ -179,7 +178,7 @@ pub async fn change_team_member(
     let outcome = db
         .change_staff_member(
             me.staff,
-            StaffId(member),
+            selfcare::ids::StaffId(member),
             change,
             chrono::Utc::now(),
             &super::ssr::client_ip(),

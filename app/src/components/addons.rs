@@ -356,11 +356,10 @@ fn change_link(request: ChangeRequest, label: String, class: &'static str) -> im
 /// The outcome of a change, with a link to the request it made.
 pub fn notice_view(n: ChangeReply) -> impl IntoView {
     view! {
-        <p id="notice" class=if n.ok { "notice ok" } else { "notice error" }
-            role=if n.ok { "status" } else { "alert" } data-outcome>
+        <super::Outcome ok=n.ok>
             {n.message}" "
             {n.request.map(|id| view! { <a href=format!("{}#request-{id}", href("/requests"))>"Follow the request"</a> })}
-        </p>
+        </super::Outcome>
     }
 }
 

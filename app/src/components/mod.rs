@@ -56,6 +56,18 @@ pub fn Pager(
 }
 
 /// An error in place of a page's content; during server rendering it also sets the status.
+/// The outcome of a form, shown once above what it changed: a status when it worked, an alert
+/// when it did not. Once enhanced, the focus moves to it (`data-outcome`).
+#[component]
+pub fn Outcome(ok: bool, children: Children) -> impl IntoView {
+    view! {
+        <p id="notice" class=if ok { "notice ok" } else { "notice error" }
+            role=if ok { "status" } else { "alert" } data-outcome>
+            {children()}
+        </p>
+    }
+}
+
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]

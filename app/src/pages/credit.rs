@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::credit::{load_credit, CreditOverview, SetLowCreditThreshold};
 use crate::components::top_up::TopUp;
-use crate::components::{ErrorNotice, Pager};
+use crate::components::{ErrorNotice, Outcome, Pager};
 use crate::pages::portal::Portal;
 
 #[component]
@@ -43,11 +43,7 @@ pub fn CreditPage() -> impl IntoView {
 fn credit_page(page: CreditOverview, first_page: bool) -> impl IntoView {
     let lang = page.profile.language;
     let notice = page.notice.map(|n| {
-        view! {
-            <p id="notice" class=if n.ok { "notice ok" } else { "notice error" } role=if n.ok { "status" } else { "alert" } data-outcome>
-                {n.message}
-            </p>
-        }
+        view! { <Outcome ok=n.ok>{n.message}</Outcome> }
     });
     let Some(line) = page.line else {
         return view! {

@@ -7,6 +7,7 @@ import { hydrated, signIn } from './ui';
 
 export const AGENT = { email: 'agent@example.com', password: 'selfcare-agent' };
 export const SUPERVISOR = { email: 'supervisor@example.com', password: 'selfcare-supervisor' };
+export const ADMIN = { email: 'admin@example.com', password: 'selfcare-admin' };
 
 /** Forgets the customer's codes, wrong tries and staff accesses. */
 export function cleanUp(customerId: number): void {

@@ -11,7 +11,7 @@ use selfcare::support::codes::SUPPORT_CHANNELS;
 use crate::api::staff_customer::{
     load_staff_customer, OpenCustomer, StaffCustomer, VerifyCustomerCode,
 };
-use crate::components::ErrorNotice;
+use crate::components::{ErrorNotice, Outcome};
 use crate::pages::staff::frame::{CustomerNav, StaffFrame};
 
 #[component]
@@ -45,8 +45,10 @@ fn channel_choice() -> impl IntoView {
 }
 
 fn customer(c: StaffCustomer) -> impl IntoView {
-    let notice = c.notice.clone().map(|n| view! {
-        <p id="notice" class=if n.ok { "notice ok" } else { "notice error" } role=if n.ok { "status" } else { "alert" }>{n.message}</p>
+    let notice = c.notice.clone().map(|n| {
+        view! {
+            <Outcome ok=n.ok>{n.message}</Outcome>
+        }
     });
     let lines = c
         .lines

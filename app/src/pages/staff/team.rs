@@ -13,7 +13,7 @@ use crate::api::staff::{role_name, StaffReply};
 use crate::api::team::{
     load_team, load_team_member, AddTeamMember, ChangeTeamMember, Member, Team,
 };
-use crate::components::ErrorNotice;
+use crate::components::{ErrorNotice, Outcome};
 use crate::pages::staff::frame::StaffFrame;
 
 #[component]
@@ -58,8 +58,10 @@ pub fn TeamMemberPage() -> impl IntoView {
 }
 
 fn notice(reply: Option<StaffReply>) -> impl IntoView {
-    reply.map(|n| view! {
-        <p id="notice" class=if n.ok { "notice ok" } else { "notice error" } role=if n.ok { "status" } else { "alert" } data-outcome>{n.message}</p>
+    reply.map(|n| {
+        view! {
+            <Outcome ok=n.ok>{n.message}</Outcome>
+        }
     })
 }
 
