@@ -45,6 +45,9 @@ for (const js of [false, true]) {
         await expect(agent).toHaveURL(`${home}/invoices`);
         await expect(agent.getByRole('heading', { level: 1 })).toHaveText('Invoices');
         await expect(agent.locator('header.top.staff')).toContainText('Staff console');
+        // Every page of the customer says whom it is about, and until when.
+        await expect(agent.locator('.acting-for')).toHaveText(new RegExp(`^Acting for ${c.name} · Phone · access until \\d\\d:\\d\\d UTC$`));
+        await expect(agent.locator('.acting-for').getByRole('link', { name: c.name })).toHaveAttribute('href', home);
         const link = agent.getByRole('link', { name: invoice.number, exact: true }).first();
         await expect(link).toHaveAttribute('href', `${home}/invoices/${invoice.number}`);
         await link.click();

@@ -315,6 +315,10 @@ async fn a_customers_pages_open_in_the_console_only_after_verification() {
         let page = res.text().await.unwrap();
         assert!(page.contains(shows), "{path}: {page}");
         assert!(page.contains("Staff console"), "{path}: the staff frame");
+        assert!(
+            page.contains("Acting for <a href=") && page.contains("Jana Nováková"),
+            "{path}: whom the page is about"
+        );
         // Links stay in the console.
         assert!(
             page.contains(&format!("href=\"/staff/customers/{jana}/invoices\"")),

@@ -29,6 +29,35 @@ pub struct StaffCustomer {
     pub notice: Option<StaffReply>,
 }
 
+/// Whom the console's page of a customer is about, above its navigation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActingCustomer {
+    pub name: String,
+    /// The access's channel: `Phone`.
+    pub channel: String,
+    /// When the access ends, `14:05` UTC.
+    pub until: String,
+}
+
+/// The customer the agent acts for on this page, while their access is open (else nothing:
+/// the page itself then asks to verify the caller).
+#[server(prefix = "/api/staff", endpoint = "acting_header")]
+pub async fn acting_header(customer: i64) -> Result<Option<ActingCustomer>, AppError> {
+    use selfcare::ids::CustomerId;
+
+    let me = super::ssr::staff()?;
+    let db = super::ssr::state()?.db;
+    let customer = CustomerId(customer);
+    let Some(access) = db.staff_access(me.staff, customer, Utc::now()).await? else {
+        return Ok(None);
+    };
+    Ok(Some(ActingCustomer {
+        name: db.customer_name(customer).await?,
+        channel: access.channel.label().to_string(),
+        until: access.expires_at.format("%H:%M").to_string(),
+    }))
+}
+
 /// Answers a form of the customer's page; see [`super::staff::reply::answer`].
 #[cfg(feature = "ssr")]
 fn answer(reply: StaffReply, customer: i64) -> StaffReply {

@@ -8,7 +8,7 @@ use leptos::server_fn::ServerFn;
 
 use crate::api::auth::{portal_header, Logout};
 use crate::components::idle_warning::IdleWarning;
-use crate::pages::staff::frame::{CustomerNav, StaffFrame};
+use crate::pages::staff::frame::{ActingBar, CustomerNav, StaffFrame};
 
 /// In the staff console (see [`crate::acting`]), the staff frame with the customer's navigation.
 #[component]
@@ -16,6 +16,7 @@ pub fn Portal(title: &'static str, children: Children) -> impl IntoView {
     if crate::acting::acting_for().is_some() {
         return view! {
             <StaffFrame title>
+                <ActingBar />
                 <CustomerNav />
                 {children()}
             </StaffFrame>

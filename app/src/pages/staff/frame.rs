@@ -8,6 +8,7 @@ use selfcare::auth::StaffRole;
 
 use crate::acting::{href, StaffConsole};
 use crate::api::staff::{role_name, staff_header, StaffLogout};
+use crate::api::staff_customer::acting_header;
 use crate::components::idle_warning::IdleWarning;
 
 #[component]
@@ -44,6 +45,26 @@ pub fn StaffFrame(title: &'static str, children: Children) -> impl IntoView {
             </Suspense>
         </header>
         <main id="main">{children()}</main>
+    }
+}
+
+/// Whom a page of the console is about: the customer's name (back to their page), the channel
+/// and when the access ends, above the customer's navigation.
+#[component]
+pub fn ActingBar() -> impl IntoView {
+    let id = crate::acting::acting_for().unwrap_or(0);
+    let header = Resource::new(move || id, acting_header);
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                header.await.ok().flatten().map(|h| view! {
+                    <p class="acting-for">
+                        "Acting for "<a href=href("/")><strong>{h.name}</strong></a>
+                        {format!(" · {} · access until {} UTC", h.channel, h.until)}
+                    </p>
+                })
+            })}
+        </Suspense>
     }
 }
 
