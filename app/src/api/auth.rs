@@ -35,31 +35,26 @@ pub const INVALID_CREDENTIALS: &str = "The email, phone number or password is no
 /// The login page's state; signed-in visitors are sent on to `next`.
 #[server(prefix = "/api", endpoint = "login_page")]
 pub async fn login_page(next: Option<String>) -> Result<LoginPageState, AppError> {
+    use super::sign_in::CUSTOMERS;
     use super::ssr;
     use selfcare::ids::LoginIdentifier;
 
-    let state = ssr::state()?;
     if ssr::session().is_some() {
-        leptos_axum::redirect(&ssr::safe_next(next.as_deref()));
+        leptos_axum::redirect(&CUSTOMERS.next(next.as_deref()));
     }
     let mut page = LoginPageState {
-        demo: state.db.has_demo_data().await?,
+        demo: ssr::state()?.db.has_demo_data().await?,
         ..Default::default()
     };
-    if let Some((kind, identifier)) =
-        ssr::cookie(ssr::LOGIN_FLASH).and_then(|v| ssr::flash::decode(&v))
-    {
-        ssr::set_cookie(&state.cookies.clear_login_flash());
-        page.error = Some(match kind.as_str() {
-            "input" => LoginIdentifier::parse(&identifier)
+    if let Some((message, identifier)) = CUSTOMERS.last_refusal(
+        |typed| {
+            LoginIdentifier::parse(typed)
                 .err()
-                .map_or_else(|| INVALID_CREDENTIALS.into(), |e| e.message),
-            k if k.starts_with("throttled-") => format!(
-                "Too many failed sign-in attempts. Try again in {}.",
-                k.trim_start_matches("throttled-").replace('_', " ")
-            ),
-            _ => INVALID_CREDENTIALS.into(),
-        });
+                .map_or_else(|| INVALID_CREDENTIALS.into(), |e| e.message)
+        },
+        INVALID_CREDENTIALS,
+    ) {
+        page.error = Some(message);
         page.identifier = identifier;
     }
     Ok(page)
@@ -72,70 +67,32 @@ pub async fn login(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
+    use super::sign_in::{check_password, new_session, Refusal, CUSTOMERS};
     use super::ssr;
     use chrono::Utc;
-    use selfcare::auth::{
-        spend_a_verification, throttled_until, verify_password, wait_in_words, SessionToken,
-    };
     use selfcare::ids::LoginIdentifier;
     use selfcare::store::{Actor, AuditEntry};
 
     let state = ssr::state()?;
     let now = Utc::now();
     let ip = ssr::client_ip();
-    let back_to_login = |kind: &str| {
-        ssr::set_cookie(
-            &state
-                .cookies
-                .login_flash(&ssr::flash::encode(kind, &identifier)),
-        );
-        let next = ssr::safe_next(next.as_deref());
-        let query = if next == "/" {
-            String::new()
-        } else {
-            format!("?next={}", urlencode(&next))
-        };
-        leptos_axum::redirect(&format!("/login{query}"));
-        Ok(())
-    };
-
+    let next = next.as_deref();
     let Ok(who) = LoginIdentifier::parse(&identifier) else {
-        return back_to_login("input");
+        return CUSTOMERS.refuse(Refusal::Input, &identifier, next);
     };
-    let (for_account, from_address) = state.db.recent_failures(who.key(), &ip, now).await?;
-    if let Some(until) = throttled_until(for_account, from_address, now) {
-        tracing::warn!(%ip, "sign-in throttled");
-        return back_to_login(&format!(
-            "throttled-{}",
-            wait_in_words(until, now).replace(' ', "_")
-        ));
-    }
-
-    let candidate = state.db.login_candidate(&who).await?;
-    // argon2 takes tens of milliseconds of CPU: keep it off the async workers.
-    let verified = tokio::task::spawn_blocking(move || match candidate {
-        Some(c) if verify_password(&password, &c.password_hash) => Some(c.customer_id),
-        Some(_) => None,
-        None => {
-            spend_a_verification(&password);
-            None
-        }
-    })
-    .await
-    .map_err(|_| AppError::Internal)?;
-    state
-        .db
-        .record_login_attempt(who.key(), &ip, now, verified.is_some())
-        .await?;
-    let Some(customer) = verified else {
-        return back_to_login("invalid");
+    let candidate = async {
+        Ok(state
+            .db
+            .login_candidate(&who)
+            .await?
+            .map(|c| (c.customer_id, c.password_hash)))
+    };
+    let customer = match check_password(who.key(), &ip, now, password, candidate).await? {
+        Ok(customer) => customer,
+        Err(why) => return CUSTOMERS.refuse(why, &identifier, next),
     };
 
-    // A new session id at every sign-in, so a planted cookie never becomes a signed-in one.
-    if let Some(old) = ssr::session() {
-        state.db.delete_session(&old.token_hash).await?;
-    }
-    let token = SessionToken::generate();
+    let token = new_session(ssr::session().as_ref().map(|s| s.token_hash.as_str())).await?;
     state
         .db
         .create_session(customer, &token.hash(), now, &ip, &ssr::user_agent())
@@ -155,10 +112,7 @@ pub async fn login(
             ip: Some(ip),
         })
         .await?;
-    ssr::set_cookie(&state.cookies.session(token.as_str()));
-    ssr::set_cookie(&state.cookies.clear_login_flash());
-    leptos_axum::redirect(&ssr::safe_next(next.as_deref()));
-    Ok(())
+    CUSTOMERS.enter(&state.cookies.session(token.as_str()), next)
 }
 
 /// Percent-encodes a path for a query parameter.

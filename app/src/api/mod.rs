@@ -9,6 +9,8 @@ pub mod requests;
 pub mod roaming;
 pub mod services;
 #[cfg(feature = "ssr")]
+pub mod sign_in;
+#[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod staff;
 pub mod staff_customer;

@@ -102,20 +102,7 @@ impl CookieSettings {
     pub fn clear_flash(&self, name: &str) -> String {
         format!("{name}=; Max-Age=0; {}", self.attributes())
     }
-
-    /// The outcome of a failed sign-in.
-    pub fn login_flash(&self, value: &str) -> String {
-        self.flash(LOGIN_FLASH, value)
-    }
-
-    pub fn clear_login_flash(&self) -> String {
-        self.clear_flash(LOGIN_FLASH)
-    }
 }
-
-pub const LOGIN_FLASH: &str = "selfcare_login";
-/// The outcome of a failed staff sign-in, for `/staff/login`.
-pub const STAFF_LOGIN_FLASH: &str = "selfcare_staff_login";
 
 /// Put in the request's extensions by the server when the session cookie names a live session.
 #[derive(Clone, Debug)]

@@ -93,27 +93,21 @@ pub fn role_name(role: StaffRole) -> &'static str {
 /// The staff sign-in page's state; a signed-in member of staff is sent on to `next`.
 #[server(prefix = "/api/staff", endpoint = "login_page")]
 pub async fn staff_login_page(next: Option<String>) -> Result<StaffLoginState, AppError> {
+    use super::sign_in::STAFF;
     use super::ssr;
 
-    let state = ssr::state()?;
     if ssr::staff_session().is_some() {
-        leptos_axum::redirect(&ssr::staff_next(next.as_deref()));
+        leptos_axum::redirect(&STAFF.next(next.as_deref()));
     }
     let mut page = StaffLoginState {
-        demo: state.db.has_demo_data().await?,
+        demo: ssr::state()?.db.has_demo_data().await?,
         ..Default::default()
     };
-    if let Some((kind, email)) =
-        ssr::take_flash(ssr::STAFF_LOGIN_FLASH).and_then(|v| ssr::flash::decode(&v))
-    {
-        page.error = Some(match kind.as_str() {
-            "input" => "Enter your work email address and password.".into(),
-            k if k.starts_with("throttled-") => format!(
-                "Too many failed sign-in attempts. Try again in {}.",
-                k.trim_start_matches("throttled-").replace('_', " ")
-            ),
-            _ => INVALID_STAFF_CREDENTIALS.into(),
-        });
+    if let Some((message, email)) = STAFF.last_refusal(
+        |_| "Enter your work email address and password.".into(),
+        INVALID_STAFF_CREDENTIALS,
+    ) {
+        page.error = Some(message);
         page.email = email;
     }
     Ok(page)
@@ -126,73 +120,36 @@ pub async fn staff_login(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
+    use super::sign_in::{check_password, new_session, Refusal, STAFF};
     use super::ssr;
     use chrono::Utc;
-    use selfcare::auth::{
-        spend_a_verification, throttled_until, verify_password, wait_in_words, SessionToken,
-    };
     use selfcare::store::{Actor, AuditEntry};
 
     let state = ssr::state()?;
     let now = Utc::now();
     let ip = ssr::client_ip();
-    let back_to_login = |kind: &str| {
-        ssr::set_cookie(
-            &state
-                .cookies
-                .flash(ssr::STAFF_LOGIN_FLASH, &ssr::flash::encode(kind, &email)),
-        );
-        let next = ssr::staff_next(next.as_deref());
-        let query = if next == "/staff" {
-            String::new()
-        } else {
-            format!("?next={}", super::auth::urlencode(&next))
-        };
-        leptos_axum::redirect(&format!("/staff/login{query}"));
-        Ok(())
-    };
-
+    let next = next.as_deref();
     let normalised = email.trim().to_lowercase();
     if !normalised.contains('@') || password.is_empty() {
-        return back_to_login("input");
+        return STAFF.refuse(Refusal::Input, &email, next);
     }
     // Counted apart from customers' attempts: a customer with the same email never locks
-    // a member of staff out, nor the other way round.
+    // a member of staff out, nor the other way round. Disabled staff are not candidates: they
+    // fail like a wrong password.
     let key = format!("staff:{normalised}");
-    let (for_account, from_address) = state.db.recent_failures(&key, &ip, now).await?;
-    if let Some(until) = throttled_until(for_account, from_address, now) {
-        tracing::warn!(%ip, "staff sign-in throttled");
-        return back_to_login(&format!(
-            "throttled-{}",
-            wait_in_words(until, now).replace(' ', "_")
-        ));
-    }
-
-    // Disabled staff are not candidates: they fail like a wrong password.
-    let candidate = state.db.staff_candidate(&normalised).await?;
-    let verified = tokio::task::spawn_blocking(move || match candidate {
-        Some(c) if verify_password(&password, &c.password_hash) => Some(c.staff_id),
-        Some(_) => None,
-        None => {
-            spend_a_verification(&password);
-            None
-        }
-    })
-    .await
-    .map_err(|_| AppError::Internal)?;
-    state
-        .db
-        .record_login_attempt(&key, &ip, now, verified.is_some())
-        .await?;
-    let Some(staff) = verified else {
-        return back_to_login("invalid");
+    let candidate = async {
+        Ok(state
+            .db
+            .staff_candidate(&normalised)
+            .await?
+            .map(|c| (c.staff_id, c.password_hash)))
+    };
+    let staff = match check_password(&key, &ip, now, password, candidate).await? {
+        Ok(staff) => staff,
+        Err(why) => return STAFF.refuse(why, &email, next),
     };
 
-    // A new session id at every sign-in, so a planted cookie never becomes a signed-in one.
-    if let Some(old) = ssr::staff_session() {
-        state.db.delete_session(&old.token_hash).await?;
-    }
-    let token = SessionToken::generate();
+    let token = new_session(ssr::staff_session().as_ref().map(|s| s.token_hash.as_str())).await?;
     state
         .db
         .create_staff_session(staff, &token.hash(), now, &ip, &ssr::user_agent())
@@ -208,10 +165,7 @@ pub async fn staff_login(
             ip: Some(ip),
         })
         .await?;
-    ssr::set_cookie(&state.cookies.staff_session(token.as_str()));
-    ssr::set_cookie(&state.cookies.clear_flash(ssr::STAFF_LOGIN_FLASH));
-    leptos_axum::redirect(&ssr::staff_next(next.as_deref()));
-    Ok(())
+    STAFF.enter(&state.cookies.staff_session(token.as_str()), next)
 }
 
 /// Signs a member of staff out: the session is deleted on the server, the cookie cleared.

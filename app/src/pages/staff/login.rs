@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::staff::{staff_login_page, StaffLogin};
 use crate::components::ErrorNotice;
+use crate::pages::login::{demo_list, sign_in_form, AccountField};
 
 /// The demo data's staff sign-ins (see `selfcare::store::seed`), listed on both sign-in pages.
 pub const DEMO_STAFF: [(&str, &str, &str); 3] = [
@@ -23,6 +24,13 @@ pub const DEMO_STAFF: [(&str, &str, &str); 3] = [
         "admin, manages staff",
     ),
 ];
+
+const STAFF_FIELD: AccountField = AccountField {
+    name: "email",
+    label: "Work email",
+    kind: "email",
+    inputmode: None,
+};
 
 #[component]
 pub fn StaffLoginPage() -> impl IntoView {
@@ -46,29 +54,12 @@ pub fn StaffLoginPage() -> impl IntoView {
                         match state.await {
                             Err(error) => view! { <ErrorNotice error /> }.into_any(),
                             Ok(page) => view! {
-                                {page.error.map(|message| view! {
-                                    <p class="notice error" role="alert" id="login-error">{message}</p>
-                                })}
-                                <form method="post" action=StaffLogin::url() class="card form">
-                                    <input type="hidden" name="next" value=next />
-                                    <label for="email">"Work email"</label>
-                                    <input id="email" name="email" type="email" required
-                                        autocomplete="username" autocapitalize="none" spellcheck="false"
-                                        value=page.email />
-                                    <label for="password">"Password"</label>
-                                    <input id="password" name="password" type="password" required
-                                        autocomplete="current-password" />
-                                    <button type="submit" class="primary">"Sign in"</button>
-                                </form>
+                                {sign_in_form(StaffLogin::url(), STAFF_FIELD, page.email, page.error, next)}
                                 <p class="muted">"Customers sign in at "<a href="/login">"the customer portal"</a>"."</p>
                                 {page.demo.then(|| view! {
                                     <section class="card demo" aria-labelledby="demo-heading">
                                         <h2 id="demo-heading">"Demo staff sign-ins"</h2>
-                                        <ul>
-                                            {DEMO_STAFF.iter().map(|(email, password, role)| view! {
-                                                <li><code>{*email}</code>" / "<code>{*password}</code>" — "{*role}</li>
-                                            }).collect_view()}
-                                        </ul>
+                                        {demo_list(&DEMO_STAFF)}
                                     </section>
                                 })}
                             }.into_any(),

@@ -1,0 +1,160 @@
+//! What customers' sign-in at `/login` and staff's at `/staff/login` share: the same rules
+//! (argon2id off the async workers, five failures per account or address in fifteen minutes, a
+//! new session id at every sign-in) and the same post/redirect/get, each through its own
+//! [`Door`]: its page, its flash cookie, where it may lead.
+
+use chrono::{DateTime, Utc};
+use selfcare::auth::{
+    spend_a_verification, throttled_until, verify_password, wait_in_words, SessionToken,
+};
+
+use super::ssr::{self, flash};
+use crate::error::AppError;
+
+/// One sign-in page and where it leads.
+pub struct Door {
+    /// The sign-in page.
+    page: &'static str,
+    /// The one-minute cookie carrying a failure back to the page.
+    flash: &'static str,
+    /// Where a sign-in leads when nothing else was asked for.
+    home: &'static str,
+    /// Keeps the page asked for (`?next=`) to the pages behind this door.
+    next: fn(Option<&str>) -> String,
+}
+
+/// The customer portal's sign-in.
+pub const CUSTOMERS: Door = Door {
+    page: "/login",
+    flash: "selfcare_login",
+    home: "/",
+    next: ssr::safe_next,
+};
+
+/// The staff console's sign-in.
+pub const STAFF: Door = Door {
+    page: "/staff/login",
+    flash: "selfcare_staff_login",
+    home: "/staff",
+    next: ssr::staff_next,
+};
+
+/// Why a sign-in was refused, as the flash cookie carries it.
+pub enum Refusal {
+    /// What was typed cannot be an account's.
+    Input,
+    Invalid,
+    /// Too many failures: the wait, in words.
+    Throttled(String),
+}
+
+impl Door {
+    /// Where a signed-in visitor goes: the page asked for, if it is behind this door.
+    pub fn next(&self, next: Option<&str>) -> String {
+        (self.next)(next)
+    }
+
+    /// Sends the visitor back to the sign-in page, which says why and keeps what was typed.
+    ///
+    /// # Errors
+    /// Without the app's state.
+    pub fn refuse(&self, why: Refusal, typed: &str, next: Option<&str>) -> Result<(), AppError> {
+        let kind = match why {
+            Refusal::Input => "input".to_string(),
+            Refusal::Invalid => "invalid".to_string(),
+            Refusal::Throttled(wait) => format!("throttled-{}", wait.replace(' ', "_")),
+        };
+        ssr::set_cookie(
+            &ssr::state()?
+                .cookies
+                .flash(self.flash, &flash::encode(&kind, typed)),
+        );
+        let next = self.next(next);
+        let query = if next == self.home {
+            String::new()
+        } else {
+            format!("?next={}", super::auth::urlencode(&next))
+        };
+        leptos_axum::redirect(&format!("{}{query}", self.page));
+        Ok(())
+    }
+
+    /// The sign-in page's message for the last refusal, and what was typed; read once.
+    /// `input` words the refusal of what was typed, `invalid` a wrong password.
+    pub fn last_refusal(
+        &self,
+        input: impl FnOnce(&str) -> String,
+        invalid: &str,
+    ) -> Option<(String, String)> {
+        let (kind, typed) = flash::decode(&ssr::take_flash(self.flash)?)?;
+        let message = match kind.as_str() {
+            "input" => input(&typed),
+            k if k.starts_with("throttled-") => format!(
+                "Too many failed sign-in attempts. Try again in {}.",
+                k.trim_start_matches("throttled-").replace('_', " ")
+            ),
+            _ => invalid.to_string(),
+        };
+        Some((message, typed))
+    }
+
+    /// Lets the signed-in visitor in: their new session's cookie, the last refusal forgotten,
+    /// on to the page asked for.
+    ///
+    /// # Errors
+    /// Without the app's state.
+    pub fn enter(&self, session_cookie: &str, next: Option<&str>) -> Result<(), AppError> {
+        ssr::set_cookie(session_cookie);
+        ssr::set_cookie(&ssr::state()?.cookies.clear_flash(self.flash));
+        leptos_axum::redirect(&self.next(next));
+        Ok(())
+    }
+}
+
+/// Checks a password for the account `key` (an identifier's key, `staff:<email>` for staff)
+/// from `ip`: throttled after too many failures, then against the candidate's hash (`None`: no
+/// such account, which takes as long), and records the attempt. Answers the account's id.
+///
+/// # Errors
+/// When the store fails.
+pub async fn check_password<I: Send + 'static>(
+    key: &str,
+    ip: &str,
+    now: DateTime<Utc>,
+    password: String,
+    candidate: impl std::future::Future<Output = Result<Option<(I, String)>, AppError>>,
+) -> Result<Result<I, Refusal>, AppError> {
+    let db = ssr::state()?.db;
+    let (for_account, from_address) = db.recent_failures(key, ip, now).await?;
+    if let Some(until) = throttled_until(for_account, from_address, now) {
+        tracing::warn!(%ip, "sign-in throttled");
+        return Ok(Err(Refusal::Throttled(wait_in_words(until, now))));
+    }
+    let candidate = candidate.await?;
+    // argon2 takes tens of milliseconds of CPU: keep it off the async workers.
+    let verified = tokio::task::spawn_blocking(move || match candidate {
+        Some((id, hash)) if verify_password(&password, &hash) => Some(id),
+        Some(_) => None,
+        None => {
+            spend_a_verification(&password);
+            None
+        }
+    })
+    .await
+    .map_err(|_| AppError::Internal)?;
+    db.record_login_attempt(key, ip, now, verified.is_some())
+        .await?;
+    Ok(verified.ok_or(Refusal::Invalid))
+}
+
+/// A new session token, the session of `old` (a token's hash) ended: a new session id at every
+/// sign-in, so a planted cookie never becomes a signed-in one.
+///
+/// # Errors
+/// When the store fails.
+pub async fn new_session(old: Option<&str>) -> Result<SessionToken, AppError> {
+    if let Some(old) = old {
+        ssr::state()?.db.delete_session(old).await?;
+    }
+    Ok(SessionToken::generate())
+}
