@@ -672,3 +672,125 @@ async fn a_scheduled_prepaid_change_without_credit_fails_with_the_reason() {
     })
     .await;
 }
+
+/// Schedules the unlimited-calls add-on on the demo's first line for its next period;
+/// answers the customer, line, add-on, request and the day it would take effect.
+async fn schedule_calls(
+    db: &Db,
+) -> (
+    CustomerId,
+    LineId,
+    AddonId,
+    selfcare::ids::RequestId,
+    DateTime<Utc>,
+) {
+    let (who, line, services) = first_line(db, "demo@example.com").await;
+    let calls = addon_id(&services, "-unlimited-calls");
+    let change = Change::Activate {
+        addon: calls,
+        when: When::NextPeriod,
+    };
+    let p = preview(db, who, line, change).await;
+    let outcome = db
+        .change_addon(
+            who,
+            line,
+            change,
+            p.charge,
+            "later",
+            Requester::customer(who),
+            None,
+            now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(outcome.request.status, RequestStatus::Scheduled);
+    let day = p.effective_on.and_hms_opt(0, 1, 0).unwrap().and_utc();
+    (who, line, calls, outcome.request.id, day)
+}
+
+#[tokio::test]
+async fn a_scheduled_change_cancelled_before_its_day_never_takes_effect() {
+    for_each_engine(|db| async move {
+        demo(&db).await;
+        let (who, line, calls, request, day) = schedule_calls(&db).await;
+        let other = customer(&db, "prepaid@example.com").await;
+
+        // Another customer's request id is not theirs to cancel.
+        assert!(matches!(
+            db.cancel_request(other, request, Requester::customer(other), now())
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        let cancelled = db
+            .cancel_request(who, request, Requester::customer(who), now())
+            .await
+            .unwrap();
+        assert_eq!(cancelled.status, RequestStatus::Cancelled);
+        assert_eq!(cancelled.completed_at, Some(now()));
+        // Again (a double click): nothing more happens.
+        let again = db
+            .cancel_request(who, request, Requester::customer(who), now())
+            .await
+            .unwrap();
+        assert_eq!(again.status, RequestStatus::Cancelled);
+        assert_eq!(
+            count(
+                &db,
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'request_cancel' AND $1 > 0",
+                line
+            )
+            .await,
+            1
+        );
+        // No longer shown as coming, the add-on may be asked for again, and its day passes
+        // without it.
+        let s = db.line_services(who, line, now()).await.unwrap();
+        assert!(s.scheduled.is_empty());
+        assert!(db
+            .preview_change(who, line, activate(calls), now())
+            .await
+            .unwrap()
+            .is_ok());
+        assert_eq!(db.run_scheduled_changes(day).await.unwrap(), 0);
+        assert_eq!(active_rows(&db, line, calls, day).await, 0);
+    })
+    .await;
+}
+
+/// The job and a cancellation racing on the day: exactly one of them happens.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_cancellation_and_the_job_on_the_day_never_both_happen() {
+    for_each_engine(|db| async move {
+        demo(&db).await;
+        let (who, line, calls, request, day) = schedule_calls(&db).await;
+        let job = {
+            let db = db.clone();
+            tokio::spawn(async move { db.run_scheduled_changes(day).await.unwrap() })
+        };
+        let cancel = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                db.cancel_request(who, request, Requester::customer(who), day)
+                    .await
+                    .unwrap()
+            })
+        };
+        let applied = job.await.unwrap();
+        let after_cancel = cancel.await.unwrap();
+        let now_is = db.service_request(who, request).await.unwrap().status;
+        match now_is {
+            RequestStatus::Done => {
+                assert_eq!(applied, 1);
+                assert_eq!(after_cancel.status, RequestStatus::Done);
+                assert_eq!(active_rows(&db, line, calls, day).await, 1);
+            }
+            RequestStatus::Cancelled => {
+                assert_eq!(applied, 0);
+                assert_eq!(active_rows(&db, line, calls, day).await, 0);
+            }
+            other => panic!("{other:?}"),
+        }
+    })
+    .await;
+}

@@ -703,8 +703,22 @@ for (const js of [false, true]) {
         await expect(page).toHaveURL(new RegExp(`/requests#request-${request.id}$`));
         const cells = await requestCells(page, request.id);
         expect(cells).toEqual(requestRow(c, request, line.msisdn));
-        expect(cells.Status).toBe(norm(`Scheduled for ${date(c, effective)}`));
+        expect(cells.Status).toBe(norm(`Scheduled for ${date(c, effective)} Cancel`));
         await shot(page, `requests-scheduled${suffix}`);
+
+        // Changed their mind: cancelled before its day, it never takes effect.
+        if (js) await hydrated(page);
+        await page.getByRole('button', { name: `Cancel: ${summary}` }).click();
+        await expect(page.locator('#notice')).toHaveText(`Cancelled: ${summary}. Nothing will change.`);
+        const cancelled = oneRequest(c, line, state.lastRequest, { status: 'cancelled', summary });
+        expect(cancelled.completed_at).not.toBeNull();
+        expect(await requestCells(page, request.id)).toEqual(requestRow(c, cancelled, line.msisdn));
+        await expect(page.getByRole('button', { name: `Cancel: ${summary}` })).toHaveCount(0);
+        expect(addonAuditSince(c.id, state.lastAudit)).toEqual(['addon_scheduled', 'request_cancel']);
+        await shot(page, `requests-cancelled${suffix}`);
+        await openServices(page, js, line);
+        await expect(page.locator('#scheduled')).toHaveCount(0);
+        expect(activeAddons(line.id)).toEqual(before);
       } finally {
         restoreServices(state);
       }

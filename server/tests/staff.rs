@@ -513,7 +513,7 @@ async fn only_admins_change_the_team_and_agents_do_not_see_it() {
     let res = app.post("/api/staff/team_add", &add, Some(&admin)).await;
     assert_eq!(location(&res), "/staff/team");
     // The outcome travels in a one-minute cookie to the page the form returns to.
-    let flash = set_cookie(&res, "selfcare_staff_reply").unwrap();
+    let flash = set_cookie(&res, "selfcare_reply").unwrap();
     let page = app
         .get("/staff/team", &format!("{admin}; {flash}"))
         .await
@@ -531,7 +531,7 @@ async fn only_admins_change_the_team_and_agents_do_not_see_it() {
         .post("/api/staff/team_change", &disable, Some(&admin))
         .await;
     assert_eq!(location(&res), format!("/staff/team/{agent_id}"));
-    let flash = set_cookie(&res, "selfcare_staff_reply").unwrap();
+    let flash = set_cookie(&res, "selfcare_reply").unwrap();
     let res = app.get("/staff", &agent).await;
     assert!(
         location(&res).starts_with("/staff/login"),

@@ -19,7 +19,7 @@ text_enum!(
 
 text_enum!(
     /// What became of a request.
-    RequestStatus { Done = "done", Scheduled = "scheduled", Failed = "failed" }
+    RequestStatus { Done = "done", Scheduled = "scheduled", Failed = "failed", Cancelled = "cancelled" }
 );
 
 impl RequestKind {
@@ -101,6 +101,7 @@ impl ServiceRequest {
                 Some(why) => format!("Failed: {why}"),
                 None => "Failed".into(),
             },
+            RequestStatus::Cancelled => "Cancelled".into(),
         }
     }
 }

@@ -3,8 +3,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::audit::insert_audit;
 use super::billing::page;
-use super::{corrupt, far_future, on_db, Actor, Db, Result};
+use super::{corrupt, far_future, on_db, Actor, AuditEntry, Db, Result};
 use crate::ids::{AddonId, CustomerId, LineAddonId, LineId, Msisdn, RequestId};
 use crate::money::Money;
 use crate::paging::{Cursor, Page};
@@ -198,5 +199,44 @@ impl Db {
                 .await?
         });
         row.try_into()
+    }
+
+    /// Cancels one of the customer's scheduled requests before it takes effect, audited with
+    /// who asked. The job that applies scheduled changes claims a request with the same
+    /// conditional update, so exactly one of the two happens. Answers the request as it now is:
+    /// cancelled (by this call, or an earlier one: a repeat changes nothing), or done or failed
+    /// when it was no longer scheduled; another customer's is `NotFound`.
+    pub async fn cancel_request(
+        &self,
+        customer: CustomerId,
+        id: RequestId,
+        by: Requester,
+        now: DateTime<Utc>,
+    ) -> Result<ServiceRequest> {
+        on_db!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let cancelled: Option<String> = sqlx::query_scalar(
+                "UPDATE service_requests SET status = 'cancelled', completed_at = $3 \
+                 WHERE id = $1 AND customer_id = $2 AND status = 'scheduled' RETURNING summary",
+            )
+            .bind(id)
+            .bind(customer)
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(summary) = cancelled {
+                let entry = AuditEntry {
+                    at: now,
+                    actor: by.actor,
+                    customer_id: Some(customer),
+                    action: "request_cancel",
+                    detail: format!("{summary}, before it took effect ({})", by.channel.label()),
+                    ip: None,
+                };
+                insert_audit!(&entry, &mut *tx);
+            }
+            tx.commit().await?;
+        });
+        self.service_request(customer, id).await
     }
 }

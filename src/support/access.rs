@@ -115,6 +115,7 @@ pub fn access_label(action: &str) -> Option<&'static str> {
         "staff_view" => "Looked at the account",
         "roaming_change" => "Changed roaming",
         "addon_activate" | "addon_switch" | "addon_end" | "addon_scheduled" => "Changed add-ons",
+        "request_cancel" => "Cancelled a scheduled change",
         "sign_in" => "Signed in",
         _ => return None,
     })

@@ -6,6 +6,7 @@ use selfcare::customer::Profile;
 use selfcare::services::requests::ServiceRequest;
 use serde::{Deserialize, Serialize};
 
+use crate::api::FormReply;
 use crate::error::AppError;
 
 /// `/requests`.
@@ -14,6 +15,8 @@ pub struct RequestsPage {
     pub profile: Profile,
     pub requests: Vec<ServiceRequest>,
     pub older: Option<String>,
+    /// The outcome of a cancellation posted without JavaScript, shown once.
+    pub notice: Option<FormReply>,
 }
 
 pub const REQUESTS_PER_PAGE: u32 = 20;
@@ -36,5 +39,45 @@ pub async fn load_requests(
         profile: db.profile(customer).await?,
         requests: page.items,
         older: page.next,
+        notice: super::reply::take(),
     })
+}
+
+/// Cancels one of the customer's scheduled changes before it takes effect (a member of staff
+/// acting for the customer may too; the cancellation is audited with who asked).
+#[server(prefix = "/api", endpoint = "cancel_request")]
+pub async fn cancel_request(request: i64, acting_for: Option<i64>) -> Result<FormReply, AppError> {
+    use selfcare::ids::RequestId;
+    use selfcare::services::requests::RequestStatus;
+
+    let subject = super::ssr::actor(acting_for).await?;
+    let db = super::ssr::state()?.db;
+    let r = db
+        .cancel_request(
+            subject.customer,
+            RequestId(request),
+            subject.by,
+            chrono::Utc::now(),
+        )
+        .await?;
+    let (ok, message) = match r.status {
+        RequestStatus::Cancelled => (true, format!("Cancelled: {}. Nothing will change.", r.summary)),
+        RequestStatus::Scheduled => (false, format!("Not cancelled: {}.", r.summary)),
+        RequestStatus::Done => (
+            false,
+            format!(
+                "Too late to cancel: {} has already taken effect. You can change it again under Services.",
+                r.summary
+            ),
+        ),
+        RequestStatus::Failed => (false, format!("Nothing to cancel: {} had failed.", r.summary)),
+    };
+    let page = match acting_for {
+        Some(id) => format!("{}/requests", crate::acting::staff_home(id)),
+        None => "/requests".to_string(),
+    };
+    Ok(super::reply::answer(
+        FormReply { ok, message },
+        &format!("{page}#request-{request}"),
+    ))
 }

@@ -247,6 +247,7 @@ pub(crate) mod ssr {
                 ),
                 (RequestStatus::Scheduled, _) => format!("Scheduled: {}.{charged}", r.summary),
                 (RequestStatus::Done, _) => format!("Done: {}.{charged}", r.summary),
+                (RequestStatus::Cancelled, _) => format!("Cancelled: {}.", r.summary),
             }
         };
         ChangeReply {

@@ -45,40 +45,6 @@ pub struct CustomerSearch {
     pub more: bool,
 }
 
-/// The outcome of a staff form, shown once on the page it returns to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaffReply {
-    pub ok: bool,
-    pub message: String,
-}
-
-/// How a staff form's outcome reaches its page: to a form posted without JavaScript, in a
-/// one-minute cookie read once by the page it is sent back to.
-#[cfg(feature = "ssr")]
-pub(crate) mod reply {
-    use super::StaffReply;
-    use crate::api::ssr;
-
-    const FLASH: &str = "selfcare_staff_reply";
-
-    /// Sends a plain form post back to `page` with the reply (see
-    /// [`ssr::redirect_plain_post`]); answers the reply itself to the server-function client.
-    pub fn answer(reply: StaffReply, page: &str) -> StaffReply {
-        let kind = if reply.ok { "ok" } else { "no" };
-        ssr::redirect_plain_post(FLASH, &ssr::flash::encode(kind, &reply.message), page);
-        reply
-    }
-
-    /// The reply sent back to this page, once.
-    pub fn take() -> Option<StaffReply> {
-        let (kind, message) = ssr::flash::decode(&ssr::take_flash(FLASH)?)?;
-        Some(StaffReply {
-            ok: kind == "ok",
-            message,
-        })
-    }
-}
-
 pub const INVALID_STAFF_CREDENTIALS: &str = "The email or password is not right.";
 
 /// The role as the staff header names it.

@@ -9,7 +9,7 @@ use selfcare::support::access::{AccessEntry, StaffAccess};
 use serde::{Deserialize, Serialize};
 
 use crate::api::dashboard::Overview;
-use crate::api::staff::StaffReply;
+use crate::api::FormReply;
 use crate::error::AppError;
 
 /// `/staff/customers/:id`.
@@ -26,7 +26,7 @@ pub struct StaffCustomer {
     pub overview: Option<Overview>,
     pub timeline: Vec<AccessEntry>,
     /// The outcome of a form posted without JavaScript, shown once.
-    pub notice: Option<StaffReply>,
+    pub notice: Option<FormReply>,
 }
 
 /// Whom the console's page of a customer is about, above its navigation.
@@ -58,10 +58,10 @@ pub async fn acting_header(customer: i64) -> Result<Option<ActingCustomer>, AppE
     }))
 }
 
-/// Answers a form of the customer's page; see [`super::staff::reply::answer`].
+/// Answers a form of the customer's page; see [`super::reply::answer`].
 #[cfg(feature = "ssr")]
-fn answer(reply: StaffReply, customer: i64) -> StaffReply {
-    super::staff::reply::answer(reply, &crate::acting::staff_home(customer))
+fn answer(reply: FormReply, customer: i64) -> FormReply {
+    super::reply::answer(reply, &crate::acting::staff_home(customer))
 }
 
 /// One customer as the signed-in agent may see them now.
@@ -101,7 +101,7 @@ pub async fn load_staff_customer(id: i64) -> Result<StaffCustomer, AppError> {
         may_open_without_code: selfcare::support::access::may_open_without_code(me.role),
         overview,
         timeline,
-        notice: super::staff::reply::take(),
+        notice: super::reply::take(),
     })
 }
 
@@ -111,13 +111,13 @@ pub async fn verify_customer_code(
     customer: i64,
     channel: String,
     code: String,
-) -> Result<StaffReply, AppError> {
+) -> Result<FormReply, AppError> {
     use selfcare::ids::CustomerId;
     use selfcare::support::codes::{support_channel, OneTimeCode};
 
     let me = super::ssr::staff()?;
     let db = super::ssr::state()?.db;
-    let refused = |message: String| StaffReply { ok: false, message };
+    let refused = |message: String| FormReply { ok: false, message };
     let (channel, code) = match (support_channel(&channel), OneTimeCode::parse(&code)) {
         (Ok(channel), Ok(code)) => (channel, code),
         (Err(e), _) | (_, Err(e)) => return Ok(answer(refused(e.message), customer)),
@@ -132,7 +132,7 @@ pub async fn verify_customer_code(
         )
         .await?
     {
-        Ok(access) => StaffReply {
+        Ok(access) => FormReply {
             ok: true,
             message: format!(
                 "Verified. Read the check phrase to the customer: “{}”. Access for 30 minutes.",
@@ -150,7 +150,7 @@ pub async fn open_customer(
     customer: i64,
     channel: String,
     reason: String,
-) -> Result<StaffReply, AppError> {
+) -> Result<FormReply, AppError> {
     use selfcare::auth::StaffRole;
     use selfcare::ids::CustomerId;
     use selfcare::support::access::parse_reason;
@@ -158,7 +158,7 @@ pub async fn open_customer(
 
     let me = super::ssr::require_role(StaffRole::Supervisor)?;
     let db = super::ssr::state()?.db;
-    let refused = |message: String| StaffReply { ok: false, message };
+    let refused = |message: String| FormReply { ok: false, message };
     let (channel, reason) = match (support_channel(&channel), parse_reason(&reason)) {
         (Ok(channel), Ok(reason)) => (channel, reason),
         (Err(e), _) | (_, Err(e)) => return Ok(answer(refused(e.message), customer)),
@@ -172,7 +172,7 @@ pub async fn open_customer(
     )
     .await?;
     Ok(answer(
-        StaffReply {
+        FormReply {
             ok: true,
             message: "Opened without a code. The customer sees your name and the reason.".into(),
         },

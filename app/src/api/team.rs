@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use selfcare::support::team::StaffAccount;
 use serde::{Deserialize, Serialize};
 
-use crate::api::staff::StaffReply;
+use crate::api::FormReply;
 use crate::error::AppError;
 
 /// How many of a member's latest actions their page lists.
@@ -19,7 +19,7 @@ pub struct Team {
     pub members: Vec<StaffAccount>,
     /// Whether the viewer is an admin (adds and changes members).
     pub may_manage: bool,
-    pub notice: Option<StaffReply>,
+    pub notice: Option<FormReply>,
 }
 
 /// One thing a member of staff did, as their page lists it.
@@ -42,7 +42,7 @@ pub struct Member {
     pub may_change: bool,
     /// Whether the viewer is this member.
     pub is_me: bool,
-    pub notice: Option<StaffReply>,
+    pub notice: Option<FormReply>,
 }
 
 /// The whole team; supervisors and admins only.
@@ -54,7 +54,7 @@ pub async fn load_team() -> Result<Team, AppError> {
     Ok(Team {
         members: super::ssr::state()?.db.staff_accounts().await?,
         may_manage: me.has_role(StaffRole::Admin),
-        notice: super::staff::reply::take(),
+        notice: super::reply::take(),
     })
 }
 
@@ -99,7 +99,7 @@ pub async fn load_team_member(id: i64) -> Result<Member, AppError> {
         may_change: me.has_role(StaffRole::Admin) && !is_me,
         is_me,
         member,
-        notice: super::staff::reply::take(),
+        notice: super::reply::take(),
     })
 }
 
@@ -110,16 +110,15 @@ pub async fn add_team_member(
     name: String,
     role: String,
     password: String,
-) -> Result<StaffReply, AppError> {
+) -> Result<FormReply, AppError> {
     use selfcare::auth::{hash_password, StaffRole};
     use selfcare::store::Actor;
     use selfcare::support::team::{check_staff_password, NewStaff};
 
     let me = super::ssr::require_role(StaffRole::Admin)?;
     let db = super::ssr::state()?.db;
-    let answer = |ok: bool, message: String| {
-        super::staff::reply::answer(StaffReply { ok, message }, "/staff/team")
-    };
+    let answer =
+        |ok: bool, message: String| super::reply::answer(FormReply { ok, message }, "/staff/team");
     let new = match NewStaff::parse(&email, &name, &role)
         .and_then(|new| check_staff_password(&password).map(|()| new))
     {
@@ -162,15 +161,14 @@ pub async fn change_team_member(
     member: i64,
     change: String,
     role: Option<String>,
-) -> Result<StaffReply, AppError> {
+) -> Result<FormReply, AppError> {
     use selfcare::auth::StaffRole;
     use selfcare::support::team::TeamChange;
 
     let me = super::ssr::require_role(StaffRole::Admin)?;
     let db = super::ssr::state()?.db;
     let page = format!("/staff/team/{member}");
-    let answer =
-        |ok: bool, message: String| super::staff::reply::answer(StaffReply { ok, message }, &page);
+    let answer = |ok: bool, message: String| super::reply::answer(FormReply { ok, message }, &page);
     let change = match TeamChange::parse(&change, role.as_deref()) {
         Ok(change) => change,
         Err(e) => return Ok(answer(false, e.message)),

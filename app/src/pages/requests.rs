@@ -1,12 +1,13 @@
 //! `/requests`: every change asked for on the customer's lines (add-ons, roaming), by whom and
 //! through which channel, with its status and times, newest first, a page at a time.
 
-use crate::acting::{acting_for, href};
+use crate::acting::{acting_for, href, ActingField};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::requests::{load_requests, RequestsPage as Data};
-use crate::components::{ErrorNotice, Pager};
+use crate::api::requests::{load_requests, CancelRequest, RequestsPage as Data};
+use crate::components::{ErrorNotice, Outcome, Pager};
 use crate::pages::portal::Portal;
 use selfcare::services::requests::RequestStatus;
 
@@ -53,6 +54,7 @@ fn requests(page: Data, first_page: bool) -> impl IntoView {
                 RequestStatus::Done => "state settled",
                 RequestStatus::Scheduled => "state due",
                 RequestStatus::Failed => "state overdue",
+                RequestStatus::Cancelled => "state",
             };
             let times = match r.completed_at {
                 Some(at) if r.status != RequestStatus::Scheduled => {
@@ -69,6 +71,13 @@ fn requests(page: Data, first_page: bool) -> impl IntoView {
                     <td data-label="Asked by"><span>{r.requested_by.label()}<br/><span class="muted">{r.channel.label()}</span></span></td>
                     <td data-label="Status"><span><span class=status_class>{r.status_text(lang)}</span>
                         {(!times.is_empty()).then(|| view! { <br/><span class="muted">{times}</span> })}
+                        {(r.status == RequestStatus::Scheduled).then(|| view! {
+                            <form method="post" action=CancelRequest::url() class="cancel">
+                                <ActingField />
+                                <input type="hidden" name="request" value=r.id.0 />
+                                <button type="submit" class="secondary" aria-label=format!("Cancel: {}", r.summary)>"Cancel"</button>
+                            </form>
+                        })}
                     </span></td>
                     <td class="num" data-label="Charge">{if r.charge.is_zero() { "—".to_string() } else { r.charge.format(lang) }}</td>
                 </tr>
@@ -76,7 +85,8 @@ fn requests(page: Data, first_page: bool) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <section class="card" aria-labelledby="requests-heading">
+        <section class="card" id="requests" data-region aria-labelledby="requests-heading">
+            {page.notice.map(|n| view! { <Outcome ok=n.ok>{n.message}</Outcome> })}
             <h2 id="requests-heading">"Your requests"</h2>
             <p class="muted">"Charges exclude VAT. Postpaid charges are billed on your next invoice; prepaid ones come from credit."</p>
             <div class="table-wrap">

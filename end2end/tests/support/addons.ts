@@ -71,7 +71,7 @@ export interface RequestRow {
   charge_cents: number;
   requested_by_kind: string;
   channel: string;
-  status: 'done' | 'scheduled' | 'failed';
+  status: 'done' | 'scheduled' | 'failed' | 'cancelled';
   effective_on: string;
   failure: string | null;
   created_at: string;
@@ -113,7 +113,7 @@ export function auditSince(customerId: number, afterId: number): { action: strin
 export function addonAuditSince(customerId: number, afterId: number): string[] {
   return auditSince(customerId, afterId)
     .map((a) => a.action)
-    .filter((a) => a.startsWith('addon_') || a.startsWith('scheduled_change'));
+    .filter((a) => a.startsWith('addon_') || a.startsWith('scheduled_change') || a === 'request_cancel');
 }
 
 /**
@@ -310,6 +310,7 @@ export function dateTime(stored: string, language: Language): string {
 export function statusText(r: RequestRow, language: Language): string {
   if (r.status === 'done') return 'Done';
   if (r.status === 'scheduled') return `Scheduled for ${formatDate(r.effective_on, language)}`;
+  if (r.status === 'cancelled') return 'Cancelled';
   return r.failure ? `Failed: ${r.failure}` : 'Failed';
 }
 
@@ -321,7 +322,8 @@ export function requestRow(c: Customer, r: RequestRow, msisdn: string): Record<s
     Line: displayMsisdn(msisdn),
     What: `${KIND_LABEL[r.kind]}: ${r.summary}`,
     'Asked by': 'You Self-service portal',
-    Status: `${statusText(r, c.language)}${completed}`,
+    // A scheduled change has its Cancel button under the status.
+    Status: `${statusText(r, c.language)}${completed}${r.status === 'scheduled' ? ' Cancel' : ''}`,
     Charge: r.charge_cents === 0 ? '—' : formatMoney(r.charge_cents, c.currency, c.language),
   });
 }

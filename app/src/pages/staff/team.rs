@@ -9,10 +9,11 @@ use leptos_router::hooks::use_params_map;
 use selfcare::auth::StaffRole;
 use selfcare::support::team::{StaffAccount, MIN_STAFF_PASSWORD};
 
-use crate::api::staff::{role_name, StaffReply};
+use crate::api::staff::role_name;
 use crate::api::team::{
     load_team, load_team_member, AddTeamMember, ChangeTeamMember, Member, Team,
 };
+use crate::api::FormReply;
 use crate::components::{ErrorNotice, Outcome};
 use crate::pages::staff::frame::StaffFrame;
 
@@ -57,7 +58,7 @@ pub fn TeamMemberPage() -> impl IntoView {
     }
 }
 
-fn notice(reply: Option<StaffReply>) -> impl IntoView {
+fn notice(reply: Option<FormReply>) -> impl IntoView {
     reply.map(|n| {
         view! {
             <Outcome ok=n.ok>{n.message}</Outcome>
