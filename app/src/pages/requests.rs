@@ -56,11 +56,16 @@ fn requests(page: Data, first_page: bool) -> impl IntoView {
                 RequestStatus::Failed => "state overdue",
                 RequestStatus::Cancelled => "state",
             };
-            let times = match r.completed_at {
-                Some(at) if r.status != RequestStatus::Scheduled => {
-                    format!("Completed {}", lang.format_date_time(at))
-                }
-                _ => String::new(),
+            let times = match (r.status, r.completed_at) {
+                (RequestStatus::Scheduled, _) | (_, None) => String::new(),
+                (RequestStatus::Cancelled, Some(at)) => format!("on {}", lang.format_date_time(at)),
+                (_, Some(at)) => format!("Completed {}", lang.format_date_time(at)),
+            };
+            // A cancelled change never charges what it would have.
+            let charge = if r.charge.is_zero() || r.status == RequestStatus::Cancelled {
+                "—".to_string()
+            } else {
+                r.charge.format(lang)
             };
             view! {
                 <tr id=format!("request-{}", r.id)>
@@ -79,7 +84,7 @@ fn requests(page: Data, first_page: bool) -> impl IntoView {
                             </form>
                         })}
                     </span></td>
-                    <td class="num" data-label="Charge">{if r.charge.is_zero() { "—".to_string() } else { r.charge.format(lang) }}</td>
+                    <td class="num" data-label="Charge">{charge}</td>
                 </tr>
             }
         })

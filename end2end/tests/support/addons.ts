@@ -316,7 +316,9 @@ export function statusText(r: RequestRow, language: Language): string {
 
 /** A row of /requests as the customer reads it (cells' visible text, normalised). */
 export function requestRow(c: Customer, r: RequestRow, msisdn: string): Record<string, string> {
-  const completed = r.completed_at && r.status !== 'scheduled' ? ` Completed ${dateTime(r.completed_at, c.language)}` : '';
+  const completed = !r.completed_at || r.status === 'scheduled'
+    ? ''
+    : `${r.status === 'cancelled' ? ' on' : ' Completed'} ${dateTime(r.completed_at, c.language)}`;
   return normAll({
     Asked: dateTime(r.created_at, c.language),
     Line: displayMsisdn(msisdn),
@@ -324,7 +326,7 @@ export function requestRow(c: Customer, r: RequestRow, msisdn: string): Record<s
     'Asked by': 'You Self-service portal',
     // A scheduled change has its Cancel button under the status.
     Status: `${statusText(r, c.language)}${completed}${r.status === 'scheduled' ? ' Cancel' : ''}`,
-    Charge: r.charge_cents === 0 ? '—' : formatMoney(r.charge_cents, c.currency, c.language),
+    Charge: r.charge_cents === 0 || r.status === 'cancelled' ? '—' : formatMoney(r.charge_cents, c.currency, c.language),
   });
 }
 
