@@ -566,29 +566,12 @@ async fn another_customers_line_and_add_ons_are_out_of_reach() {
 async fn a_scheduled_change_takes_effect_on_its_day_once_whoever_runs_the_job() {
     for_each_engine(|db| async move {
         demo(&db).await;
-        let (who, line, services) = first_line(&db, "demo@example.com").await;
-        let calls = addon_id(&services, "-unlimited-calls");
-        let change = Change::Activate {
-            addon: calls,
-            when: When::NextPeriod,
-        };
-        let p = preview(&db, who, line, change).await;
-        assert!(p.effective_on > now().date_naive());
-        let outcome = db
-            .change_addon(
-                who,
-                line,
-                change,
-                p.charge,
-                "later",
-                Requester::customer(who),
-                None,
-                now(),
-            )
-            .await
-            .unwrap();
-        assert_eq!(outcome.request.status, RequestStatus::Scheduled);
-        assert_eq!(outcome.request.effective_on, p.effective_on);
+        let (who, line, calls, request, day) = schedule_calls(&db).await;
+        assert!(day.date_naive() > now().date_naive());
+        assert_eq!(
+            db.service_request(who, request).await.unwrap().effective_on,
+            day.date_naive()
+        );
         assert_eq!(active_rows(&db, line, calls, now()).await, 0);
         // Shown with the line, and not taken twice meanwhile.
         let s = db.line_services(who, line, now()).await.unwrap();
@@ -603,7 +586,6 @@ async fn a_scheduled_change_takes_effect_on_its_day_once_whoever_runs_the_job() 
         // Before its day the job leaves it alone.
         assert_eq!(db.run_scheduled_changes(now()).await.unwrap(), 0);
         // On its day three app servers run the job at once: it is applied once.
-        let day = p.effective_on.and_hms_opt(0, 1, 0).unwrap().and_utc();
         let runs: Vec<_> = (0..3)
             .map(|_| {
                 let db = db.clone();
@@ -616,7 +598,7 @@ async fn a_scheduled_change_takes_effect_on_its_day_once_whoever_runs_the_job() 
         }
         assert_eq!(applied, 1);
         assert_eq!(active_rows(&db, line, calls, day).await, 1);
-        let request = db.service_request(who, outcome.request.id).await.unwrap();
+        let request = db.service_request(who, request).await.unwrap();
         assert_eq!(request.status, RequestStatus::Done);
         assert!(request.completed_at.is_some());
         assert_eq!(
