@@ -254,3 +254,48 @@ async fn a_members_work_is_theirs_newest_first_with_the_customers_named() {
     })
     .await;
 }
+
+/// A new password replaces the old, ends the member's other sessions but not the one it was
+/// changed in, and is audited.
+#[tokio::test]
+async fn a_new_staff_password_ends_the_other_sessions() {
+    for_each_engine(|db| async move {
+        seeded(&db, 0).await;
+        let agent = staff(&db, "agent@example.com").await;
+        for hash in ["h-here", "h-elsewhere"] {
+            db.create_staff_session(agent, hash, now(), "10.0.0.1", "test")
+                .await
+                .unwrap();
+        }
+        db.set_staff_password(
+            agent,
+            &hash_password("a brand new password"),
+            "h-here",
+            now(),
+            "10.0.0.1",
+        )
+        .await
+        .unwrap();
+        let stored = db.staff_password_hash(agent).await.unwrap().unwrap();
+        assert!(verify_password("a brand new password", &stored));
+        assert!(!verify_password(
+            selfcare::store::seed::AGENT_PASSWORD,
+            &stored
+        ));
+        assert!(db.use_session("h-here", now()).await.unwrap().is_some());
+        assert!(db
+            .use_session("h-elsewhere", now())
+            .await
+            .unwrap()
+            .is_none());
+        let audited: i64 = on_db!(&db, |pool| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'staff_password' AND actor_id = $1"
+        )
+        .bind(agent)
+        .fetch_one(pool)
+        .await
+        .unwrap());
+        assert_eq!(audited, 1);
+    })
+    .await;
+}

@@ -44,7 +44,7 @@ use pages::staff::{
     console::ConsolePage,
     customer::StaffCustomerPage,
     login::StaffLoginPage,
-    team::{TeamMemberPage, TeamPage},
+    team::{StaffPasswordPage, TeamMemberPage, TeamPage},
 };
 use pages::usage::{LinesOverviewPage, UsagePage};
 use pages::verify::VerifyPage;
@@ -94,6 +94,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/staff") view=ConsolePage ssr=SsrMode::Async />
                 <Route path=path!("/staff/login") view=StaffLoginPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/team") view=TeamPage ssr=SsrMode::Async />
+                <Route path=path!("/staff/password") view=StaffPasswordPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/team/:id") view=TeamMemberPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/customers/:id") view=|| in_console(StaffCustomerPage) ssr=SsrMode::Async />
                 // The customer's own pages, for a verified caller (see `acting`).

@@ -58,6 +58,21 @@ for (const js of [true, false]) {
       await expect(petr.getByRole('banner')).toContainText(name);
       await expect(petr.getByRole('navigation', { name: 'Staff' }).getByRole('link', { name: 'Team' })).toHaveCount(0);
 
+      // They change the first password for their own: the current one first, the new one twice.
+      await petr.getByRole('banner').getByRole('link', { name: 'Password' }).click();
+      await expect(petr.getByRole('heading', { level: 1 })).toHaveText('Change your password');
+      if (js) await hydrated(petr);
+      const change = async (current: string, next: string, again: string, says: string) => {
+        await petr.getByLabel('Current password').fill(current);
+        await petr.getByLabel('New password', { exact: true }).fill(next);
+        await petr.getByLabel('New password again').fill(again);
+        await submit(petr, 'Change the password', says);
+      };
+      await change('not my password', 'a second password', 'a second password', 'The current password is not right.');
+      await change('a first password', 'a second password', 'a second passwordd', 'The new password and its repeat differ.');
+      await change('a first password', 'a second password', 'a second password', 'Your password is changed. Your other sessions have ended.');
+      await shot(petr, `staff-password${suffix}`);
+
       await admin.getByRole('link', { name, exact: true }).click();
       await expect(admin.getByRole('heading', { level: 1 })).toHaveText(name);
       if (js) await hydrated(admin);
@@ -75,6 +90,11 @@ for (const js of [true, false]) {
 
       await submit(admin, 'Enable the account', `${name} is now enabled.`);
       await expect(admin.locator('.account-status')).toHaveText('Active');
+      // Enabled, they sign in again, with the password they chose.
+      await petr.context().close();
+      const again = await staffPage(browser, js, { email, password: 'a second password' });
+      await expect(again.getByRole('banner')).toContainText(name);
+      await again.context().close();
       const audit = query(
         `SELECT action FROM audit_log WHERE action IN ('staff_add', 'staff_role', 'staff_disable', 'staff_enable')
          AND detail LIKE '%${email}%' ORDER BY id`,
@@ -86,7 +106,7 @@ for (const js of [true, false]) {
       await admin.getByRole('link', { name: 'Alena Správcová', exact: true }).click();
       await expect(admin.getByText('This is you: another admin changes your account.')).toBeVisible();
       await expect(admin.getByRole('button', { name: 'Disable the account' })).toHaveCount(0);
-      for (const page of [admin, petr]) await page.context().close();
+      await admin.context().close();
     });
 
     test("a supervisor reviews an agent's latest work and changes nothing", async ({ browser }) => {

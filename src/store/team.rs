@@ -1,6 +1,7 @@
-//! The support team: every member of staff, what each has done, and an admin's changes to the
-//! team. Each change is written with its audit entry in one transaction, on the member's row
-//! locked, and a change that is already so changes nothing (a repeated post is harmless).
+//! The support team: every member of staff, what each has done, an admin's changes to the
+//! team, and a member's change of their own password. Each change is written with its audit
+//! entry in one transaction; an admin's, on the member's row locked, and a change that is
+//! already so changes nothing (a repeated post is harmless).
 
 use chrono::{DateTime, Utc};
 
@@ -193,5 +194,54 @@ impl Db {
                 }
             }
         }))
+    }
+
+    /// A member of staff's password hash, unless they are disabled.
+    pub async fn staff_password_hash(&self, id: StaffId) -> Result<Option<String>> {
+        Ok(on_db!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT password_hash FROM staff_users WHERE id = $1 AND disabled_at IS NULL",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+        }))
+    }
+
+    /// A member of staff sets a new password (its hash). Their other sessions end, so a session
+    /// opened with the old password does not outlive it; the one in `keep` (a token's hash, the
+    /// session they changed it in) stays. Audited, in one transaction.
+    pub async fn set_staff_password(
+        &self,
+        id: StaffId,
+        password_hash: &str,
+        keep: &str,
+        now: DateTime<Utc>,
+        ip: &str,
+    ) -> Result<()> {
+        let entry = AuditEntry {
+            at: now,
+            actor: Actor::Staff(id),
+            customer_id: None,
+            action: "staff_password",
+            detail: "Changed their password; their other sessions ended".into(),
+            ip: Some(ip.to_string()),
+        };
+        on_db!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE staff_users SET password_hash = $2 WHERE id = $1")
+                .bind(id)
+                .bind(password_hash)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM sessions WHERE staff_id = $1 AND token_hash <> $2")
+                .bind(id)
+                .bind(keep)
+                .execute(&mut *tx)
+                .await?;
+            insert_audit!(&entry, &mut *tx);
+            tx.commit().await?;
+        });
+        Ok(())
     }
 }

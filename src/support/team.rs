@@ -146,6 +146,7 @@ pub fn activity_label(action: &str) -> &str {
         "staff_disable" => "Disabled a member of staff",
         "staff_enable" => "Enabled a member of staff",
         "sign_out" => "Signed out",
+        "staff_password" => "Changed their password",
         other => crate::support::access::access_label(other).unwrap_or(other),
     }
 }

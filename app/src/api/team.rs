@@ -201,3 +201,86 @@ pub async fn change_team_member(
         Err(refusal) => answer(false, refusal.to_string()),
     })
 }
+
+/// `/staff/password`: what the page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordPage {
+    pub notice: Option<FormReply>,
+}
+
+/// The password page's state: the outcome of the last change, once.
+#[server(prefix = "/api/staff", endpoint = "password_page")]
+pub async fn load_password_page() -> Result<PasswordPage, AppError> {
+    super::ssr::staff()?;
+    Ok(PasswordPage {
+        notice: super::reply::take(),
+    })
+}
+
+/// A member of staff changes their own password: the current one first (a wrong one counts as
+/// a failed sign-in, throttled alike), then the new one twice. Their other sessions end.
+#[server(prefix = "/api/staff", endpoint = "password")]
+pub async fn change_staff_password(
+    current: String,
+    new: String,
+    again: String,
+) -> Result<FormReply, AppError> {
+    use super::sign_in::{check_password, Refusal};
+    use selfcare::auth::hash_password;
+    use selfcare::support::team::check_staff_password;
+
+    let me = super::ssr::staff()?;
+    let state = super::ssr::state()?;
+    let answer = |ok: bool, message: String| {
+        super::reply::answer(FormReply { ok, message }, "/staff/password")
+    };
+    if new != again {
+        return Ok(answer(
+            false,
+            "The new password and its repeat differ.".into(),
+        ));
+    }
+    if let Err(e) = check_staff_password(&new) {
+        return Ok(answer(false, e.message));
+    }
+    if new == current {
+        return Ok(answer(
+            false,
+            "Choose a password other than the current one.".into(),
+        ));
+    }
+    let Some(member) = state.db.active_staff(me.staff).await? else {
+        return Err(AppError::Unauthorized);
+    };
+    let now = chrono::Utc::now();
+    let ip = super::ssr::client_ip();
+    let candidate = async {
+        Ok(state
+            .db
+            .staff_password_hash(me.staff)
+            .await?
+            .map(|hash| (me.staff, hash)))
+    };
+    let key = format!("staff:{}", member.email);
+    match check_password(&key, &ip, now, current, candidate).await? {
+        Ok(_) => {}
+        Err(Refusal::Throttled(wait)) => {
+            return Ok(answer(
+                false,
+                format!("Too many wrong passwords. Try again in {wait}."),
+            ))
+        }
+        Err(_) => return Ok(answer(false, "The current password is not right.".into())),
+    }
+    let hash = tokio::task::spawn_blocking(move || hash_password(&new))
+        .await
+        .map_err(|_| AppError::Internal)?;
+    state
+        .db
+        .set_staff_password(me.staff, &hash, &me.token_hash, now, &ip)
+        .await?;
+    Ok(answer(
+        true,
+        "Your password is changed. Your other sessions have ended.".into(),
+    ))
+}

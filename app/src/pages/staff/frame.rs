@@ -35,6 +35,7 @@ pub fn StaffFrame(title: &'static str, children: Children) -> impl IntoView {
                         <div class="who">
                             <span class="name">{me.name}</span>
                             <span class="role">{role_name(me.role)}</span>
+                            <a href="/staff/password">"Password"</a>
                             <form method="post" action=StaffLogout::url()>
                                 <button type="submit" class="link">"Sign out"</button>
                             </form>

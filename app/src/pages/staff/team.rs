@@ -1,7 +1,8 @@
 //! `/staff/team` and `/staff/team/:id`: the support team for supervisors and admins. The list of
 //! members with their roles and whether they may sign in; each member's latest work (searches,
 //! verifications, customers' pages looked at, changes made); and, for admins, adding a member
-//! and changing another's role or account. Plain forms, sent in place once hydrated.
+//! and changing another's role or account; and `/staff/password`, where any member of staff
+//! changes their own password. Plain forms, sent in place once hydrated.
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -11,7 +12,8 @@ use selfcare::support::team::{StaffAccount, MIN_STAFF_PASSWORD};
 
 use crate::api::staff::role_name;
 use crate::api::team::{
-    load_team, load_team_member, AddTeamMember, ChangeTeamMember, Member, Team,
+    load_password_page, load_team, load_team_member, AddTeamMember, ChangeStaffPassword,
+    ChangeTeamMember, Member, Team,
 };
 use crate::api::FormReply;
 use crate::components::{ErrorNotice, Outcome};
@@ -213,5 +215,39 @@ fn member_view(page: Member) -> impl IntoView {
                 </div>
             </section>
         </div>
+    }
+}
+
+/// `/staff/password`: any member of staff changes their own password.
+#[component]
+pub fn StaffPasswordPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| load_password_page());
+    view! {
+        <StaffFrame title="Change your password">
+            <h1>"Change your password"</h1>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(page) => view! {
+                            <div id="password-change" data-region>
+                                {notice(page.notice)}
+                                <form method="post" action=ChangeStaffPassword::url() class="card form">
+                                    <label for="current">"Current password"</label>
+                                    <input id="current" name="current" type="password" autocomplete="current-password" required />
+                                    <label for="new">"New password"</label>
+                                    <input id="new" name="new" type="password" autocomplete="new-password"
+                                        required minlength=MIN_STAFF_PASSWORD aria-describedby="new-hint" />
+                                    <p id="new-hint" class="muted">{format!("At least {MIN_STAFF_PASSWORD} characters. Your other sessions end when it is changed.")}</p>
+                                    <label for="again">"New password again"</label>
+                                    <input id="again" name="again" type="password" autocomplete="new-password" required minlength=MIN_STAFF_PASSWORD />
+                                    <button type="submit" class="primary">"Change the password"</button>
+                                </form>
+                            </div>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </StaffFrame>
     }
 }
