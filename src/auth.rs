@@ -1,5 +1,5 @@
 //! Sign-in rules: how long a session lives, and when sign-in attempts are throttled.
-//! With feature `store`, also password hashing (argon2id) and session tokens.
+//! Password hashing and session tokens are the store's (`selfcare_store::secrets`).
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -79,88 +79,6 @@ pub fn wait_in_words(until: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
-#[cfg(feature = "store")]
-pub use secrets::*;
-
-#[cfg(feature = "store")]
-mod secrets {
-    use argon2::password_hash::{
-        rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-    };
-    use argon2::Argon2;
-    use rand::RngCore;
-    use sha2::{Digest, Sha256};
-
-    /// Hashes a password with argon2id at the crate's defaults (m = 19 MiB, t = 2, p = 1),
-    /// OWASP's recommended parameters.
-    pub fn hash_password(password: &str) -> String {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|hash| hash.to_string())
-            // Hashing with valid default parameters and a fresh salt cannot fail.
-            .unwrap_or_default()
-    }
-
-    /// Checks a password against a stored PHC string; false for a malformed hash.
-    pub fn verify_password(password: &str, phc: &str) -> bool {
-        PasswordHash::new(phc)
-            .map(|hash| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &hash)
-                    .is_ok()
-            })
-            .unwrap_or(false)
-    }
-
-    /// Checks a password against nothing, taking as long as a real check, so an unknown user
-    /// cannot be told from a wrong password by timing.
-    pub fn spend_a_verification(password: &str) {
-        static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        let dummy = DUMMY.get_or_init(|| hash_password("not a real password"));
-        let _ = verify_password(password, dummy);
-    }
-
-    /// A key that makes one form's submission idempotent: 128 random bits, hex-encoded.
-    pub fn idempotency_key() -> String {
-        let mut bytes = [0u8; 16];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        hex::encode(bytes)
-    }
-
-    /// A session token: 256 bits from the operating system's CSPRNG, hex-encoded. The cookie
-    /// carries it; the database keeps only [`token_hash`].
-    #[derive(Clone, PartialEq, Eq)]
-    pub struct SessionToken(String);
-
-    impl SessionToken {
-        pub fn generate() -> Self {
-            let mut bytes = [0u8; 32];
-            rand::rngs::OsRng.fill_bytes(&mut bytes);
-            Self(hex::encode(bytes))
-        }
-
-        pub fn from_cookie(value: &str) -> Option<Self> {
-            (value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
-                .then(|| Self(value.to_string()))
-        }
-
-        pub fn as_str(&self) -> &str {
-            &self.0
-        }
-
-        pub fn hash(&self) -> String {
-            hex::encode(Sha256::digest(self.0.as_bytes()))
-        }
-    }
-
-    impl std::fmt::Debug for SessionToken {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("SessionToken(..)")
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,27 +128,5 @@ mod tests {
             wait_in_words(at(1), at(0) + Duration::seconds(30)),
             "1 minute"
         );
-    }
-
-    #[cfg(feature = "store")]
-    #[test]
-    fn a_password_verifies_only_against_its_own_hash() {
-        let hash = hash_password("correct horse");
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(verify_password("correct horse", &hash));
-        assert!(!verify_password("wrong", &hash));
-        assert!(!verify_password("x", "not a hash"));
-    }
-
-    #[cfg(feature = "store")]
-    #[test]
-    fn session_tokens_are_long_random_and_stored_hashed() {
-        let a = SessionToken::generate();
-        let b = SessionToken::generate();
-        assert_ne!(a.as_str(), b.as_str());
-        assert_eq!(a.as_str().len(), 64);
-        assert_ne!(a.hash(), a.as_str());
-        assert_eq!(SessionToken::from_cookie(a.as_str()), Some(a.clone()));
-        assert_eq!(SessionToken::from_cookie("short"), None);
     }
 }

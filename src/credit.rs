@@ -66,14 +66,6 @@ impl VoucherCode {
     pub fn masked(&self) -> String {
         format!("•••• {}", &self.0[Self::DIGITS - 4..])
     }
-
-    /// What the database keeps instead of the code: its SHA-256, hex-encoded. A copy of the
-    /// table does not hand out unspent vouchers.
-    #[cfg(feature = "store")]
-    pub fn hash(&self) -> String {
-        use sha2::{Digest, Sha256};
-        hex::encode(Sha256::digest(self.0.as_bytes()))
-    }
 }
 
 text_enum!(

@@ -9,7 +9,7 @@ macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[cfg_attr(feature = "store", derive(sqlx::Type), sqlx(transparent))]
+        #[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(transparent))]
         pub struct $name(pub i64);
 
         impl std::fmt::Display for $name {
@@ -182,7 +182,7 @@ pub enum CustomerQuery {
     Account(AccountId),
     /// Lower-cased.
     Email(String),
-    /// Up to four words as [`crate::customer::name_words`] makes them; each must begin a word
+    /// Up to four words as [`crate::locale::name_words`] makes them; each must begin a word
     /// of the name.
     Name(Vec<String>),
 }
@@ -205,7 +205,7 @@ impl CustomerQuery {
                 .map(|id| Self::Account(AccountId(id)))
                 .map_err(|_| Self::error("That account number is too long."));
         }
-        let mut words = crate::customer::name_words(input);
+        let mut words = crate::locale::name_words(input);
         if words.is_empty() {
             return Err(Self::error(
                 "Type a phone number, an account number, an email address or a name.",

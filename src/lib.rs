@@ -1,5 +1,6 @@
-//! Selfcare's billing domain: the types and rules of a telecom self-service portal, and
-//! (feature `store`) the database that keeps them.
+//! Selfcare's domain: the types and rules of a telecom self-service portal. No database, no
+//! async runtime, no secrets: the crate `selfcare-store` keeps the data and makes the secrets,
+//! and this crate builds for WASM, so the UI shares the types it shows.
 //!
 //! # Layout
 //!
@@ -18,10 +19,10 @@
 //! - [`support`]: one-time verification codes for support calls and chats, agents' access to a
 //!   customer's data, and the customer's access log.
 //! - [`dashboard`]: what the overview page shows, assembled from the store's rows.
-//! - [`auth`]: sign-in throttling and session lifetime rules (and, with `store`, password hashing).
-//! - [`store`] (feature `store`): the database over SQLite and PostgreSQL, one body of SQL.
+//! - [`demo`]: the demo data's sign-ins, one list for the seed, the sign-in pages and the tests.
+//! - [`auth`]: sign-in throttling, session lifetime rules and staff roles.
 //!
-//! The crate builds for WASM without `store`, so the UI can share the types it shows.
+//! Feature `sqlx` derives `sqlx::Type` for the id newtypes, for the store; nothing else.
 
 pub mod auth;
 pub mod balances;
@@ -29,6 +30,7 @@ pub mod billing;
 pub mod credit;
 pub mod customer;
 pub mod dashboard;
+pub mod demo;
 pub mod ids;
 pub mod locale;
 pub mod money;
@@ -36,9 +38,6 @@ pub mod paging;
 pub mod services;
 pub mod support;
 pub mod usage;
-
-#[cfg(feature = "store")]
-pub mod store;
 
 /// Bad input, described in words a customer understands.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -117,24 +117,46 @@ impl Language {
     }
 }
 
-/// A lower-case letter of the portal's languages without its accent (`č` → `c`, `ł` → `l`,
-/// `ų` → `u`); anything else as it is. For sorting names and for plain-ASCII slugs.
+/// The words a name is found by: split on anything not a letter or digit, lower-cased, with the
+/// diacritics of the Latin alphabets we serve removed, each word once.
+///
+/// Computed in Rust, not with SQL's `lower()`: SQLite's lowers ASCII only, so `Šťastná` and
+/// `šťastná` would differ there and not in PostgreSQL. Diacritics go so that an agent typing
+/// `novakova` finds `Nováková`.
+pub fn name_words(name: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for word in name.split(|c: char| !c.is_alphanumeric()) {
+        let folded: String = word
+            .chars()
+            .flat_map(char::to_lowercase)
+            .map(base_letter)
+            .collect();
+        if !folded.is_empty() && !words.contains(&folded) {
+            words.push(folded);
+        }
+    }
+    words
+}
+
+/// A lower-case letter without its diacritic (`č` → `c`, `ł` → `l`, `ų` → `u`: Czech, Slovak,
+/// Polish, Lithuanian, German, ...); anything else as it is. For finding and sorting names and
+/// for plain-ASCII slugs.
 pub fn base_letter(c: char) -> char {
     match c {
-        'á' | 'ą' => 'a',
-        'č' | 'ć' => 'c',
-        'ď' => 'd',
-        'é' | 'ě' | 'ę' | 'ė' => 'e',
-        'í' | 'į' => 'i',
-        'ł' => 'l',
-        'ň' | 'ń' => 'n',
-        'ó' => 'o',
-        'ř' => 'r',
-        'š' | 'ś' => 's',
-        'ť' => 't',
-        'ú' | 'ů' | 'ų' | 'ū' => 'u',
-        'ý' => 'y',
-        'ž' | 'ź' | 'ż' => 'z',
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => 'a',
+        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => 'c',
+        'ď' | 'đ' => 'd',
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => 'e',
+        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' | 'ı' => 'i',
+        'ĺ' | 'ľ' | 'ł' => 'l',
+        'ñ' | 'ń' | 'ņ' | 'ň' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => 'o',
+        'ŕ' | 'ř' => 'r',
+        'ś' | 'ş' | 'š' | 'ș' | 'ß' => 's',
+        'ţ' | 'ť' | 'ț' => 't',
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' | 'ų' => 'u',
+        'ý' | 'ÿ' => 'y',
+        'ź' | 'ż' | 'ž' => 'z',
         other => other,
     }
 }
@@ -142,6 +164,16 @@ pub fn base_letter(c: char) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_is_found_by_its_words_without_case_or_diacritics() {
+        assert_eq!(name_words("Jana Nováková"), ["jana", "novakova"]);
+        assert_eq!(name_words("ŠŤASTNÁ, Žofie"), ["stastna", "zofie"]);
+        assert_eq!(name_words("Łukasz Wiśniewski"), ["lukasz", "wisniewski"]);
+        assert_eq!(name_words("Novák & Novák s.r.o."), ["novak", "s", "r", "o"]);
+        assert_eq!(name_words("Иван Петров"), ["иван", "петров"]);
+        assert!(name_words(" - ").is_empty());
+    }
 
     #[test]
     fn dates_read_as_each_language_writes_them() {

@@ -63,20 +63,55 @@ impl From<selfcare::InputError> for AppError {
 }
 
 #[cfg(feature = "ssr")]
-impl From<selfcare::store::StoreError> for AppError {
-    fn from(e: selfcare::store::StoreError) -> Self {
-        use selfcare::store::StoreError;
+impl From<selfcare_store::StoreError> for AppError {
+    fn from(e: selfcare_store::StoreError) -> Self {
+        use selfcare_store::{StoreError, Unique};
         match e {
             StoreError::NotFound => Self::NotFound,
             StoreError::Unavailable(detail) => {
                 tracing::error!(%detail, "database unavailable");
                 Self::Unavailable
             }
+            StoreError::Duplicate(which) => {
+                tracing::warn!(?which, "unique constraint");
+                match which {
+                    Unique::StaffEmail => Self::Invalid {
+                        field: "email".into(),
+                        message: "A member of staff already has this email address.".into(),
+                    },
+                    Unique::CustomerEmail => Self::Invalid {
+                        field: "email".into(),
+                        message: "Another account already has this email address.".into(),
+                    },
+                    Unique::CustomerPhone | Unique::LineNumber => Self::Invalid {
+                        field: "phone".into(),
+                        message: "Another account already has this phone number.".into(),
+                    },
+                    Unique::RequestKey => Self::Conflict(
+                        "This form was sent already; nothing more was changed.".into(),
+                    ),
+                    Unique::InvoiceNumber
+                    | Unique::VoucherCode
+                    | Unique::CatalogCode
+                    | Unique::Other => {
+                        Self::Conflict("This exists already; nothing was changed.".into())
+                    }
+                }
+            }
             StoreError::Conflict(what) => {
-                tracing::warn!(%what, "conflict");
+                tracing::warn!(%what, "lost a race with a concurrent change");
                 Self::Conflict(
-                    "That change conflicts with another one. Please reload and try again.".into(),
+                    "Something changed while you were doing this. Please reload the page and try again."
+                        .into(),
                 )
+            }
+            StoreError::Corrupt(what) => {
+                tracing::error!(%what, "a stored value the code does not know");
+                Self::Internal
+            }
+            StoreError::Seed(detail) => {
+                tracing::error!(%detail, "seed");
+                Self::Internal
             }
             StoreError::Other(e) => {
                 tracing::error!(error = %e, "database error");

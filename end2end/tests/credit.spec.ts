@@ -51,7 +51,7 @@ const CODES = {
 /** A code no voucher has. */
 const UNKNOWN = '7301 9999 9999 0001';
 
-// The demo vouchers of the README (src/store/seed.rs).
+// The demo vouchers of the README (store/src/seed/mod.rs).
 const DEMO_VALID = '4821 7730 1956 5170';
 const DEMO_EXPIRED = '4821 7730 1956 9004';
 const DEMO_SPENT = '4821 7730 1956 7777';

@@ -4,14 +4,14 @@
 use std::io::Read;
 
 use anyhow::Context;
-use chrono::Utc;
 use clap::{Parser, Subcommand};
-use selfcare::auth::{hash_password, StaffRole};
-use selfcare::store::seed::{seed, SeedOptions};
-use selfcare::store::{Actor, Db};
+use selfcare::auth::StaffRole;
 use selfcare::support::team::{check_staff_password, NewStaff};
+use selfcare_store::secrets::hash_password;
+use selfcare_store::Actor;
 
 use crate::config::{ServeConfig, DEFAULT_DATABASE_URL};
+use crate::startup::{connect_and_migrate, seed_with_progress, Application};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -75,8 +75,8 @@ pub async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let url = &cli.database_url;
     match cli.command {
-        None => crate::router::serve(url, cli.serve).await,
-        Some(Command::Serve(config)) => crate::router::serve(url, config).await,
+        None => serve(url, cli.serve).await,
+        Some(Command::Serve(config)) => serve(url, config).await,
         Some(Command::Migrate) => {
             let db = connect_and_migrate(url).await?;
             println!("Migrated the {} database.", db.engine());
@@ -118,7 +118,7 @@ pub async fn run() -> anyhow::Result<()> {
                     Actor::System,
                     &new,
                     &hash_password(password),
-                    Utc::now(),
+                    chrono::Utc::now(),
                     None,
                 )
                 .await
@@ -134,59 +134,16 @@ pub async fn run() -> anyhow::Result<()> {
     }
 }
 
-pub async fn connect_and_migrate(url: &str) -> anyhow::Result<Db> {
-    let db = Db::connect(url)
+async fn serve(url: &str, config: ServeConfig) -> anyhow::Result<()> {
+    Application::build(url, config)
+        .await?
+        .run_until_stopped()
         .await
-        .with_context(|| format!("opening the database {}", redact(url)))?;
-    db.migrate().await.context("migrating the database")?;
-    Ok(db)
-}
-
-pub async fn seed_with_progress(
-    db: &Db,
-    customers: u64,
-    rng_seed: u64,
-) -> anyhow::Result<selfcare::store::seed::SeedReport> {
-    let progress = indicatif::ProgressBar::new(customers).with_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} seeding [{bar:40}] {pos}/{len} customers ({eta} left)",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    let now = Utc::now();
-    let options = SeedOptions {
-        customers,
-        seed: rng_seed,
-        today: now.date_naive(),
-        now,
-    };
-    Ok(seed(db, &options, &progress).await?)
-}
-
-/// A database URL without its password, for messages.
-pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme_end), Some(at)) if at > scheme_end => {
-            let credentials = &url[scheme_end + 3..at];
-            let user = credentials.split(':').next().unwrap_or_default();
-            format!("{}://{user}:***@{}", &url[..scheme_end], &url[at + 1..])
-        }
-        _ => url.to_string(),
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn passwords_never_appear_in_messages() {
-        assert_eq!(
-            redact("postgres://app:s3cret@db:5432/selfcare"),
-            "postgres://app:***@db:5432/selfcare"
-        );
-        assert_eq!(redact("sqlite://selfcare.db"), "sqlite://selfcare.db");
-    }
 
     #[test]
     fn the_command_line_parses() {

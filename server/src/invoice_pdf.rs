@@ -799,7 +799,8 @@ mod tests {
     use selfcare::billing::invoices::{
         totals, BilledLine, Charge, ChargeCategory, InvoiceStatus, InvoiceSummary,
     };
-    use selfcare::billing::payments::{payment_instructions, Payee, Payment, PaymentMethod};
+    use selfcare::billing::invoices::{Payment, PaymentMethod};
+    use selfcare::billing::payments::{payment_instructions, Payee};
     use selfcare::ids::{AccountId, LineId, Msisdn};
     use selfcare::money::Money;
 

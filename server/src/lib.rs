@@ -1,4 +1,5 @@
-//! The portal's server and command line; `main.rs` only starts [`cli::run`].
+//! The portal's server and command line; `main.rs` only starts [`cli::run`], whose `serve`
+//! runs [`startup::Application`].
 //!
 //! # Layout
 //!
@@ -6,6 +7,8 @@
 //! - `config.rs`: settings from flags and the environment.
 //! - `invoice_pdf.rs`: an invoice as a PDF (A4, embedded fonts from `fonts/`, the payment QR code).
 //! - `router.rs`: the axum router: Leptos pages and server functions, static files, `/healthz`.
+//! - `startup.rs`: [`startup::Application`]: connect, migrate, first-run demo data, payee, router,
+//!   background jobs, listener; used by `serve` and by every HTTP test.
 //! - `session.rs`: the layer that reads the session cookie, checks the origin of mutations,
 //!   and sends signed-out visitors to `/login`.
 //! - `usage_csv.rs`: usage records and the overview of every line as CSV downloads.
@@ -15,4 +18,5 @@ pub mod config;
 pub mod invoice_pdf;
 pub mod router;
 pub mod session;
+pub mod startup;
 pub mod usage_csv;

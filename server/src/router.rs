@@ -1,12 +1,8 @@
-//! The router and the `serve` command: Leptos pages and server functions, static files,
-//! `/healthz`, and the background job that purges expired sessions.
+//! The router: Leptos pages and server functions, static files, `/healthz`, the invoice PDF and
+//! the CSV downloads, behind the session layer. Built by `startup.rs`.
 
-use std::net::SocketAddr;
-use std::time::Duration;
-
-use anyhow::Context;
-use app::api::ssr::SignedIn;
-use app::api::ssr::{AppState, CookieSettings};
+use app::ssr::AppState;
+use app::ssr::SignedIn;
 use app::{shell, App};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -15,8 +11,7 @@ use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
-use selfcare::billing::payments::Payee;
-use selfcare::store::{Db, StoreError};
+use selfcare_store::{Db, StoreError};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -139,7 +134,9 @@ async fn invoice_pdf(
             return (status, "The invoice cannot be read right now. Please try again.\n").into_response();
         }
     };
-    let pay = app::api::billing::ssr::pay_box(&state, &detail.summary).map(|p| p.instructions);
+    let pay = state.payee.as_deref().and_then(|payee| {
+        selfcare::billing::payments::payment_instructions(payee, &detail.summary)
+    });
     let today = chrono::Utc::now().date_naive();
     // Typesetting is CPU work: keep it off the async workers.
     let rendered = tokio::task::spawn_blocking(move || {
@@ -181,138 +178,4 @@ async fn invoice_pdf(
                 .into_response()
         }
     }
-}
-
-/// Leptos's settings from cargo-leptos's environment, with the defaults of this workspace when
-/// the binary runs on its own.
-fn leptos_options(addr: SocketAddr) -> anyhow::Result<LeptosOptions> {
-    let mut options = get_configuration(None)
-        .context("reading the Leptos configuration")?
-        .leptos_options;
-    if options.output_name.is_empty() {
-        options.output_name = "selfcare".into();
-    }
-    // A release build by cargo-leptos names the JS, WASM and CSS by their hashes and writes
-    // them to this file beside the binary: use them however the server was started.
-    let hash_file = std::env::current_exe()
-        .ok()
-        .and_then(|exe| Some(exe.parent()?.join(options.hash_file.as_ref())));
-    if hash_file.is_some_and(|f| f.exists()) {
-        options.hash_files = true;
-    }
-    options.site_addr = addr;
-    Ok(options)
-}
-
-pub async fn serve(url: &str, config: ServeConfig) -> anyhow::Result<()> {
-    let db = Db::connect(url)
-        .await
-        .with_context(|| format!("opening the database {}", crate::cli::redact(url)))?;
-    match db.migrate().await {
-        Ok(()) => {}
-        // Start anyway: pages answer 503 until the database is back, and migration is retried.
-        Err(e) if e.is_unavailable() => {
-            tracing::error!(error = %e, "database unavailable at start; retrying migrations in the background");
-            let db = db.clone();
-            tokio::spawn(async move {
-                while let Err(e) = db.migrate().await {
-                    tracing::warn!(error = %e, "migrations still failing");
-                    tokio::time::sleep(Duration::from_secs(5)).await;
-                }
-                tracing::info!("database back; migrations applied");
-            });
-        }
-        Err(e) => return Err(e).context("migrating the database"),
-    }
-    if matches!(db, Db::Sqlite(_)) && db.is_empty().await? {
-        tracing::info!("empty SQLite database: loading the demo data");
-        crate::cli::seed_with_progress(&db, config.demo_customers, 1).await?;
-    }
-
-    let payee = match config.bank.payee()? {
-        Some(payee) => Some(payee),
-        None if db.has_demo_data().await.unwrap_or(false) => {
-            tracing::warn!(
-                "no bank account configured: invoices show the demo data's fictitious bank details"
-            );
-            Some(Payee::demo())
-        }
-        None => {
-            tracing::warn!("no bank account configured (SELFCARE_IBAN_CZK, ...): invoices show no payment instructions");
-            None
-        }
-    };
-    let options = leptos_options(config.addr)?;
-    let state = AppState {
-        db: db.clone(),
-        cookies: CookieSettings {
-            secure: config.secure_cookies,
-        },
-        payee: payee.map(std::sync::Arc::new),
-    };
-    let router = app(state, options, &config);
-
-    tokio::spawn(purge_expired_sessions(db.clone()));
-    tokio::spawn(apply_scheduled_changes(db.clone()));
-
-    let listener = tokio::net::TcpListener::bind(config.addr)
-        .await
-        .with_context(|| format!("listening on {}", config.addr))?;
-    tracing::info!(
-        "Selfcare listening on http://{} ({} database)",
-        config.addr,
-        db.engine()
-    );
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
-    db.close().await;
-    Ok(())
-}
-
-/// Every ten minutes. Safe on several app servers at once: it is one idempotent DELETE.
-async fn purge_expired_sessions(db: Db) {
-    let mut every = tokio::time::interval(Duration::from_secs(600));
-    loop {
-        every.tick().await;
-        match db.purge_expired(chrono::Utc::now()).await {
-            Ok(n) if n > 0 => tracing::info!(sessions = n, "purged expired sessions"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "purging expired sessions failed"),
-        }
-    }
-}
-
-/// Applies scheduled add-on changes on their day: once a minute, on every app server (each
-/// request is claimed by exactly one of them; see `Db::run_scheduled_changes`).
-async fn apply_scheduled_changes(db: Db) {
-    let mut every = tokio::time::interval(Duration::from_secs(60));
-    loop {
-        every.tick().await;
-        match db.run_scheduled_changes(chrono::Utc::now()).await {
-            Ok(n) if n > 0 => tracing::info!(requests = n, "applied scheduled changes"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "applying scheduled changes failed"),
-        }
-    }
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        if let Ok(mut sig) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            sig.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
 }

@@ -17,13 +17,13 @@
 
 use std::net::SocketAddr;
 
-use app::api::ssr::{cookie_in as cookie, ClientIp, CookieSettings, SignedIn, SignedInStaff};
+use app::ssr::{cookie_in as cookie, ClientIp, CookieSettings, SignedIn, SignedInStaff};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use selfcare::auth::SessionToken;
-use selfcare::store::{Db, SessionRecord, StoreError};
+use selfcare_store::secrets::SessionToken;
+use selfcare_store::{Db, SessionRecord, StoreError};
 
 #[derive(Clone)]
 pub struct Layer {
@@ -114,7 +114,7 @@ pub async fn layer(State(layer): State<Layer>, mut req: Request, next: Next) -> 
                 .map_or("/staff", |pq| pq.as_str());
             return Redirect::to(&format!(
                 "/staff/login?next={}",
-                app::api::auth::urlencode(target)
+                app::ssr::urlencode(target)
             ))
             .into_response();
         }
@@ -131,11 +131,8 @@ pub async fn layer(State(layer): State<Layer>, mut req: Request, next: Next) -> 
         && matches!(*req.method(), Method::GET | Method::HEAD)
     {
         let target = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
-        return Redirect::to(&format!(
-            "/login?next={}",
-            app::api::auth::urlencode(target)
-        ))
-        .into_response();
+        return Redirect::to(&format!("/login?next={}", app::ssr::urlencode(target)))
+            .into_response();
     }
 
     let mut response = next.run(req).await;

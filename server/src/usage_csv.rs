@@ -6,7 +6,7 @@
 //! one batch. Whether the line is the customer's is settled before the first byte, so another
 //! customer's line answers 404 (as a missing one does) rather than an empty file.
 
-use app::api::ssr::{AppState, SignedIn};
+use app::ssr::{AppState, SignedIn};
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -16,10 +16,10 @@ use chrono::Utc;
 use futures_util::{stream, StreamExt};
 use selfcare::ids::LineId;
 use selfcare::paging::Cursor;
-use selfcare::store::StoreError;
 use selfcare::usage::csv::{line_row, record_row, row, LINE_COLUMNS, RECORD_COLUMNS};
 use selfcare::usage::lines::sort_lines;
 use selfcare::usage::{LineSort, UsageFilter};
+use selfcare_store::StoreError;
 use serde::Deserialize;
 
 /// Records read per query while streaming.

@@ -3,14 +3,10 @@
 
 mod common;
 
-use common::TestApp;
+use common::{spawn_app, TestApp};
 use reqwest::header::{COOKIE, LOCATION, ORIGIN, SET_COOKIE};
 use reqwest::StatusCode;
-use selfcare::store::Db;
-
-async fn spawn_app() -> TestApp {
-    common::serve(common::demo_db("http").await, true).await
-}
+use selfcare_store::Db;
 
 impl TestApp {
     /// Posts the sign-in form as a browser does (same-origin, accepting HTML).
@@ -39,7 +35,9 @@ impl TestApp {
 
     /// Signs in with the demo password; answers the `Cookie` header that carries the session.
     async fn signed_in_cookie(&self, identifier: &str) -> String {
-        let res = self.sign_in(identifier, "selfcare-demo", None).await;
+        let res = self
+            .sign_in(identifier, selfcare::demo::CUSTOMER_PASSWORD, None)
+            .await;
         let set = session_cookie(&res).expect("signed in");
         set.split(';').next().unwrap_or_default().to_string()
     }
@@ -103,7 +101,7 @@ async fn signed_out_visitors_are_sent_to_sign_in_and_back() {
         .header("accept", "text/html")
         .form(&[
             ("identifier", "demo@example.com"),
-            ("password", "selfcare-demo"),
+            ("password", selfcare::demo::CUSTOMER_PASSWORD),
             ("next", "/?line=7"),
         ])
         .send()
@@ -120,7 +118,11 @@ async fn signing_in_rotates_the_session_and_signing_out_ends_it() {
     let app = spawn_app().await;
     let planted = format!("selfcare_session={}", "a".repeat(64));
     let res = app
-        .sign_in("demo@example.com", "selfcare-demo", Some(&planted))
+        .sign_in(
+            "demo@example.com",
+            selfcare::demo::CUSTOMER_PASSWORD,
+            Some(&planted),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::FOUND);
     let set = session_cookie(&res).expect("a session cookie");
@@ -166,7 +168,9 @@ async fn signing_in_rotates_the_session_and_signing_out_ends_it() {
 #[tokio::test]
 async fn a_customer_signs_in_with_a_phone_number() {
     let app = spawn_app().await;
-    let res = app.sign_in("+420 601 123 456", "selfcare-demo", None).await;
+    let res = app
+        .sign_in("+420 601 123 456", selfcare::demo::CUSTOMER_PASSWORD, None)
+        .await;
     assert!(session_cookie(&res).is_some());
 }
 
@@ -205,7 +209,9 @@ async fn the_sixth_try_after_five_failures_is_throttled() {
         app.sign_in("demo@example.com", "wrong password", None)
             .await;
     }
-    let res = app.sign_in("demo@example.com", "selfcare-demo", None).await;
+    let res = app
+        .sign_in("demo@example.com", selfcare::demo::CUSTOMER_PASSWORD, None)
+        .await;
     assert!(session_cookie(&res).is_none(), "locked out");
     let (_, html) = app.page("/login", &cookies_of(&res)).await;
     assert!(
@@ -224,7 +230,7 @@ async fn a_cross_site_post_is_refused() {
         .header(ORIGIN, "https://evil.example")
         .form(&[
             ("identifier", "demo@example.com"),
-            ("password", "selfcare-demo"),
+            ("password", selfcare::demo::CUSTOMER_PASSWORD),
         ])
         .send()
         .await

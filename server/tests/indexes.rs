@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use selfcare::store::Db;
+use selfcare_store::Db;
 use sqlx::PgPool;
 
 /// Generated customers: enough for every big table to hold thousands of rows.
@@ -163,7 +163,7 @@ async fn every_page_reads_big_tables_through_indexes() {
     };
     let db = Db::connect(&url).await.unwrap();
     db.migrate().await.unwrap();
-    server::cli::seed_with_progress(&db, CUSTOMERS, 7)
+    server::startup::seed_with_progress(&db, CUSTOMERS, 7)
         .await
         .unwrap();
     let Db::Postgres(pool) = db.clone() else {
@@ -184,8 +184,7 @@ async fn every_page_reads_big_tables_through_indexes() {
             .await
             .unwrap();
     }
-    let app_db = Db::connect(&url).await.unwrap();
-    let app = common::serve(app_db.clone(), true).await;
+    let app = common::spawn_app_on(&url, 0).await;
     let mut visits: Vec<(String, String)> = Vec::new();
     for (kind, payment) in [
         ("private", "postpaid"),
@@ -200,7 +199,10 @@ async fn every_page_reads_big_tables_through_indexes() {
         }
     }
     let staff = app
-        .staff_cookie("agent@example.com", "selfcare-agent")
+        .staff_cookie(
+            "agent@example.com",
+            selfcare::demo::password_of("agent@example.com"),
+        )
         .await;
     let (msisdn, surname): (String, String) = sqlx::query_as(
         "SELECT l.msisdn, c.name FROM lines l JOIN customers c ON c.id = l.customer_id \
@@ -301,7 +303,7 @@ async fn every_page_reads_big_tables_through_indexes() {
             "{table} was read through an index"
         );
     }
-    app_db.close().await;
+    app.db.close().await;
     db.close().await;
     let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         .execute(&admin)

@@ -5,15 +5,11 @@
 
 mod common;
 
-use common::{location, set_cookie, TestApp};
+use common::{location, set_cookie, spawn_app};
 use reqwest::header::{COOKIE, ORIGIN, SET_COOKIE};
 use reqwest::StatusCode;
-use selfcare::store::Db;
 use selfcare::support::team::TeamChange;
-
-async fn spawn_app() -> TestApp {
-    common::serve(common::demo_db("staff-http").await, false).await
-}
+use selfcare_store::Db;
 
 /// A member of staff signs in with an HttpOnly, SameSite cookie of its own, reaches the console,
 /// and signing out ends the session on the server; both are audited as staff.
@@ -25,7 +21,10 @@ async fn staff_sign_in_opens_the_console_and_sign_out_ends_it() {
     assert_eq!(location(&res), "/staff/login?next=%2Fstaff");
 
     let res = app
-        .staff_sign_in("Agent@Example.com", "selfcare-agent")
+        .staff_sign_in(
+            "Agent@Example.com",
+            selfcare::demo::password_of("agent@example.com"),
+        )
         .await;
     assert_eq!(location(&res), "/staff");
     let header = res
@@ -111,7 +110,10 @@ async fn a_customer_session_never_reaches_the_staff_side() {
 async fn a_staff_session_does_not_open_customer_pages() {
     let app = spawn_app().await;
     let staff = app
-        .staff_cookie("agent@example.com", "selfcare-agent")
+        .staff_cookie(
+            "agent@example.com",
+            selfcare::demo::password_of("agent@example.com"),
+        )
         .await;
     for path in ["/", "/invoices", "/verify"] {
         let res = app.get(path, &staff).await;
@@ -144,7 +146,7 @@ async fn a_cross_site_staff_sign_in_is_refused() {
         .header(ORIGIN, "https://evil.example")
         .form(&[
             ("email", "agent@example.com"),
-            ("password", "selfcare-agent"),
+            ("password", selfcare::demo::password_of("agent@example.com")),
         ])
         .send()
         .await
@@ -158,7 +160,9 @@ async fn a_cross_site_staff_sign_in_is_refused() {
 #[tokio::test]
 async fn staff_sign_in_refuses_customers_disabled_staff_and_guessing() {
     let app = spawn_app().await;
-    let res = app.staff_sign_in("demo@example.com", "selfcare-demo").await;
+    let res = app
+        .staff_sign_in("demo@example.com", selfcare::demo::CUSTOMER_PASSWORD)
+        .await;
     assert!(location(&res).starts_with("/staff/login"));
     assert!(set_cookie(&res, "selfcare_staff").is_none());
 
@@ -169,7 +173,10 @@ async fn staff_sign_in_refuses_customers_disabled_staff_and_guessing() {
         .unwrap()
         .unwrap();
     let cookie = app
-        .staff_cookie("supervisor@example.com", "selfcare-supervisor")
+        .staff_cookie(
+            "supervisor@example.com",
+            selfcare::demo::password_of("supervisor@example.com"),
+        )
         .await;
     let admin = app
         .db
@@ -189,7 +196,10 @@ async fn staff_sign_in_refuses_customers_disabled_staff_and_guessing() {
         .unwrap()
         .unwrap();
     let res = app
-        .staff_sign_in("supervisor@example.com", "selfcare-supervisor")
+        .staff_sign_in(
+            "supervisor@example.com",
+            selfcare::demo::password_of("supervisor@example.com"),
+        )
         .await;
     assert!(set_cookie(&res, "selfcare_staff").is_none());
     let res = app.get("/staff", &cookie).await;
@@ -203,7 +213,10 @@ async fn staff_sign_in_refuses_customers_disabled_staff_and_guessing() {
             .await;
     }
     let res = app
-        .staff_sign_in("agent@example.com", "selfcare-agent")
+        .staff_sign_in(
+            "agent@example.com",
+            selfcare::demo::password_of("agent@example.com"),
+        )
         .await;
     assert!(set_cookie(&res, "selfcare_staff").is_none());
     let flash = set_cookie(&res, "selfcare_staff_login").unwrap();
@@ -217,7 +230,10 @@ async fn staff_sign_in_refuses_customers_disabled_staff_and_guessing() {
 async fn the_console_lists_names_and_lines_only() {
     let app = spawn_app().await;
     let staff = app
-        .staff_cookie("agent@example.com", "selfcare-agent")
+        .staff_cookie(
+            "agent@example.com",
+            selfcare::demo::password_of("agent@example.com"),
+        )
         .await;
     let res = app.get("/staff?q=%2B420+602+654+321", &staff).await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -271,7 +287,10 @@ async fn a_customers_pages_open_in_the_console_only_after_verification() {
 
     let app = spawn_app().await;
     let staff = app
-        .staff_cookie("agent@example.com", "selfcare-agent")
+        .staff_cookie(
+            "agent@example.com",
+            selfcare::demo::password_of("agent@example.com"),
+        )
         .await;
     let jana = customer_id(&app.db, "demo@example.com").await;
     let other = customer_id(&app.db, "prepaid@example.com").await;
@@ -404,7 +423,10 @@ async fn every_staff_function_refuses_customers_and_strangers() {
 async fn every_staff_function_refuses_a_cross_site_post() {
     let app = spawn_app().await;
     let admin = app
-        .staff_cookie("admin@example.com", "selfcare-admin")
+        .staff_cookie(
+            "admin@example.com",
+            selfcare::demo::password_of("admin@example.com"),
+        )
         .await;
     let audit_before = audit_count(&app.db).await;
     for path in staff_functions() {
@@ -454,13 +476,22 @@ async fn audit_count(db: &Db) -> i64 {
 async fn only_admins_change_the_team_and_agents_do_not_see_it() {
     let app = spawn_app().await;
     let agent = app
-        .staff_cookie("agent@example.com", "selfcare-agent")
+        .staff_cookie(
+            "agent@example.com",
+            selfcare::demo::password_of("agent@example.com"),
+        )
         .await;
     let supervisor = app
-        .staff_cookie("supervisor@example.com", "selfcare-supervisor")
+        .staff_cookie(
+            "supervisor@example.com",
+            selfcare::demo::password_of("supervisor@example.com"),
+        )
         .await;
     let admin = app
-        .staff_cookie("admin@example.com", "selfcare-admin")
+        .staff_cookie(
+            "admin@example.com",
+            selfcare::demo::password_of("admin@example.com"),
+        )
         .await;
     let agent_id = app
         .db

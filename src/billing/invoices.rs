@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 
 use chrono::NaiveDate;
 
-use crate::billing::payments::Payment;
 use crate::customer::text_enum;
 use crate::ids::{AccountId, LineId, Msisdn};
 use crate::locale::Language;
@@ -376,6 +375,32 @@ pub fn explain_difference(previous: &[Charge], current: &[Charge]) -> Vec<Change
             }
         })
         .collect()
+}
+
+text_enum!(
+    /// How a payment reached the operator.
+    PaymentMethod { BankTransfer = "bank_transfer", DirectDebit = "direct_debit", Card = "card", Cash = "cash" }
+);
+
+impl PaymentMethod {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::BankTransfer => "Bank transfer",
+            Self::DirectDebit => "Direct debit",
+            Self::Card => "Card",
+            Self::Cash => "Cash",
+        }
+    }
+}
+
+/// A payment received.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payment {
+    pub received_at: chrono::DateTime<chrono::Utc>,
+    pub amount: Money,
+    pub method: PaymentMethod,
+    /// The invoice it paid, if it was matched to one.
+    pub invoice_number: Option<String>,
 }
 
 #[cfg(test)]

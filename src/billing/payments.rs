@@ -2,40 +2,13 @@
 //! for the invoice's currency, the payment reference, the amount, the due date, and the QR code
 //! the market's banking apps read.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::billing::invoices::InvoiceSummary;
 use crate::billing::payment_qr::{epc, spayd, zbp, Iban};
-use crate::customer::text_enum;
 use crate::money::{Currency, Money};
 use crate::InputError;
-
-text_enum!(
-    /// How a payment reached the operator.
-    PaymentMethod { BankTransfer = "bank_transfer", DirectDebit = "direct_debit", Card = "card", Cash = "cash" }
-);
-
-impl PaymentMethod {
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::BankTransfer => "Bank transfer",
-            Self::DirectDebit => "Direct debit",
-            Self::Card => "Card",
-            Self::Cash => "Cash",
-        }
-    }
-}
-
-/// A payment received.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Payment {
-    pub received_at: DateTime<Utc>,
-    pub amount: Money,
-    pub method: PaymentMethod,
-    /// The invoice it paid, if it was matched to one.
-    pub invoice_number: Option<String>,
-}
 
 /// The operator's bank account for one currency.
 #[derive(Clone, Debug, PartialEq, Eq)]

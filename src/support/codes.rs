@@ -74,28 +74,20 @@ impl OneTimeCode {
         }
     }
 
-    /// A fresh code, uniform over 000000–999999, from the operating system's CSPRNG.
-    #[cfg(feature = "store")]
-    pub fn generate() -> Self {
-        use rand::Rng;
-        Self(format!(
-            "{:06}",
-            rand::rngs::OsRng.gen_range(0..1_000_000u32)
-        ))
+    /// The code of a number below a million, zero-padded: `123` is `000123`. (The store draws
+    /// the number from the operating system's CSPRNG.)
+    pub fn from_number(n: u32) -> Self {
+        Self(format!("{:06}", n % 1_000_000))
+    }
+
+    /// The six digits, for hashing.
+    pub fn digits(&self) -> &str {
+        &self.0
     }
 
     /// `482 913`: grouped for reading out.
     pub fn display(&self) -> String {
         format!("{} {}", &self.0[..3], &self.0[3..])
-    }
-
-    /// What is stored: SHA-256 of the customer's id and the code, so the same digits hash
-    /// differently for every customer. (A code lives five minutes; the hash only has to keep a
-    /// copy of the table from handing out live codes at a glance.)
-    #[cfg(feature = "store")]
-    pub fn hash(&self, customer: crate::ids::CustomerId) -> String {
-        use sha2::{Digest, Sha256};
-        hex::encode(Sha256::digest(format!("{customer}:{}", self.0).as_bytes()))
     }
 }
 
@@ -105,8 +97,7 @@ pub fn codes_locked_until(wrong: RecentFailures, now: DateTime<Utc>) -> Option<D
 }
 
 /// Words for check phrases: short, common, unlike each other when read aloud.
-#[cfg(feature = "store")]
-const WORDS: [&str; 64] = [
+pub const CHECK_WORDS: [&str; 64] = [
     "amber", "anchor", "apple", "arrow", "autumn", "badger", "bamboo", "beacon", "birch", "bishop",
     "blossom", "bridge", "cactus", "camel", "canyon", "cedar", "cherry", "cobalt", "comet",
     "coral", "cotton", "crystal", "daisy", "dolphin", "ember", "falcon", "feather", "fjord",
@@ -115,18 +106,6 @@ const WORDS: [&str; 64] = [
     "orchid", "otter", "pebble", "pepper", "pilot", "quartz", "raven", "river", "saffron",
     "silver", "spruce", "thunder", "tulip", "velvet", "walnut", "willow", "zephyr",
 ];
-
-/// A short phrase both the agent's and the customer's screens show after a verification: two
-/// words, 4 096 combinations, enough to tell a real agent (who sees it) from an impostor (who
-/// does not) without being something to remember.
-#[cfg(feature = "store")]
-pub fn check_phrase() -> String {
-    use rand::Rng;
-    let mut rng = rand::rngs::OsRng;
-    let first = WORDS[rng.gen_range(0..WORDS.len())];
-    let second = WORDS[rng.gen_range(0..WORDS.len())];
-    format!("{first} {second}")
-}
 
 /// Why a typed code did not open the customer's data. Every wrong, expired, used, revoked or
 /// other customer's code is [`CodeRefused::Wrong`]: the agent learns nothing more.
@@ -193,18 +172,11 @@ mod tests {
         assert!(support_channel("fax").is_err());
     }
 
-    #[cfg(feature = "store")]
     #[test]
-    fn generated_codes_are_six_digits_and_hash_per_customer() {
-        use crate::ids::CustomerId;
-        for _ in 0..1000 {
-            let code = OneTimeCode::generate();
-            assert!(OneTimeCode::parse(&code.0).is_ok());
-        }
-        let code = OneTimeCode::parse("000123").unwrap();
-        assert_ne!(code.hash(CustomerId(1)), code.hash(CustomerId(2)));
-        assert_eq!(code.hash(CustomerId(1)), code.hash(CustomerId(1)));
-        assert_eq!(check_phrase().split(' ').count(), 2);
+    fn a_code_from_a_number_is_six_digits() {
+        assert_eq!(OneTimeCode::from_number(123).digits(), "000123");
+        assert_eq!(OneTimeCode::from_number(999_999).digits(), "999999");
+        assert_eq!(OneTimeCode::from_number(1_000_007).digits(), "000007");
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub const INVALID_CREDENTIALS: &str = "The email, phone number or password is no
 #[server(prefix = "/api", endpoint = "login_page")]
 pub async fn login_page(next: Option<String>) -> Result<LoginPageState, AppError> {
     use super::sign_in::CUSTOMERS;
-    use super::ssr;
+    use crate::ssr;
     use selfcare::ids::LoginIdentifier;
 
     if ssr::session().is_some() {
@@ -68,10 +68,10 @@ pub async fn login(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use super::sign_in::{check_password, new_session, Refusal, CUSTOMERS};
-    use super::ssr;
+    use crate::ssr;
     use chrono::Utc;
     use selfcare::ids::LoginIdentifier;
-    use selfcare::store::{Actor, AuditEntry};
+    use selfcare_store::{Actor, AuditEntry};
 
     let state = ssr::state()?;
     let now = Utc::now();
@@ -115,23 +115,11 @@ pub async fn login(
     CUSTOMERS.enter(&state.cookies.session(token.as_str()), next)
 }
 
-/// Percent-encodes a path for a query parameter.
-pub fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// Signs out: the session is deleted on the server, the cookie cleared.
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use super::ssr;
-    use selfcare::store::{Actor, AuditEntry};
+    use crate::ssr;
+    use selfcare_store::{Actor, AuditEntry};
 
     let state = ssr::state()?;
     if let Some(session) = ssr::session() {
@@ -156,14 +144,14 @@ pub async fn logout() -> Result<(), AppError> {
 /// Keeps the session alive (the request itself renews it); answers how long it now has.
 #[server(prefix = "/api", endpoint = "keep_alive")]
 pub async fn keep_alive() -> Result<i64, AppError> {
-    let session = super::ssr::session().ok_or(AppError::Unauthorized)?;
+    let session = crate::ssr::session().ok_or(AppError::Unauthorized)?;
     Ok((session.ends_at - chrono::Utc::now()).num_seconds().max(0))
 }
 
 /// The header of every portal page.
 #[server(prefix = "/api", endpoint = "portal_header")]
 pub async fn portal_header() -> Result<HeaderInfo, AppError> {
-    use super::ssr;
+    use crate::ssr;
     let session = ssr::session().ok_or(AppError::Unauthorized)?;
     let db = ssr::state()?.db;
     let (name, prepaid) = db.header_facts(session.customer).await?;

@@ -4,8 +4,9 @@
 //! and the store scopes every query to it.
 
 use leptos::prelude::*;
+use selfcare::billing::invoices::Payment;
 use selfcare::billing::invoices::{BilledLine, InvoiceDetail, InvoiceSummary};
-use selfcare::billing::payments::{Payment, PaymentInstructions};
+use selfcare::billing::payments::PaymentInstructions;
 use selfcare::customer::Profile;
 use selfcare::ids::AccountId;
 use serde::{Deserialize, Serialize};
@@ -75,7 +76,7 @@ pub mod ssr {
     use selfcare::billing::payments::payment_instructions;
 
     use super::PayBox;
-    use crate::api::ssr::AppState;
+    use crate::ssr::AppState;
 
     /// How to pay `invoice`, if anything is left and the operator has an account in its
     /// currency.
@@ -108,10 +109,12 @@ pub async fn load_invoices(
 ) -> Result<InvoiceList, AppError> {
     use selfcare::ids::LineId;
     use selfcare::paging::Cursor;
-    use selfcare::store::InvoiceFilter;
+    use selfcare_store::InvoiceFilter;
 
-    let customer = super::ssr::viewer(acting_for, "Invoices").await?.customer;
-    let db = super::ssr::state()?.db;
+    let customer = crate::ssr::subject_logging_view(acting_for, "Invoices")
+        .await?
+        .customer;
+    let db = crate::ssr::state()?.db;
     let after = Cursor::from_query(after)?;
     let filter = InvoiceFilter {
         line: line.filter(|l| *l > 0).map(LineId),
@@ -149,8 +152,10 @@ pub async fn load_invoice(
     acting_for: Option<i64>,
 ) -> Result<InvoicePage, AppError> {
     let looked_at = format!("Invoice {number}");
-    let customer = super::ssr::viewer(acting_for, &looked_at).await?.customer;
-    let state = super::ssr::state()?;
+    let customer = crate::ssr::subject_logging_view(acting_for, &looked_at)
+        .await?
+        .customer;
+    let state = crate::ssr::state()?;
     let detail = state.db.invoice(customer, &number).await?;
     Ok(InvoicePage {
         pay: ssr::pay_box(&state, &detail.summary),
@@ -166,10 +171,12 @@ pub async fn load_payments(
     acting_for: Option<i64>,
 ) -> Result<PaymentList, AppError> {
     use selfcare::paging::Cursor;
-    use selfcare::store::InvoiceFilter;
+    use selfcare_store::InvoiceFilter;
 
-    let customer = super::ssr::viewer(acting_for, "Payments").await?.customer;
-    let db = super::ssr::state()?.db;
+    let customer = crate::ssr::subject_logging_view(acting_for, "Payments")
+        .await?
+        .customer;
+    let db = crate::ssr::state()?.db;
     let after = Cursor::from_query(after)?;
     let payments = db
         .payments(customer, after.as_ref(), PAYMENTS_PER_PAGE)
@@ -189,23 +196,23 @@ pub async fn load_payments(
 /// in force. Setting what is already set changes nothing, so a double submit is harmless.
 #[server(prefix = "/api", endpoint = "paper_invoices")]
 pub async fn set_paper_invoices(account: i64, paper: bool) -> Result<bool, AppError> {
-    use selfcare::store::Actor;
+    use selfcare_store::Actor;
 
-    let customer = super::ssr::customer()?;
-    let db = super::ssr::state()?.db;
+    let customer = crate::ssr::customer()?;
+    let db = crate::ssr::state()?.db;
     let saved = db
         .set_paper_invoices(
             customer,
             AccountId(account),
             paper,
             Actor::Customer(customer),
-            Some(super::ssr::client_ip()),
+            Some(crate::ssr::client_ip()),
             chrono::Utc::now(),
         )
         .await;
     // A plain form post (no JavaScript) goes back to the list, which shows the setting now in
     // force, or that the change was not saved.
-    if super::ssr::is_plain_form_post() {
+    if crate::ssr::is_plain_form_post() {
         leptos_axum::redirect(if saved.is_ok() {
             "/invoices#electronic-billing"
         } else {

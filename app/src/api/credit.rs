@@ -48,56 +48,6 @@ impl Reply {
 
 pub const LEDGER_PER_PAGE: u32 = 20;
 
-#[cfg(feature = "ssr")]
-mod ssr {
-    use super::Reply;
-
-    /// Carries a reply to the page a plain form post is redirected to.
-    pub const FLASH: &str = "selfcare_credit";
-
-    pub fn encode(reply: &Reply) -> String {
-        let text = [
-            reply.message.as_str(),
-            reply.balance.as_deref().unwrap_or(""),
-            reply.expires.as_deref().unwrap_or(""),
-        ]
-        .join("\n");
-        crate::api::ssr::flash::encode(if reply.ok { "ok" } else { "no" }, &text)
-    }
-
-    pub fn decode(value: &str) -> Option<Reply> {
-        let (kind, text) = crate::api::ssr::flash::decode(value)?;
-        let mut parts = text.split('\n').map(str::to_string);
-        let message = parts.next()?;
-        let some = |s: Option<String>| s.filter(|s| !s.is_empty());
-        Some(Reply {
-            ok: kind == "ok",
-            message,
-            balance: some(parts.next()),
-            expires: some(parts.next()),
-        })
-    }
-
-    /// Answers a form post: with JavaScript the reply itself; without, a redirect back to the
-    /// page (to `#notice`, where the page shows it) with the reply in a one-minute cookie.
-    pub fn answer(reply: Reply, back_to: &str) -> Reply {
-        crate::api::ssr::redirect_plain_post(FLASH, &encode(&reply), back_to);
-        reply
-    }
-
-    #[cfg(test)]
-    #[test]
-    fn a_reply_survives_the_cookie() {
-        let reply = Reply {
-            ok: true,
-            message: "Credited 50,00 zł; thanks".into(),
-            balance: Some("87,50 zł".into()),
-            expires: None,
-        };
-        assert_eq!(decode(&encode(&reply)), Some(reply));
-    }
-}
-
 /// The credit page: one prepaid line's balance and ledger (a page after `after`).
 #[server(prefix = "/api", endpoint = "credit")]
 pub async fn load_credit(
@@ -107,10 +57,12 @@ pub async fn load_credit(
 ) -> Result<CreditOverview, AppError> {
     use selfcare::paging::Cursor;
 
-    let customer = super::ssr::viewer(acting_for, "Credit").await?.customer;
-    let state = super::ssr::state()?;
+    let customer = crate::ssr::subject_logging_view(acting_for, "Credit")
+        .await?
+        .customer;
+    let state = crate::ssr::state()?;
     let db = &state.db;
-    let notice = super::ssr::take_flash(ssr::FLASH).and_then(|v| ssr::decode(&v));
+    let notice = crate::ssr::reply::take();
     let lines = db.credit_lines(customer).await?;
     let chosen = match line {
         // Another customer's line, or a postpaid one, shows nothing of it.
@@ -151,28 +103,33 @@ pub async fn redeem_voucher(line: i64, code: String) -> Result<Reply, AppError> 
     use selfcare::credit::{TopUp, VoucherCode};
     use selfcare::ids::LineId;
 
-    let customer = super::ssr::customer()?;
-    let db = super::ssr::state()?.db;
+    let customer = crate::ssr::customer()?;
+    let db = crate::ssr::state()?.db;
     let lang = db.profile(customer).await?.language;
     let back_to = format!("/credit?line={line}#notice");
     let code = match VoucherCode::parse(&code) {
         Ok(code) => code,
-        Err(e) => return Ok(ssr::answer(Reply::refused(e.message), &back_to)),
+        Err(e) => {
+            return Ok(crate::ssr::reply::answer(
+                Reply::refused(e.message),
+                &back_to,
+            ))
+        }
     };
     let outcome = match db
         .redeem_voucher(
             customer,
             LineId(line),
             &code,
-            Some(super::ssr::client_ip()),
+            Some(crate::ssr::client_ip()),
             chrono::Utc::now(),
         )
         .await
     {
         Ok(outcome) => outcome,
-        Err(selfcare::store::StoreError::NotFound) => {
-            return super::ssr::not_found(|| {
-                ssr::answer(
+        Err(selfcare_store::StoreError::NotFound) => {
+            return crate::ssr::not_found(|| {
+                crate::ssr::reply::answer(
                     Reply::refused(AppError::NotFound.to_string()),
                     "/credit#notice",
                 )
@@ -204,14 +161,14 @@ pub async fn redeem_voucher(line: i64, code: String) -> Result<Reply, AppError> 
         },
         Err(refusal) => Reply::refused(refusal.to_string()),
     };
-    Ok(ssr::answer(reply, &back_to))
+    Ok(crate::ssr::reply::answer(reply, &back_to))
 }
 
 /// Sets the credit under which the overview warns; an empty amount turns the warning off.
 #[server(prefix = "/api", endpoint = "low_credit_threshold")]
 pub async fn set_low_credit_threshold(amount: String) -> Result<Reply, AppError> {
-    let customer = super::ssr::customer()?;
-    let db = super::ssr::state()?.db;
+    let customer = crate::ssr::customer()?;
+    let db = crate::ssr::state()?.db;
     let profile = db.profile(customer).await?;
     let back_to = "/credit#notice";
     let threshold = match amount.trim() {
@@ -220,15 +177,20 @@ pub async fn set_low_credit_threshold(amount: String) -> Result<Reply, AppError>
             Ok(m) if m.amount <= rust_decimal::Decimal::new(100_000, 0) => Some(m),
             Ok(_) => {
                 let refused = Reply::refused("Choose an amount up to 100 000.");
-                return Ok(ssr::answer(refused, back_to));
+                return Ok(crate::ssr::reply::answer(refused, back_to));
             }
-            Err(e) => return Ok(ssr::answer(Reply::refused(e.message), back_to)),
+            Err(e) => {
+                return Ok(crate::ssr::reply::answer(
+                    Reply::refused(e.message),
+                    back_to,
+                ))
+            }
         },
     };
     db.set_low_credit_threshold(
         customer,
         threshold,
-        Some(super::ssr::client_ip()),
+        Some(crate::ssr::client_ip()),
         chrono::Utc::now(),
     )
     .await?;
@@ -239,7 +201,7 @@ pub async fn set_low_credit_threshold(amount: String) -> Result<Reply, AppError>
         ),
         None => "The low-credit warning is off.".into(),
     };
-    Ok(ssr::answer(
+    Ok(crate::ssr::reply::answer(
         Reply {
             ok: true,
             message,

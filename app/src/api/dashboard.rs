@@ -19,7 +19,7 @@ pub struct Overview {
 /// The signed-in customer's overview. Takes no id: the session decides whose it is.
 #[server(prefix = "/api", endpoint = "dashboard")]
 pub async fn load_dashboard() -> Result<Overview, AppError> {
-    let customer = super::ssr::customer()?;
+    let customer = crate::ssr::customer()?;
     ssr::overview(customer).await
 }
 
@@ -34,7 +34,7 @@ pub mod ssr {
     pub async fn overview(customer: CustomerId) -> Result<Overview, AppError> {
         use crate::api::billing::ssr::pay_box;
 
-        let state = crate::api::ssr::state()?;
+        let state = crate::ssr::state()?;
         let dashboard = state.db.dashboard(customer, chrono::Utc::now()).await?;
         Ok(Overview {
             warnings: selfcare::dashboard::low_balances(

@@ -29,8 +29,10 @@ pub async fn load_requests(
 ) -> Result<RequestsPage, AppError> {
     use selfcare::paging::Cursor;
 
-    let customer = super::ssr::viewer(acting_for, "Requests").await?.customer;
-    let db = super::ssr::state()?.db;
+    let customer = crate::ssr::subject_logging_view(acting_for, "Requests")
+        .await?
+        .customer;
+    let db = crate::ssr::state()?.db;
     let after = Cursor::from_query(after)?;
     let page = db
         .service_requests(customer, after.as_ref(), REQUESTS_PER_PAGE)
@@ -39,7 +41,7 @@ pub async fn load_requests(
         profile: db.profile(customer).await?,
         requests: page.items,
         older: page.next,
-        notice: super::reply::take(),
+        notice: crate::ssr::reply::take(),
     })
 }
 
@@ -50,8 +52,8 @@ pub async fn cancel_request(request: i64, acting_for: Option<i64>) -> Result<For
     use selfcare::ids::RequestId;
     use selfcare::services::requests::RequestStatus;
 
-    let subject = super::ssr::actor(acting_for).await?;
-    let db = super::ssr::state()?.db;
+    let subject = crate::ssr::subject(acting_for).await?;
+    let db = crate::ssr::state()?.db;
     let r = db
         .cancel_request(
             subject.customer,
@@ -76,7 +78,7 @@ pub async fn cancel_request(request: i64, acting_for: Option<i64>) -> Result<For
         Some(id) => format!("{}/requests", crate::acting::staff_home(id)),
         None => "/requests".to_string(),
     };
-    Ok(super::reply::answer(
+    Ok(crate::ssr::reply::answer(
         FormReply { ok, message },
         &format!("{page}#request-{request}"),
     ))

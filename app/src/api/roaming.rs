@@ -101,27 +101,7 @@ pub struct RoamingReply {
 mod ssr {
     use selfcare::services::roaming::{Cap, RoamingChange};
 
-    use super::RoamingReply;
     use crate::error::AppError;
-
-    /// Carries a reply to the page a plain form post is redirected to.
-    pub const FLASH: &str = "selfcare_roaming";
-
-    pub fn encode(reply: &RoamingReply) -> String {
-        crate::api::ssr::flash::encode(if reply.ok { "ok" } else { "no" }, &reply.message)
-    }
-
-    pub fn decode(value: &str) -> Option<(bool, String)> {
-        let (kind, message) = crate::api::ssr::flash::decode(value)?;
-        Some((kind == "ok", message))
-    }
-
-    /// Answers a form post: with JavaScript the reply itself; without, a redirect back to the
-    /// card (`back_to`) with the reply in a one-minute cookie.
-    pub fn answer(reply: RoamingReply, back_to: &str) -> RoamingReply {
-        crate::api::ssr::redirect_plain_post(FLASH, &encode(&reply), back_to);
-        reply
-    }
 
     /// Reads the form's `change` (and `cap`, for a new cap).
     pub fn change_of(
@@ -147,18 +127,6 @@ mod ssr {
             }
         })
     }
-
-    #[cfg(test)]
-    #[test]
-    fn a_reply_survives_the_cookie() {
-        let reply = RoamingReply {
-            ok: false,
-            message: "A cap can be at most 5 000,00 €; for no limit, lift it.".into(),
-            settings: None,
-            key: String::new(),
-        };
-        assert_eq!(decode(&encode(&reply)), Some((false, reply.message)));
-    }
 }
 
 /// The roaming card of one of the customer's lines, with a fresh key for its forms and the
@@ -168,22 +136,20 @@ pub async fn load_roaming(line: i64, acting_for: Option<i64>) -> Result<RoamingV
     use selfcare::ids::LineId;
     use selfcare::services::roaming::{default_cap, Cap};
 
-    let customer = super::ssr::actor(acting_for).await?.customer;
-    let state = super::ssr::state()?;
+    let customer = crate::ssr::subject(acting_for).await?.customer;
+    let state = crate::ssr::state()?;
     let db = &state.db;
     let settings = db.roaming(customer, LineId(line)).await?;
     let language = db.profile(customer).await?.language;
-    let notice = super::ssr::take_flash(ssr::FLASH).and_then(|v| ssr::decode(&v));
+    let notice = crate::ssr::reply::take::<RoamingReply>();
     let currency = settings.currency();
-    let key = selfcare::auth::idempotency_key();
+    let key = selfcare_store::secrets::idempotency_key();
     Ok(RoamingView {
         default_cap: default_cap(currency).format(language),
         max_cap: Cap::max(currency).format(language),
-        notice: notice.map(|(ok, message)| RoamingReply {
-            ok,
-            message,
-            settings: None,
+        notice: notice.map(|reply| RoamingReply {
             key: key.clone(),
+            ..reply
         }),
         key,
         currency: currency.code().to_string(),
@@ -203,15 +169,15 @@ pub async fn change_roaming(
     acting_for: Option<i64>,
 ) -> Result<RoamingReply, AppError> {
     use selfcare::ids::LineId;
-    use selfcare::store::StoreError;
+    use selfcare_store::StoreError;
 
-    let subject = super::ssr::actor(acting_for).await?;
+    let subject = crate::ssr::subject(acting_for).await?;
     let customer = subject.customer;
     let home = subject.home();
-    let db = super::ssr::state()?.db;
+    let db = crate::ssr::state()?.db;
     let profile = db.profile(customer).await?;
     let back_to = format!("{home}/services?line={line}#roaming");
-    let next_key = selfcare::auth::idempotency_key();
+    let next_key = selfcare_store::secrets::idempotency_key();
     let refused = |message: String| RoamingReply {
         ok: false,
         message,
@@ -221,11 +187,11 @@ pub async fn change_roaming(
     let key = key.trim();
     if key.is_empty() || key.len() > 64 {
         let expired = refused("This form has expired. Please try again.".into());
-        return Ok(ssr::answer(expired, &back_to));
+        return Ok(crate::ssr::reply::answer(expired, &back_to));
     }
     let change = match ssr::change_of(&change, cap.as_deref(), profile.currency, profile.language) {
         Ok(change) => change,
-        Err(e) => return Ok(ssr::answer(refused(e.to_string()), &back_to)),
+        Err(e) => return Ok(crate::ssr::reply::answer(refused(e.to_string()), &back_to)),
     };
     let outcome = db
         .change_roaming(
@@ -234,16 +200,16 @@ pub async fn change_roaming(
             change,
             key,
             subject.by,
-            Some(super::ssr::client_ip()),
+            Some(crate::ssr::client_ip()),
             chrono::Utc::now(),
         )
         .await;
     let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(StoreError::NotFound) => {
-            return super::ssr::not_found(|| {
+            return crate::ssr::not_found(|| {
                 let back_to = format!("{home}/services#roaming");
-                ssr::answer(refused(AppError::NotFound.to_string()), &back_to)
+                crate::ssr::reply::answer(refused(AppError::NotFound.to_string()), &back_to)
             })
         }
         Err(e) => return Err(e.into()),
@@ -254,5 +220,5 @@ pub async fn change_roaming(
         settings: Some(RoamingState::of(&outcome.settings, profile.language)),
         key: next_key.clone(),
     };
-    Ok(ssr::answer(reply, &back_to))
+    Ok(crate::ssr::reply::answer(reply, &back_to))
 }

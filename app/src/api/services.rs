@@ -5,18 +5,22 @@
 
 use leptos::prelude::*;
 use selfcare::customer::Profile;
-use selfcare::services::addons::{LineServices, ServiceLine};
+use selfcare::services::addons::ServiceLine;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+mod words;
 
 /// `/services`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServicesOverview {
     pub profile: Profile,
     pub lines: Vec<ServiceLine>,
-    /// The line shown (the first when none was asked for); `None` without lines.
-    pub services: Option<LineServices>,
+    /// The line shown (the first when none was asked for) and its add-ons, worded; `None`
+    /// without lines.
+    pub shown: Option<(ServiceLine, AddonsView)>,
     /// The outcome of a change confirmed without JavaScript, shown once.
     pub notice: Option<ChangeReply>,
 }
@@ -170,28 +174,6 @@ pub(crate) mod ssr {
     use super::{ChangeReply, ChangeRequest};
     use crate::error::AppError;
 
-    /// Carries a reply to the page a plain form post is redirected to.
-    pub const FLASH: &str = "selfcare_services";
-
-    pub fn encode(reply: &ChangeReply) -> String {
-        let text = format!(
-            "{}\n{}",
-            reply.request.map(|r| r.to_string()).unwrap_or_default(),
-            reply.message
-        );
-        crate::api::ssr::flash::encode(if reply.ok { "ok" } else { "no" }, &text)
-    }
-
-    pub fn decode(value: &str) -> Option<ChangeReply> {
-        let (kind, text) = crate::api::ssr::flash::decode(value)?;
-        let (request, message) = text.split_once('\n')?;
-        Some(ChangeReply {
-            ok: kind == "ok",
-            message: message.to_string(),
-            request: request.parse().ok(),
-        })
-    }
-
     pub fn change_of(request: &ChangeRequest) -> Result<Change, AppError> {
         let when = When::parse(Some(request.when.as_str()));
         match request.action.as_str() {
@@ -256,24 +238,6 @@ pub(crate) mod ssr {
             request: Some(r.id.0),
         }
     }
-
-    /// Answers a form post: with JavaScript the reply itself; without, a redirect to the
-    /// services page with the reply in a one-minute cookie.
-    pub fn answer(reply: ChangeReply, back_to: &str) -> ChangeReply {
-        crate::api::ssr::redirect_plain_post(FLASH, &encode(&reply), back_to);
-        reply
-    }
-
-    #[cfg(test)]
-    #[test]
-    fn a_reply_survives_the_cookie() {
-        let reply = ChangeReply {
-            ok: true,
-            message: "Done: Take Data 20 GB from 25 Nov 2026.\n 199,50 Kč".into(),
-            request: Some(42),
-        };
-        assert_eq!(decode(&encode(&reply)), Some(reply));
-    }
 }
 
 /// The services page: one line's add-ons and the catalog offered to it.
@@ -282,10 +246,12 @@ pub async fn load_services(
     line: Option<i64>,
     acting_for: Option<i64>,
 ) -> Result<ServicesOverview, AppError> {
-    let customer = super::ssr::viewer(acting_for, "Services").await?.customer;
-    let state = super::ssr::state()?;
+    let customer = crate::ssr::subject_logging_view(acting_for, "Services")
+        .await?
+        .customer;
+    let state = crate::ssr::state()?;
     let db = &state.db;
-    let notice = super::ssr::take_flash(ssr::FLASH).and_then(|v| ssr::decode(&v));
+    let notice = crate::ssr::reply::take();
     let lines = db.service_lines(customer).await?;
     let chosen = match line {
         // Another customer's line shows nothing of it.
@@ -298,14 +264,19 @@ pub async fn load_services(
         ),
         None => lines.first().map(|l| l.id),
     };
-    let services = match chosen {
-        Some(id) => Some(db.line_services(customer, id, chrono::Utc::now()).await?),
+    let profile = db.profile(customer).await?;
+    let shown = match chosen {
+        Some(id) => {
+            let services = db.line_services(customer, id, chrono::Utc::now()).await?;
+            let addons = words::addons_view(&services, profile.language);
+            Some((services.line, addons))
+        }
         None => None,
     };
     Ok(ServicesOverview {
-        profile: db.profile(customer).await?,
+        profile,
         lines,
-        services,
+        shown,
         notice,
     })
 }
@@ -319,8 +290,8 @@ pub async fn preview_change(
 ) -> Result<ChangeView, AppError> {
     use selfcare::ids::LineId;
 
-    let customer = super::ssr::actor(acting_for).await?.customer;
-    let db = super::ssr::state()?.db;
+    let customer = crate::ssr::subject(acting_for).await?.customer;
+    let db = crate::ssr::state()?.db;
     let change = ssr::change_of(&request)?;
     let now = chrono::Utc::now();
     let line = LineId(request.line);
@@ -329,14 +300,14 @@ pub async fn preview_change(
     let preview = db
         .preview_change(customer, line, change, now)
         .await?
-        .map(|preview| crate::components::addons::preview_view(&preview, language))
+        .map(|preview| words::preview_view(&preview, language))
         .map_err(|refusal| refusal.message(language));
     Ok(ChangeView {
         line_name: services.line.name(),
         request,
         preview,
         credit: services.terms.credit.map(|c| c.format(language)),
-        key: selfcare::auth::idempotency_key(),
+        key: selfcare_store::secrets::idempotency_key(),
     })
 }
 
@@ -355,12 +326,12 @@ pub async fn change_addon(
 ) -> Result<ChangeReply, AppError> {
     use selfcare::ids::LineId;
     use selfcare::money::Money;
-    use selfcare::store::StoreError;
+    use selfcare_store::StoreError;
 
-    let subject = super::ssr::actor(acting_for).await?;
+    let subject = crate::ssr::subject(acting_for).await?;
     let customer = subject.customer;
     let home = subject.home();
-    let db = super::ssr::state()?.db;
+    let db = crate::ssr::state()?.db;
     let profile = db.profile(customer).await?;
     let request = ChangeRequest {
         line,
@@ -384,25 +355,25 @@ pub async fn change_addon(
             Money::from_cents(charge, profile.currency),
             key,
             subject.by,
-            Some(super::ssr::client_ip()),
+            Some(crate::ssr::client_ip()),
             chrono::Utc::now(),
         )
         .await;
     let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(StoreError::NotFound) => {
-            return super::ssr::not_found(|| {
+            return crate::ssr::not_found(|| {
                 let refused = ChangeReply {
                     ok: false,
                     message: AppError::NotFound.to_string(),
                     request: None,
                 };
-                ssr::answer(refused, &format!("{home}/services#notice"))
+                crate::ssr::reply::answer(refused, &format!("{home}/services#notice"))
             })
         }
         Err(e) => return Err(e.into()),
     };
-    Ok(ssr::answer(
+    Ok(crate::ssr::reply::answer(
         ssr::reply(&outcome, profile.language),
         &format!("{home}/services?line={line}#notice"),
     ))

@@ -1,22 +1,22 @@
 //! What customers' sign-in at `/login` and staff's at `/staff/login` share: the same rules
 //! (argon2id off the async workers, five failures per account or address in fifteen minutes, a
 //! new session id at every sign-in) and the same post/redirect/get, each through its own
-//! [`Door`]: its page, its flash cookie, where it may lead.
+//! [`Door`]: its page and where it may lead. A refusal goes back to the page as a
+//! [`SignInRefusal`] reply (`ssr::reply`).
 
 use chrono::{DateTime, Utc};
-use selfcare::auth::{
-    spend_a_verification, throttled_until, verify_password, wait_in_words, SessionToken,
-};
+use selfcare::auth::{throttled_until, wait_in_words};
+use selfcare_store::secrets::{spend_a_verification, verify_password, SessionToken};
 
-use super::ssr::{self, flash};
+use serde::{Deserialize, Serialize};
+
 use crate::error::AppError;
+use crate::ssr::{self, reply};
 
 /// One sign-in page and where it leads.
 pub struct Door {
     /// The sign-in page.
     page: &'static str,
-    /// The one-minute cookie carrying a failure back to the page.
-    flash: &'static str,
     /// Where a sign-in leads when nothing else was asked for.
     home: &'static str,
     /// Keeps the page asked for (`?next=`) to the pages behind this door.
@@ -26,7 +26,6 @@ pub struct Door {
 /// The customer portal's sign-in.
 pub const CUSTOMERS: Door = Door {
     page: "/login",
-    flash: "selfcare_login",
     home: "/",
     next: ssr::safe_next,
 };
@@ -34,12 +33,19 @@ pub const CUSTOMERS: Door = Door {
 /// The staff console's sign-in.
 pub const STAFF: Door = Door {
     page: "/staff/login",
-    flash: "selfcare_staff_login",
     home: "/staff",
     next: ssr::staff_next,
 };
 
-/// Why a sign-in was refused, as the flash cookie carries it.
+/// A refused sign-in as its page reads it back: why (`input`, `invalid` or `throttled-<wait>`)
+/// and what was typed, to keep in the form.
+#[derive(Serialize, Deserialize)]
+struct SignInRefusal {
+    kind: String,
+    typed: String,
+}
+
+/// Why a sign-in was refused.
 pub enum Refusal {
     /// What was typed cannot be an account's.
     Input,
@@ -64,19 +70,17 @@ impl Door {
             Refusal::Invalid => "invalid".to_string(),
             Refusal::Throttled(wait) => format!("throttled-{}", wait.replace(' ', "_")),
         };
-        ssr::set_cookie(
-            &ssr::state()?
-                .cookies
-                .flash(self.flash, &flash::encode(&kind, typed)),
-        );
+        let typed: String = typed.chars().take(200).collect();
         let next = self.next(next);
         let query = if next == self.home {
             String::new()
         } else {
-            format!("?next={}", super::auth::urlencode(&next))
+            format!("?next={}", ssr::urlencode(&next))
         };
-        leptos_axum::redirect(&format!("{}{query}", self.page));
-        Ok(())
+        reply::redirect_with(
+            &SignInRefusal { kind, typed },
+            &format!("{}{query}", self.page),
+        )
     }
 
     /// The sign-in page's message for the last refusal, and what was typed; read once.
@@ -86,7 +90,7 @@ impl Door {
         input: impl FnOnce(&str) -> String,
         invalid: &str,
     ) -> Option<(String, String)> {
-        let (kind, typed) = flash::decode(&ssr::take_flash(self.flash)?)?;
+        let SignInRefusal { kind, typed } = reply::take()?;
         let message = match kind.as_str() {
             "input" => input(&typed),
             k if k.starts_with("throttled-") => format!(
@@ -105,7 +109,7 @@ impl Door {
     /// Without the app's state.
     pub fn enter(&self, session_cookie: &str, next: Option<&str>) -> Result<(), AppError> {
         ssr::set_cookie(session_cookie);
-        ssr::set_cookie(&ssr::state()?.cookies.clear_flash(self.flash));
+        reply::clear();
         leptos_axum::redirect(&self.next(next));
         Ok(())
     }

@@ -3,8 +3,8 @@
 //!
 //! Every function here lives under `/api/staff/`. The server's session layer answers 401 (403
 //! to a customer's session) for all of them without a staff session, except signing in and out
-//! and the sign-in page's state; each function still checks with [`super::ssr::staff`] or
-//! [`super::ssr::require_role`] itself. Sign-in follows the customers' rules (argon2id, five
+//! and the sign-in page's state; each function still checks with [`crate::ssr::staff`] or
+//! [`crate::ssr::require_role`] itself. Sign-in follows the customers' rules (argon2id, five
 //! failures per account or address in fifteen minutes, a new session id at every sign-in) with
 //! its own cookie and its attempts counted under `staff:<email>`.
 
@@ -60,7 +60,7 @@ pub fn role_name(role: StaffRole) -> &'static str {
 #[server(prefix = "/api/staff", endpoint = "login_page")]
 pub async fn staff_login_page(next: Option<String>) -> Result<StaffLoginState, AppError> {
     use super::sign_in::STAFF;
-    use super::ssr;
+    use crate::ssr;
 
     if ssr::staff_session().is_some() {
         leptos_axum::redirect(&STAFF.next(next.as_deref()));
@@ -87,9 +87,9 @@ pub async fn staff_login(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use super::sign_in::{check_password, new_session, Refusal, STAFF};
-    use super::ssr;
+    use crate::ssr;
     use chrono::Utc;
-    use selfcare::store::{Actor, AuditEntry};
+    use selfcare_store::{Actor, AuditEntry};
 
     let state = ssr::state()?;
     let now = Utc::now();
@@ -137,8 +137,8 @@ pub async fn staff_login(
 /// Signs a member of staff out: the session is deleted on the server, the cookie cleared.
 #[server(prefix = "/api/staff", endpoint = "logout")]
 pub async fn staff_logout() -> Result<(), AppError> {
-    use super::ssr;
-    use selfcare::store::{Actor, AuditEntry};
+    use crate::ssr;
+    use selfcare_store::{Actor, AuditEntry};
 
     let state = ssr::state()?;
     if let Some(session) = ssr::staff_session() {
@@ -163,7 +163,7 @@ pub async fn staff_logout() -> Result<(), AppError> {
 /// The header of every staff page.
 #[server(prefix = "/api/staff", endpoint = "header")]
 pub async fn staff_header() -> Result<StaffHeaderInfo, AppError> {
-    let me = super::ssr::staff()?;
+    let me = crate::ssr::staff()?;
     Ok(StaffHeaderInfo {
         name: me.name,
         role: me.role,
@@ -174,7 +174,7 @@ pub async fn staff_header() -> Result<StaffHeaderInfo, AppError> {
 /// Keeps the staff session alive (the request itself renews it); answers how long it now has.
 #[server(prefix = "/api/staff", endpoint = "keep_alive")]
 pub async fn staff_keep_alive() -> Result<i64, AppError> {
-    let me = super::ssr::staff()?;
+    let me = crate::ssr::staff()?;
     Ok((me.ends_at - chrono::Utc::now()).num_seconds().max(0))
 }
 
@@ -182,10 +182,10 @@ pub async fn staff_keep_alive() -> Result<i64, AppError> {
 /// only. Every search is audited with what was typed (no customer: none is opened yet).
 #[server(prefix = "/api/staff", endpoint = "search")]
 pub async fn search_customers(q: String) -> Result<CustomerSearch, AppError> {
-    use super::ssr;
+    use crate::ssr;
     use selfcare::customer::SEARCH_LIMIT;
     use selfcare::ids::CustomerQuery;
-    use selfcare::store::{Actor, AuditEntry};
+    use selfcare_store::{Actor, AuditEntry};
 
     let me = ssr::require_role(StaffRole::Agent)?;
     let state = ssr::state()?;

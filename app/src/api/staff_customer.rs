@@ -45,8 +45,8 @@ pub struct ActingCustomer {
 pub async fn acting_header(customer: i64) -> Result<Option<ActingCustomer>, AppError> {
     use selfcare::ids::CustomerId;
 
-    let me = super::ssr::staff()?;
-    let db = super::ssr::state()?.db;
+    let me = crate::ssr::staff()?;
+    let db = crate::ssr::state()?.db;
     let customer = CustomerId(customer);
     let Some(access) = db.staff_access(me.staff, customer, Utc::now()).await? else {
         return Ok(None);
@@ -58,10 +58,10 @@ pub async fn acting_header(customer: i64) -> Result<Option<ActingCustomer>, AppE
     }))
 }
 
-/// Answers a form of the customer's page; see [`super::reply::answer`].
+/// Answers a form of the customer's page; see [`crate::ssr::reply::answer`].
 #[cfg(feature = "ssr")]
 fn answer(reply: FormReply, customer: i64) -> FormReply {
-    super::reply::answer(reply, &crate::acting::staff_home(customer))
+    crate::ssr::reply::answer(reply, &crate::acting::staff_home(customer))
 }
 
 /// One customer as the signed-in agent may see them now.
@@ -69,8 +69,8 @@ fn answer(reply: FormReply, customer: i64) -> FormReply {
 pub async fn load_staff_customer(id: i64) -> Result<StaffCustomer, AppError> {
     use selfcare::ids::CustomerId;
 
-    let me = super::ssr::staff()?;
-    let db = super::ssr::state()?.db;
+    let me = crate::ssr::staff()?;
+    let db = crate::ssr::state()?.db;
     let customer = CustomerId(id);
     let now = chrono::Utc::now();
     let name = db.customer_name(customer).await?;
@@ -79,7 +79,7 @@ pub async fn load_staff_customer(id: i64) -> Result<StaffCustomer, AppError> {
     let state = db.verify_state(customer, now).await?;
     let (overview, timeline) = if access.is_some() {
         // What was looked at is part of the customer's access log.
-        super::ssr::record_staff_view(
+        crate::ssr::record_staff_view(
             me.staff,
             customer,
             "Overview: lines, balances and what is due",
@@ -101,7 +101,7 @@ pub async fn load_staff_customer(id: i64) -> Result<StaffCustomer, AppError> {
         may_open_without_code: selfcare::support::access::may_open_without_code(me.role),
         overview,
         timeline,
-        notice: super::reply::take(),
+        notice: crate::ssr::reply::take(),
     })
 }
 
@@ -115,8 +115,8 @@ pub async fn verify_customer_code(
     use selfcare::ids::CustomerId;
     use selfcare::support::codes::{support_channel, OneTimeCode};
 
-    let me = super::ssr::staff()?;
-    let db = super::ssr::state()?.db;
+    let me = crate::ssr::staff()?;
+    let db = crate::ssr::state()?.db;
     let refused = |message: String| FormReply { ok: false, message };
     let (channel, code) = match (support_channel(&channel), OneTimeCode::parse(&code)) {
         (Ok(channel), Ok(code)) => (channel, code),
@@ -156,8 +156,8 @@ pub async fn open_customer(
     use selfcare::support::access::parse_reason;
     use selfcare::support::codes::support_channel;
 
-    let me = super::ssr::require_role(StaffRole::Supervisor)?;
-    let db = super::ssr::state()?.db;
+    let me = crate::ssr::require_role(StaffRole::Supervisor)?;
+    let db = crate::ssr::state()?.db;
     let refused = |message: String| FormReply { ok: false, message };
     let (channel, reason) = match (support_channel(&channel), parse_reason(&reason)) {
         (Ok(channel), Ok(reason)) => (channel, reason),

@@ -34,10 +34,14 @@ pub struct VerifyLive {
     pub locked_until: Option<String>,
 }
 
+/// `14:05:09 UTC`.
+pub fn clock(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%H:%M:%S UTC").to_string()
+}
+
 impl VerifyLive {
     /// The state in words.
     pub fn of(state: &VerifyState) -> Self {
-        use crate::components::verify::clock;
         Self {
             verified: state.verified.as_ref().map(|v| {
                 format!(
@@ -74,44 +78,13 @@ pub struct AccessLogPage {
     pub entries: Vec<AccessEntry>,
 }
 
-#[cfg(feature = "ssr")]
-mod ssr {
-    use super::IssuedCode;
-
-    /// Carries a code just issued to the page a plain form post is redirected to: HttpOnly,
-    /// one minute, set by the server only.
-    pub const FLASH: &str = "selfcare_code";
-
-    pub fn encode(issued: &IssuedCode) -> String {
-        let text = format!("{}\n{}\n{}", issued.code, issued.channel, issued.expires_at);
-        crate::api::ssr::flash::encode("code", &text)
-    }
-
-    pub fn decode(value: &str) -> Option<IssuedCode> {
-        let (_, text) = crate::api::ssr::flash::decode(value)?;
-        let mut parts = text.split('\n');
-        let code = parts.next()?.to_string();
-        let channel = selfcare::services::requests::Channel::parse(parts.next()?)?;
-        let expires_at = chrono::DateTime::from_timestamp(parts.next()?.parse().ok()?, 0)?;
-        Some(IssuedCode {
-            code,
-            channel: channel.as_str().into(),
-            channel_label: channel.label().into(),
-            expires_at: expires_at.timestamp(),
-            expires: crate::components::verify::clock(expires_at),
-        })
-    }
-}
-
 /// The verification page: live codes, who verified the customer last, a lock after wrong codes.
 #[server(prefix = "/api", endpoint = "verify")]
 pub async fn load_verify() -> Result<VerifyPage, AppError> {
-    let customer = super::ssr::customer()?;
-    let db = super::ssr::state()?.db;
+    let customer = crate::ssr::customer()?;
+    let db = crate::ssr::state()?.db;
     let now = chrono::Utc::now();
-    let issued = super::ssr::take_flash(ssr::FLASH)
-        .and_then(|v| ssr::decode(&v))
-        .filter(|i| i.expires_at > now.timestamp());
+    let issued = crate::ssr::reply::take::<IssuedCode>().filter(|i| i.expires_at > now.timestamp());
     Ok(VerifyPage {
         profile: db.profile(customer).await?,
         state: db.verify_state(customer, now).await?,
@@ -123,14 +96,14 @@ pub async fn load_verify() -> Result<VerifyPage, AppError> {
 /// Issues a code for `channel` (`phone`, `chat` or `messenger`), revoking the live one for it.
 #[server(prefix = "/api", endpoint = "issue_code")]
 pub async fn issue_code(channel: String) -> Result<IssuedCode, AppError> {
-    let customer = super::ssr::customer()?;
-    let db = super::ssr::state()?.db;
+    let customer = crate::ssr::customer()?;
+    let db = crate::ssr::state()?.db;
     let channel = selfcare::support::codes::support_channel(&channel)?;
     let (code, expires_at) = db
         .issue_code(
             customer,
             channel,
-            Some(super::ssr::client_ip()),
+            Some(crate::ssr::client_ip()),
             chrono::Utc::now(),
         )
         .await?;
@@ -139,17 +112,16 @@ pub async fn issue_code(channel: String) -> Result<IssuedCode, AppError> {
         channel: channel.as_str().into(),
         channel_label: channel.label().into(),
         expires_at: expires_at.timestamp(),
-        expires: crate::components::verify::clock(expires_at),
+        expires: clock(expires_at),
     };
-    super::ssr::redirect_plain_post(ssr::FLASH, &ssr::encode(&issued), "/verify#code");
-    Ok(issued)
+    Ok(crate::ssr::reply::answer(issued, "/verify#code"))
 }
 
 /// Every code issued and checked and every staff access to the customer's account.
 #[server(prefix = "/api", endpoint = "access_log")]
 pub async fn load_access_log() -> Result<AccessLogPage, AppError> {
-    let customer = super::ssr::customer()?;
-    let db = super::ssr::state()?.db;
+    let customer = crate::ssr::customer()?;
+    let db = crate::ssr::state()?.db;
     Ok(AccessLogPage {
         profile: db.profile(customer).await?,
         entries: db.access_log(customer, 200).await?,

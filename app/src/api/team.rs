@@ -1,6 +1,6 @@
 //! The support team at `/staff/team`: supervisors and admins see every member of staff and each
 //! one's recent work; admins add members, change their roles, and disable or enable them. Each
-//! change is audited with the admin as the actor (see `selfcare::store` `team.rs`); looking at a
+//! change is audited with the admin as the actor (see `selfcare_store` `team.rs`); looking at a
 //! colleague's work is audited too.
 
 use leptos::prelude::*;
@@ -50,11 +50,11 @@ pub struct Member {
 pub async fn load_team() -> Result<Team, AppError> {
     use selfcare::auth::StaffRole;
 
-    let me = super::ssr::require_role(StaffRole::Supervisor)?;
+    let me = crate::ssr::require_role(StaffRole::Supervisor)?;
     Ok(Team {
-        members: super::ssr::state()?.db.staff_accounts().await?,
+        members: crate::ssr::state()?.db.staff_accounts().await?,
         may_manage: me.has_role(StaffRole::Admin),
-        notice: super::reply::take(),
+        notice: crate::ssr::reply::take(),
     })
 }
 
@@ -62,13 +62,13 @@ pub async fn load_team() -> Result<Team, AppError> {
 #[server(prefix = "/api/staff", endpoint = "team_member")]
 pub async fn load_team_member(id: i64) -> Result<Member, AppError> {
     use selfcare::auth::StaffRole;
-    use selfcare::store::{Actor, AuditEntry};
     use selfcare::support::team::activity_label;
+    use selfcare_store::{Actor, AuditEntry};
 
-    let me = super::ssr::require_role(StaffRole::Supervisor)?;
-    let db = super::ssr::state()?.db;
+    let me = crate::ssr::require_role(StaffRole::Supervisor)?;
+    let db = crate::ssr::state()?.db;
     let Some(member) = db.staff_account(selfcare::ids::StaffId(id)).await? else {
-        super::ssr::set_status(404);
+        crate::ssr::set_status(404);
         return Err(AppError::NotFound);
     };
     let activity = db.staff_activity(member.id, ACTIVITY_SHOWN).await?;
@@ -79,7 +79,7 @@ pub async fn load_team_member(id: i64) -> Result<Member, AppError> {
             customer_id: None,
             action: "staff_review",
             detail: format!("{} <{}>", member.name, member.email),
-            ip: Some(super::ssr::client_ip()),
+            ip: Some(crate::ssr::client_ip()),
         })
         .await?;
     }
@@ -99,7 +99,7 @@ pub async fn load_team_member(id: i64) -> Result<Member, AppError> {
         may_change: me.has_role(StaffRole::Admin) && !is_me,
         is_me,
         member,
-        notice: super::reply::take(),
+        notice: crate::ssr::reply::take(),
     })
 }
 
@@ -111,14 +111,16 @@ pub async fn add_team_member(
     role: String,
     password: String,
 ) -> Result<FormReply, AppError> {
-    use selfcare::auth::{hash_password, StaffRole};
-    use selfcare::store::Actor;
+    use selfcare::auth::StaffRole;
     use selfcare::support::team::{check_staff_password, NewStaff};
+    use selfcare_store::secrets::hash_password;
+    use selfcare_store::Actor;
 
-    let me = super::ssr::require_role(StaffRole::Admin)?;
-    let db = super::ssr::state()?.db;
-    let answer =
-        |ok: bool, message: String| super::reply::answer(FormReply { ok, message }, "/staff/team");
+    let me = crate::ssr::require_role(StaffRole::Admin)?;
+    let db = crate::ssr::state()?.db;
+    let answer = |ok: bool, message: String| {
+        crate::ssr::reply::answer(FormReply { ok, message }, "/staff/team")
+    };
     let new = match NewStaff::parse(&email, &name, &role)
         .and_then(|new| check_staff_password(&password).map(|()| new))
     {
@@ -136,7 +138,7 @@ pub async fn add_team_member(
                 &new,
                 &hash,
                 now,
-                Some(&super::ssr::client_ip()),
+                Some(&crate::ssr::client_ip()),
             )
             .await?
         {
@@ -165,10 +167,11 @@ pub async fn change_team_member(
     use selfcare::auth::StaffRole;
     use selfcare::support::team::TeamChange;
 
-    let me = super::ssr::require_role(StaffRole::Admin)?;
-    let db = super::ssr::state()?.db;
+    let me = crate::ssr::require_role(StaffRole::Admin)?;
+    let db = crate::ssr::state()?.db;
     let page = format!("/staff/team/{member}");
-    let answer = |ok: bool, message: String| super::reply::answer(FormReply { ok, message }, &page);
+    let answer =
+        |ok: bool, message: String| crate::ssr::reply::answer(FormReply { ok, message }, &page);
     let change = match TeamChange::parse(&change, role.as_deref()) {
         Ok(change) => change,
         Err(e) => return Ok(answer(false, e.message)),
@@ -179,7 +182,7 @@ pub async fn change_team_member(
             selfcare::ids::StaffId(member),
             change,
             chrono::Utc::now(),
-            &super::ssr::client_ip(),
+            &crate::ssr::client_ip(),
         )
         .await?;
     Ok(match outcome {
@@ -211,9 +214,9 @@ pub struct PasswordPage {
 /// The password page's state: the outcome of the last change, once.
 #[server(prefix = "/api/staff", endpoint = "password_page")]
 pub async fn load_password_page() -> Result<PasswordPage, AppError> {
-    super::ssr::staff()?;
+    crate::ssr::staff()?;
     Ok(PasswordPage {
-        notice: super::reply::take(),
+        notice: crate::ssr::reply::take(),
     })
 }
 
@@ -226,13 +229,13 @@ pub async fn change_staff_password(
     again: String,
 ) -> Result<FormReply, AppError> {
     use super::sign_in::{check_password, Refusal};
-    use selfcare::auth::hash_password;
     use selfcare::support::team::check_staff_password;
+    use selfcare_store::secrets::hash_password;
 
-    let me = super::ssr::staff()?;
-    let state = super::ssr::state()?;
+    let me = crate::ssr::staff()?;
+    let state = crate::ssr::state()?;
     let answer = |ok: bool, message: String| {
-        super::reply::answer(FormReply { ok, message }, "/staff/password")
+        crate::ssr::reply::answer(FormReply { ok, message }, "/staff/password")
     };
     if new != again {
         return Ok(answer(
@@ -253,7 +256,7 @@ pub async fn change_staff_password(
         return Err(AppError::Unauthorized);
     };
     let now = chrono::Utc::now();
-    let ip = super::ssr::client_ip();
+    let ip = crate::ssr::client_ip();
     let candidate = async {
         Ok(state
             .db

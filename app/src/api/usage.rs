@@ -58,8 +58,10 @@ pub async fn load_usage(
 ) -> Result<UsagePage, AppError> {
     use selfcare::paging::Cursor;
 
-    let customer = super::ssr::viewer(acting_for, "Usage").await?.customer;
-    let db = super::ssr::state()?.db;
+    let customer = crate::ssr::subject_logging_view(acting_for, "Usage")
+        .await?
+        .customer;
+    let db = crate::ssr::state()?.db;
     let now = chrono::Utc::now();
     let today = now.date_naive();
     let profile = db.profile(customer).await?;
@@ -117,10 +119,10 @@ pub async fn load_lines_overview(
     dir: Option<String>,
     acting_for: Option<i64>,
 ) -> Result<LinesOverview, AppError> {
-    let customer = super::ssr::viewer(acting_for, "Usage of every line")
+    let customer = crate::ssr::subject_logging_view(acting_for, "Usage of every line")
         .await?
         .customer;
-    let db = super::ssr::state()?.db;
+    let db = crate::ssr::state()?.db;
     let (sort, direction) = LineSort::from_query(
         sort.as_deref().unwrap_or_default(),
         dir.as_deref().unwrap_or_default(),

@@ -2,7 +2,7 @@
 //! so the WASM holds no view code of any feature and every page's first load stays small.
 //!
 //! Without JavaScript every form posts and is answered with a redirect back to its page (see
-//! `api::ssr::redirect_plain_post`), and every link loads a page. Hydrated, [`Enhance`] listens
+//! `ssr::reply::answer`), and every link loads a page. Hydrated, [`Enhance`] listens
 //! on the document and, for the markup that asks for it:
 //!
 //! - `data-region` (on an element with an `id`): a `method="post"` form inside is sent with

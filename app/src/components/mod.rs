@@ -8,6 +8,7 @@ pub mod idle_warning;
 pub mod line_focus;
 pub mod paper_invoices;
 pub mod roaming;
+pub mod sign_in;
 pub mod top_up;
 pub mod usage;
 pub mod verify;
@@ -79,7 +80,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
                 "/login"
             });
         }
-        crate::api::ssr::set_status(error.status());
+        crate::ssr::set_status(error.status());
     }
     let heading = match error {
         AppError::Unavailable => "Temporarily unavailable",

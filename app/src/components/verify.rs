@@ -10,11 +10,6 @@ use selfcare::support::codes::SUPPORT_CHANNELS;
 
 use crate::api::support::{IssueCode, IssuedCode, VerifyLive};
 
-/// `14:05:09 UTC`.
-pub fn clock(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.format("%H:%M:%S UTC").to_string()
-}
-
 /// The verification (who, channel, when, check phrase), or nothing.
 pub fn verified_view(state: &VerifyLive) -> impl IntoView {
     state.verified.clone().map(|verified| {

@@ -7,7 +7,7 @@ use crate::pages::portal::Portal;
 #[component]
 pub fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::api::ssr::set_status(404);
+    crate::ssr::set_status(404);
     view! {
         <Portal title="Page not found">
             <h1>"Page not found"</h1>

@@ -7,7 +7,7 @@ use selfcare::customer::PaymentType;
 
 use crate::acting::href;
 use crate::api::services::{load_services, preview_change, ChangeRequest, ServicesOverview};
-use crate::components::addons::{addons_view, notice_view, preview_page, AddonsPanel};
+use crate::components::addons::{notice_view, preview_page, AddonsPanel};
 use crate::components::roaming::RoamingSection;
 use crate::components::ErrorNotice;
 use crate::pages::portal::Portal;
@@ -39,15 +39,14 @@ pub fn ServicesPage() -> impl IntoView {
 }
 
 fn services(page: ServicesOverview) -> impl IntoView {
-    let lang = page.profile.language;
-    let Some(services) = page.services else {
+    let Some((line, addons)) = page.shown else {
         return view! {
             {page.notice.map(notice_view)}
             <section class="card"><p>"There are no active lines on your account."</p></section>
         }
         .into_any();
     };
-    let current = services.line.id;
+    let current = line.id;
     let chooser = (page.lines.len() > 1).then(|| {
         view! {
             <nav class="focus" aria-label="Line">
@@ -59,7 +58,6 @@ fn services(page: ServicesOverview) -> impl IntoView {
             </nav>
         }
     });
-    let line = &services.line;
     let payment = match line.payment_type {
         PaymentType::Prepaid => "prepaid",
         PaymentType::Postpaid => "postpaid: add-ons are billed on your invoice",
@@ -71,7 +69,7 @@ fn services(page: ServicesOverview) -> impl IntoView {
         {chooser}
         {head}
         <RoamingSection line=current.0 />
-        <AddonsPanel addons=addons_view(&services, lang) notice=page.notice />
+        <AddonsPanel addons notice=page.notice />
     }
     .into_any()
 }

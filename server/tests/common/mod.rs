@@ -1,16 +1,13 @@
-//! What the server's HTTP tests share: the app served on a random port over a given database,
+//! What the server's HTTP tests share: the app started as production starts it, on a free port,
 //! and a client that posts forms as a browser does without JavaScript.
 
 #![allow(dead_code)] // Each test file uses its own subset.
 
-use std::net::SocketAddr;
-
-use app::api::ssr::{AppState, CookieSettings};
-use leptos::config::LeptosOptions;
 use reqwest::header::{COOKIE, LOCATION, ORIGIN, SET_COOKIE};
 use reqwest::redirect::Policy;
-use selfcare::store::Db;
+use selfcare_store::Db;
 use server::config::ServeConfig;
+use server::startup::Application;
 
 pub struct TestApp {
     pub base: String,
@@ -18,47 +15,36 @@ pub struct TestApp {
     pub client: reqwest::Client,
 }
 
-/// A fresh SQLite database under the temp folder, migrated, with the demo data and three
-/// generated customers.
-pub async fn demo_db(name: &str) -> Db {
+/// The portal as production starts it ([`Application::build`]: migrations, the first run's demo
+/// data, the payee, the background jobs), on a fresh SQLite database under the temp folder
+/// with the demo data and three generated customers, on a free port.
+pub async fn spawn_app() -> TestApp {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_nanos();
     let path = std::env::temp_dir().join(format!(
-        "selfcare-{name}-{}-{nanos}-{:?}.db",
-        std::process::id(),
-        std::thread::current().id()
+        "selfcare-http-{}-{n}-{nanos}.db",
+        std::process::id()
     ));
-    let path = path.display().to_string().replace(['(', ')'], "");
-    let db = Db::connect(&format!("sqlite://{path}")).await.unwrap();
-    db.migrate().await.unwrap();
-    server::cli::seed_with_progress(&db, 3, 1).await.unwrap();
-    db
+    let path = path.display().to_string();
+    spawn_app_on(&format!("sqlite://{path}"), 3).await
 }
 
-/// Serves the app over `db` on a random port, with the demo bank account when `payee`.
-pub async fn serve(db: Db, payee: bool) -> TestApp {
-    let state = AppState {
-        db: db.clone(),
-        cookies: CookieSettings { secure: false },
-        payee: payee.then(|| std::sync::Arc::new(selfcare::billing::payments::Payee::demo())),
+/// The portal over the database at `url` (a PostgreSQL one is never seeded by start-up;
+/// `demo_customers` is what an empty SQLite one gets).
+pub async fn spawn_app_on(url: &str, demo_customers: u64) -> TestApp {
+    let config = ServeConfig {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        demo_customers,
+        ..ServeConfig::default()
     };
-    let options = LeptosOptions::builder()
-        .output_name("selfcare")
-        .site_root("target/site")
-        .build();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let router = server::router::app(state, options, &ServeConfig::default());
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
+    let application = Application::build(url, config).await.unwrap();
+    let addr = application.address();
+    let db = application.db().clone();
+    tokio::spawn(application.run_until_stopped());
     TestApp {
         base: format!("http://{addr}"),
         db,
@@ -129,7 +115,7 @@ impl TestApp {
                 "/api/login",
                 &[
                     ("identifier", email),
-                    ("password", "selfcare-demo"),
+                    ("password", selfcare::demo::CUSTOMER_PASSWORD),
                     ("next", "/"),
                 ],
                 None,

@@ -7,23 +7,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::staff::{staff_login_page, StaffLogin};
+use crate::components::sign_in::{demo_list, sign_in_form, AccountField};
 use crate::components::ErrorNotice;
-use crate::pages::login::{demo_list, sign_in_form, AccountField};
-
-/// The demo data's staff sign-ins (see `selfcare::store::seed`), listed on both sign-in pages.
-pub const DEMO_STAFF: [(&str, &str, &str); 3] = [
-    ("agent@example.com", "selfcare-agent", "support agent"),
-    (
-        "supervisor@example.com",
-        "selfcare-supervisor",
-        "support supervisor",
-    ),
-    (
-        "admin@example.com",
-        "selfcare-admin",
-        "admin, manages staff",
-    ),
-];
 
 const STAFF_FIELD: AccountField = AccountField {
     name: "email",
@@ -59,7 +44,7 @@ pub fn StaffLoginPage() -> impl IntoView {
                                 {page.demo.then(|| view! {
                                     <section class="card demo" aria-labelledby="demo-heading">
                                         <h2 id="demo-heading">"Demo staff sign-ins"</h2>
-                                        {demo_list(&DEMO_STAFF)}
+                                        {demo_list(selfcare::demo::staff())}
                                     </section>
                                 })}
                             }.into_any(),

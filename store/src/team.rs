@@ -1,0 +1,247 @@
+//! The support team: every member of staff, what each has done, an admin's changes to the
+//! team, and a member's change of their own password. Each change is written with its audit
+//! entry in one transaction; an admin's, on the member's row locked, and a change that is
+//! already so changes nothing (a repeated post is harmless).
+
+use chrono::{DateTime, Utc};
+
+use super::audit::insert_audit;
+use super::{on_db, Actor, AuditEntry, Db, Result};
+use selfcare::auth::StaffRole;
+use selfcare::ids::{CustomerId, StaffId};
+use selfcare::support::team::{describe_change, NewStaff, StaffAccount, TeamChange, TeamRefusal};
+
+/// One thing a member of staff did, from the audit log.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct StaffActivity {
+    pub at: DateTime<Utc>,
+    pub action: String,
+    /// Whose data it touched, with their name.
+    pub customer_id: Option<CustomerId>,
+    pub customer_name: Option<String>,
+    pub detail: String,
+}
+
+type AccountRow = (
+    StaffId,
+    String,
+    String,
+    String,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+);
+
+fn account((id, email, name, role, created_at, disabled_at): AccountRow) -> Option<StaffAccount> {
+    Some(StaffAccount {
+        id,
+        email,
+        name,
+        role: StaffRole::parse(&role)?,
+        created_at,
+        disabled_at,
+    })
+}
+
+const ACCOUNT_COLUMNS: &str = "id, email, name, role, created_at, disabled_at";
+
+impl Db {
+    /// Every member of staff: the active ones first, each group by name.
+    pub async fn staff_accounts(&self) -> Result<Vec<StaffAccount>> {
+        let sql = format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM staff_users \
+             ORDER BY disabled_at IS NOT NULL, name, id"
+        );
+        let rows: Vec<AccountRow> =
+            on_db!(self, |pool| sqlx::query_as(&sql).fetch_all(pool).await?);
+        Ok(rows.into_iter().filter_map(account).collect())
+    }
+
+    /// One member of staff, disabled or not.
+    pub async fn staff_account(&self, id: StaffId) -> Result<Option<StaffAccount>> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM staff_users WHERE id = $1");
+        let row: Option<AccountRow> = on_db!(self, |pool| {
+            sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?
+        });
+        Ok(row.and_then(account))
+    }
+
+    /// What a member of staff did, newest first: their searches, verifications, the customers'
+    /// pages they looked at and the changes they made.
+    pub async fn staff_activity(&self, member: StaffId, limit: i64) -> Result<Vec<StaffActivity>> {
+        Ok(on_db!(self, |pool| {
+            sqlx::query_as(
+                "SELECT a.at, a.action, a.customer_id, c.name AS customer_name, a.detail \
+                 FROM audit_log a LEFT JOIN customers c ON c.id = a.customer_id \
+                 WHERE a.actor_kind = 'staff' AND a.actor_id = $1 \
+                 ORDER BY a.at DESC, a.id DESC LIMIT $2",
+            )
+            .bind(member)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Adds a member of staff, audited with who added them: an admin on the team page, or
+    /// [`Actor::System`] for `selfcare staff add`.
+    pub async fn add_staff_member(
+        &self,
+        by: Actor,
+        new: &NewStaff,
+        password_hash: &str,
+        now: DateTime<Utc>,
+        ip: Option<&str>,
+    ) -> Result<std::result::Result<StaffId, TeamRefusal>> {
+        let entry = AuditEntry {
+            at: now,
+            actor: by,
+            customer_id: None,
+            action: "staff_add",
+            detail: format!(
+                "{} <{}>: added as {}",
+                new.name,
+                new.email,
+                new.role.as_str()
+            ),
+            ip: ip.map(str::to_string),
+        };
+        let id: Option<StaffId> = on_db!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let id = sqlx::query_scalar(
+                "INSERT INTO staff_users (email, name, role, password_hash, created_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (email) DO NOTHING RETURNING id",
+            )
+            .bind(&new.email)
+            .bind(&new.name)
+            .bind(new.role.as_str())
+            .bind(password_hash)
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if id.is_some() {
+                insert_audit!(&entry, &mut *tx);
+                tx.commit().await?;
+            }
+            id
+        });
+        Ok(id.ok_or(TeamRefusal::EmailTaken))
+    }
+
+    /// An admin changes another member of staff. Answers the member as they are now, and
+    /// whether anything changed; disabling also ends the member's sessions.
+    pub async fn change_staff_member(
+        &self,
+        admin: StaffId,
+        member: StaffId,
+        change: TeamChange,
+        now: DateTime<Utc>,
+        ip: &str,
+    ) -> Result<std::result::Result<(StaffAccount, bool), TeamRefusal>> {
+        if member == admin {
+            return Ok(Err(TeamRefusal::Yourself));
+        }
+        let select = format!("SELECT {ACCOUNT_COLUMNS} FROM staff_users WHERE id = $1");
+        Ok(on_db!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            // The row's lock (SQLite: the write lock), so two admins' changes run in turn.
+            sqlx::query("UPDATE staff_users SET role = role WHERE id = $1")
+                .bind(member)
+                .execute(&mut *tx)
+                .await?;
+            let row: Option<AccountRow> = sqlx::query_as(&select)
+                .bind(member)
+                .fetch_optional(&mut *tx)
+                .await?;
+            match row.and_then(account) {
+                None => Err(TeamRefusal::NoSuchMember),
+                Some(before) => {
+                    let mut after = before.clone();
+                    match change {
+                        TeamChange::Role(role) => after.role = role,
+                        TeamChange::Disable => {
+                            after.disabled_at = before.disabled_at.or(Some(now));
+                        }
+                        TeamChange::Enable => after.disabled_at = None,
+                    }
+                    let changed = after != before;
+                    if changed {
+                        sqlx::query(
+                            "UPDATE staff_users SET role = $2, disabled_at = $3 WHERE id = $1",
+                        )
+                        .bind(member)
+                        .bind(after.role.as_str())
+                        .bind(after.disabled_at)
+                        .execute(&mut *tx)
+                        .await?;
+                        if change == TeamChange::Disable {
+                            sqlx::query("DELETE FROM sessions WHERE staff_id = $1")
+                                .bind(member)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                        let entry = AuditEntry {
+                            at: now,
+                            actor: Actor::Staff(admin),
+                            customer_id: None,
+                            action: change.action(),
+                            detail: describe_change(&before, change),
+                            ip: Some(ip.to_string()),
+                        };
+                        insert_audit!(&entry, &mut *tx);
+                    }
+                    tx.commit().await?;
+                    Ok((after, changed))
+                }
+            }
+        }))
+    }
+
+    /// A member of staff's password hash, unless they are disabled.
+    pub async fn staff_password_hash(&self, id: StaffId) -> Result<Option<String>> {
+        Ok(on_db!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT password_hash FROM staff_users WHERE id = $1 AND disabled_at IS NULL",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+        }))
+    }
+
+    /// A member of staff sets a new password (its hash). Their other sessions end, so a session
+    /// opened with the old password does not outlive it; the one in `keep` (a token's hash, the
+    /// session they changed it in) stays. Audited, in one transaction.
+    pub async fn set_staff_password(
+        &self,
+        id: StaffId,
+        password_hash: &str,
+        keep: &str,
+        now: DateTime<Utc>,
+        ip: &str,
+    ) -> Result<()> {
+        let entry = AuditEntry {
+            at: now,
+            actor: Actor::Staff(id),
+            customer_id: None,
+            action: "staff_password",
+            detail: "Changed their password; their other sessions ended".into(),
+            ip: Some(ip.to_string()),
+        };
+        on_db!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE staff_users SET password_hash = $2 WHERE id = $1")
+                .bind(id)
+                .bind(password_hash)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM sessions WHERE staff_id = $1 AND token_hash <> $2")
+                .bind(id)
+                .bind(keep)
+                .execute(&mut *tx)
+                .await?;
+            insert_audit!(&entry, &mut *tx);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}
