@@ -9,7 +9,7 @@
 // The run shares one database: each test notes what it may change (`servicesState`) and puts
 // it back afterwards (`restoreServices`): the requests, add-on rows, ledger entries and audit
 // entries it made are deleted, ended add-ons un-ended, credit and catalog fees put back.
-import { Locator, Page, expect, test } from '@playwright/test';
+import { Locator, Page, expect, test } from './support/fixtures';
 import {
   Addon,
   RequestRow,

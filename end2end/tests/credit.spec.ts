@@ -6,7 +6,7 @@
 // A redeemed voucher stays spent, so tests top up with vouchers of their own (inserted, then
 // deleted) or put a demo voucher back; each test restores the line's credit, expiry and ledger
 // and removes the wrong-code attempts it caused (the run shares one database).
-import { Locator, Page, Response, expect, test } from '@playwright/test';
+import { Locator, Page, Response, expect, test } from './support/fixtures';
 import fs from 'node:fs';
 import path from 'node:path';
 import { auditCount } from './support/billing';

@@ -2,7 +2,7 @@
 // that posts and comes back) and with it (in place). Each real change is stored and audited
 // once; asking again for what is already set changes nothing. Every test leaves the setting as
 // it found it (the run shares one database).
-import { expect, Page, test } from '@playwright/test';
+import { expect, Page, test } from './support/fixtures';
 import { auditCount, paperInvoices } from './support/billing';
 import { customerByEmail } from './support/db';
 import { DEMO, hydrated, shot, signIn } from './support/ui';

@@ -3,7 +3,7 @@
 // while it is sent, so a double click posts once; the focus moves to the outcome; when the
 // request fails, the form posts as it would without JavaScript; and /verify follows an agent's
 // verification live, by polling, without reloading.
-import { Page, expect, test } from '@playwright/test';
+import { Page, expect, test } from './support/fixtures';
 import { auditCount } from './support/billing';
 import { creditState, deleteVouchers, demoPrepaid, historyRow, insertVoucher, ledgerOf, restoreCredit } from './support/credit';
 import { customerByEmail, execute, lit, one } from './support/db';

@@ -1,6 +1,6 @@
 // The invoice list: what is left to pay (overdue first), the paid invoices a page at a time,
 // and the filters by line and year — every row compared with the database.
-import { expect, Page, test } from '@playwright/test';
+import { expect, Page, test } from './support/fixtures';
 import {
   Invoice,
   InvoiceFilter,

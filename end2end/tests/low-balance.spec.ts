@@ -2,7 +2,7 @@
 // change), and the overview's warnings — credit under that threshold, allowances with under
 // 10 % left — each compared with what the database says. Tests that change the threshold or an
 // allowance put it back in a `finally` (the run shares one database).
-import { Locator, Page, expect, test } from '@playwright/test';
+import { Locator, Page, expect, test } from './support/fixtures';
 import { auditCount } from './support/billing';
 import {
   AllowanceUsage,

@@ -4,7 +4,7 @@
 // the customer could. The change is recorded as a request by that agent on the phone; the
 // customer sees it on /requests and every page the agent looked at in /access-log. Before
 // verification the pages stay shut (another customer's too: server/tests/staff.rs).
-import { Page, expect, test } from '@playwright/test';
+import { Page, expect, test } from './support/fixtures';
 import { addonByCode, requestsSince, restoreServices, servicesState } from './support/addons';
 import { newestInvoice, paymentsOfCustomer } from './support/billing';
 import { customerByEmail, one } from './support/db';

@@ -7,7 +7,7 @@
 //
 // Each test puts the line's settings back and removes the roaming requests it made (the run
 // shares one database). What was spent is rating's figure: tests set it in the database.
-import { Locator, Page, expect, test } from '@playwright/test';
+import { Locator, Page, expect, test } from './support/fixtures';
 import { auditCount } from './support/billing';
 import { Customer, LineRow, customerByEmail, linesOf } from './support/db';
 import { displayMsisdn, formatMoney, norm } from './support/format';

@@ -1,6 +1,6 @@
 // Every failed sign-in here counts against the per-address throttle (5 in 15 minutes): the whole
 // suite makes exactly three.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures';
 import { DEMO, WRONG_SIGN_IN, shot, submitSignIn } from './support/ui';
 
 async function expectRefused(page: import('@playwright/test').Page, typed: string) {

@@ -2,7 +2,7 @@
 // JavaScript), finds customers by phone number, name and email and sees only their names and
 // lines, and signs out; a customer's session is sent away from /staff, and a staff session
 // does not open the customer portal.
-import { Page, expect, test } from '@playwright/test';
+import { Page, expect, test } from './support/fixtures';
 import { customerByEmail, execute, linesOf, query } from './support/db';
 import { displayMsisdn } from './support/format';
 import { DEMO, hydrated, shot, shotMobile, signIn } from './support/ui';

@@ -2,7 +2,7 @@
 // staff, who signs in; the admin changes their role, disables them (their open session ends at
 // once) and enables them again; a supervisor reviews an agent's latest work but changes
 // nothing; an agent has no team page. Each member is a browser context of their own.
-import { Page, expect, test } from '@playwright/test';
+import { Page, expect, test } from './support/fixtures';
 import { execute, query } from './support/db';
 import { ADMIN, AGENT, SUPERVISOR, staffPage } from './support/staff';
 import { hydrated, shot, shotMobile, tableRows } from './support/ui';

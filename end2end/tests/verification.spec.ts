@@ -3,7 +3,7 @@
 // page shows live who verified with the check phrase the agent's screen shows; five wrong codes
 // lock; a supervisor opens without a code only with a reason; the customer's access log shows
 // every access.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures';
 import { customerByEmail, execute, one } from './support/db';
 import { displayMsisdn, norm } from './support/format';
 import { DEMO, hydrated, shot, signIn } from './support/ui';

@@ -3,7 +3,7 @@
 // replacing the old one, the agent's verification and check phrase appearing (live with
 // JavaScript, on reload without), the lock after wrong codes, and the access log. The agent's
 // side (the staff console) is simulated here by writing what a verification writes.
-import { Page, expect, test } from '@playwright/test';
+import { Page, expect, test } from './support/fixtures';
 import { customerByEmail, execute, lit, one, query } from './support/db';
 import { norm } from './support/format';
 import { DEMO, hydrated, shot, shotMobile, signIn } from './support/ui';
