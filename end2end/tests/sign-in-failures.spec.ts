@@ -1,5 +1,5 @@
-// Every failed sign-in here counts against the per-address throttle (5 in 15 minutes): the whole
-// suite makes exactly three.
+// Failed sign-ins: the message, what stays in the form, still signed out. Each counts against the
+// per-address throttle (5 in 15 minutes), kept in the test's own database (support/fixtures.ts).
 import { expect, test } from './support/fixtures';
 import { DEMO, WRONG_SIGN_IN, shot, submitSignIn } from './support/ui';
 
