@@ -1,7 +1,7 @@
 // Browser tests of the portal: Playwright drives Debian's Chromium against a release build of
 // the server. Every test has a server and a database of its own (tests/support/fixtures.ts),
-// copied from a template that tests/support/global-setup.ts seeds once per run; so a test
-// passes alone and in any order.
+// copied from a template that tests/support/global-setup.ts seeds once per run; so tests run
+// in parallel and in any order.
 import { defineConfig } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,8 +12,9 @@ export default defineConfig({
   testDir: './tests',
   outputDir: './artifacts/test-results',
   globalSetup: './tests/support/global-setup.ts',
-  workers: 1,
-  fullyParallel: false,
+  // Two workers on this project's two-core machines (README: the figures); E2E_WORKERS to change.
+  workers: Number(process.env.E2E_WORKERS || 2),
+  fullyParallel: true,
   retries: 0,
   reporter: 'list',
   timeout: 30_000,
