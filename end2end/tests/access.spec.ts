@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures';
 import { customerByEmail, linesOf } from './support/db';
 import { displayMsisdn, norm } from './support/format';
 import { DEMO, hydrated, pageText, shot, signIn } from './support/ui';

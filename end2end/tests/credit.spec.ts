@@ -3,10 +3,10 @@
 // wrong codes, repeated and concurrent requests that must credit once, the credit history a
 // page at a time, and other customers' lines. Every figure is compared with the database.
 //
-// A redeemed voucher stays spent, so tests top up with vouchers of their own (inserted, then
-// deleted) or put a demo voucher back; each test restores the line's credit, expiry and ledger
-// and removes the wrong-code attempts it caused (the run shares one database).
-import { Locator, Page, Response, expect, test } from '@playwright/test';
+// Each test has its own database (support/fixtures.ts), so a test may redeem a demo voucher
+// and change the line's credit and expiry; tests that need a voucher the demo data lacks
+// insert one.
+import { Locator, Page, Response, expect, test } from './support/fixtures';
 import fs from 'node:fs';
 import path from 'node:path';
 import { auditCount } from './support/billing';
@@ -18,16 +18,13 @@ import {
   auditEntries,
   creditState,
   daysFromToday,
-  deleteVouchers,
   demoPrepaid,
   historyRow,
   insertAttempts,
   insertVoucher,
   ledgerOf,
   masked,
-  restoreCredit,
   storedInstant,
-  unredeem,
   voucher,
   voucherDigits,
   voucherHash,
@@ -66,7 +63,7 @@ const MESSAGES = {
   throttled: (minutes: number) => `Too many wrong voucher codes. For your security, try again in ${minutes} minutes.`,
 };
 
-/** The prepaid demo customer, their line, and everything needed to compare and put back. */
+/** The prepaid demo customer, their line, and what to compare with after the test. */
 function prepaid() {
   const { customer, line } = demoPrepaid(DEMO.prepaid);
   return { customer, line, state: creditState(line.id), audits: auditCount(customer.id, 'voucher_top_up') };
@@ -275,52 +272,47 @@ test.describe('Without JavaScript', () => {
     const { customer, line, state, audits } = prepaid();
     const code = CODES.nojs;
     insertVoucher(code, 5000, 'PLN');
-    try {
-      await signIn(page, false, DEMO.prepaid);
-      await openCredit(page, false);
+    await signIn(page, false, DEMO.prepaid);
+    await openCredit(page, false);
 
-      const post = await topUp(page, false, line, code);
-      // The outcome travels in a one-minute, HttpOnly cookie.
-      const cookie = (await post!.headerValue('set-cookie')) ?? '';
-      expect(cookie).toMatch(/selfcare_credit=[^;]+;/);
-      expect(cookie).toContain('Max-Age=60');
-      expect(cookie).toContain('HttpOnly');
+    const post = await topUp(page, false, line, code);
+    // The outcome travels in a one-minute, HttpOnly cookie.
+    const cookie = (await post!.headerValue('set-cookie')) ?? '';
+    expect(cookie).toMatch(/selfcare_credit=[^;]+;/);
+    expect(cookie).toContain('Max-Age=60');
+    expect(cookie).toContain('HttpOnly');
 
-      const expires = expiryAfterTopUp(line, line.credit_expires_on);
-      expect(expires, 'the seed expiry is sooner than a new top-up lasts').toBe(daysFromToday(180));
-      await expectNotice(page, 'status', credited(customer, code, 5000));
-      await expectFigures(page, customer, line, state.credit_cents + 5000, expires);
-      await expect(voucherField(page, line)).toHaveValue('');
-      expectCreditedOnce(customer, state, audits, code, 5000, expires);
+    const expires = expiryAfterTopUp(line, line.credit_expires_on);
+    expect(expires, 'the seed expiry is sooner than a new top-up lasts').toBe(daysFromToday(180));
+    await expectNotice(page, 'status', credited(customer, code, 5000));
+    await expectFigures(page, customer, line, state.credit_cents + 5000, expires);
+    await expect(voucherField(page, line)).toHaveValue('');
+    expectCreditedOnce(customer, state, audits, code, 5000, expires);
 
-      // The history leads with the top-up.
-      const history = page.getByRole('region', { name: 'Credit history', exact: true });
-      const rows = await tableRows(history.locator('table'));
-      expect(rows[0]).toEqual(historyRow(ledgerOf(line.id)[0], customer.currency, customer.language));
-      expect(rows[0]).toEqual({
-        Date: norm(formatDate(todayUtc(), 'pl')),
-        What: `Top-up: Voucher ${masked(code)}`,
-        Amount: norm(signed(customer, 5000)),
-        Balance: norm(money(customer, state.credit_cents + 5000)),
-      });
-      await shot(page, 'credit-topped-up-nojs');
+    // The history leads with the top-up.
+    const history = page.getByRole('region', { name: 'Credit history', exact: true });
+    const rows = await tableRows(history.locator('table'));
+    expect(rows[0]).toEqual(historyRow(ledgerOf(line.id)[0], customer.currency, customer.language));
+    expect(rows[0]).toEqual({
+      Date: norm(formatDate(todayUtc(), 'pl')),
+      What: `Top-up: Voucher ${masked(code)}`,
+      Amount: norm(signed(customer, 5000)),
+      Balance: norm(money(customer, state.credit_cents + 5000)),
+    });
+    await shot(page, 'credit-topped-up-nojs');
 
-      // Shown once: loading the page again has no message.
-      await page.reload();
-      await expect(page.locator('main .notice')).toHaveCount(0);
-      await expectFigures(page, customer, line, state.credit_cents + 5000, expires);
+    // Shown once: loading the page again has no message.
+    await page.reload();
+    await expect(page.locator('main .notice')).toHaveCount(0);
+    await expectFigures(page, customer, line, state.credit_cents + 5000, expires);
 
-      // The same voucher again (a resubmitted form, a second tab): answered, not credited twice.
-      const at = voucher(code).redeemed_at!;
-      await topUp(page, false, line, code);
-      await expectNotice(page, 'status', alreadyCredited(customer, code, 5000, at));
-      await expectFigures(page, customer, line, state.credit_cents + 5000, expires);
-      expectCreditedOnce(customer, state, audits, code, 5000, expires);
-      expect(attemptsSince(state), 'a repeat is not a wrong guess').toBe(0);
-    } finally {
-      restoreCredit(state);
-      deleteVouchers(code);
-    }
+    // The same voucher again (a resubmitted form, a second tab): answered, not credited twice.
+    const at = voucher(code).redeemed_at!;
+    await topUp(page, false, line, code);
+    await expectNotice(page, 'status', alreadyCredited(customer, code, 5000, at));
+    await expectFigures(page, customer, line, state.credit_cents + 5000, expires);
+    expectCreditedOnce(customer, state, audits, code, 5000, expires);
+    expect(attemptsSince(state), 'a repeat is not a wrong guess').toBe(0);
   });
 
   test('a top-up never shortens a later expiry; a line without one reads "No expiry" until a top-up starts the plan\'s validity', async ({ page }) => {
@@ -330,27 +322,22 @@ test.describe('Without JavaScript', () => {
     insertVoucher(code, 1250, 'PLN');
     insertVoucher(CODES.noExpiry, 750, 'PLN');
     execute(`UPDATE lines SET credit_expires_on = ${lit(later)} WHERE id = ${line.id}`);
-    try {
-      await signIn(page, false, DEMO.prepaid);
-      await openCredit(page, false);
-      await expectFigures(page, customer, line, state.credit_cents, later);
-      await topUp(page, false, line, code);
-      await expectNotice(page, 'status', credited(customer, code, 1250));
-      await expectFigures(page, customer, line, state.credit_cents + 1250, later);
-      expectCreditedOnce(customer, { ...state, credit_expires_on: later }, audits, code, 1250, later);
+    await signIn(page, false, DEMO.prepaid);
+    await openCredit(page, false);
+    await expectFigures(page, customer, line, state.credit_cents, later);
+    await topUp(page, false, line, code);
+    await expectNotice(page, 'status', credited(customer, code, 1250));
+    await expectFigures(page, customer, line, state.credit_cents + 1250, later);
+    expectCreditedOnce(customer, { ...state, credit_expires_on: later }, audits, code, 1250, later);
 
-      // No expiry at all reads "No expiry"; the next top-up starts the plan's validity.
-      execute(`UPDATE lines SET credit_expires_on = NULL WHERE id = ${line.id}`);
-      await page.goto(`/credit?line=${line.id}`);
-      await expectFigures(page, customer, line, state.credit_cents + 1250, null);
-      await topUp(page, false, line, CODES.noExpiry);
-      await expectNotice(page, 'status', credited(customer, CODES.noExpiry, 750));
-      await expectFigures(page, customer, line, state.credit_cents + 2000, daysFromToday(line.validity_days!));
-      expect(creditState(line.id).credit_expires_on).toBe(daysFromToday(line.validity_days!));
-    } finally {
-      restoreCredit(state);
-      deleteVouchers(code, CODES.noExpiry);
-    }
+    // No expiry at all reads "No expiry"; the next top-up starts the plan's validity.
+    execute(`UPDATE lines SET credit_expires_on = NULL WHERE id = ${line.id}`);
+    await page.goto(`/credit?line=${line.id}`);
+    await expectFigures(page, customer, line, state.credit_cents + 1250, null);
+    await topUp(page, false, line, CODES.noExpiry);
+    await expectNotice(page, 'status', credited(customer, CODES.noExpiry, 750));
+    await expectFigures(page, customer, line, state.credit_cents + 2000, daysFromToday(line.validity_days!));
+    expect(creditState(line.id).credit_expires_on).toBe(daysFromToday(line.validity_days!));
   });
 
   test('every refusal says why, in an alert, and changes nothing', async ({ page }) => {
@@ -363,30 +350,26 @@ test.describe('Without JavaScript', () => {
     const czk = voucher(DEMO_CZK);
     expect(czk.currency).toBe('CZK');
     const untouched = [DEMO_EXPIRED, DEMO_SPENT, DEMO_CZK].map((c) => voucher(c));
-    try {
-      await signIn(page, false, DEMO.prepaid);
-      await openCredit(page, false);
-      const cases: [string, string][] = [
-        [DEMO_SPENT, MESSAGES.spent],
-        [DEMO_EXPIRED, MESSAGES.expired(expired.expires_on)],
-        [DEMO_CZK, MESSAGES.otherCurrency],
-        [UNKNOWN, MESSAGES.unknown],
-        ['4821 7730 1956 204', MESSAGES.malformed],
-        ['4821-7730-1956-204x', MESSAGES.malformed],
-      ];
-      for (const [code, message] of cases) {
-        await topUp(page, false, line, code);
-        await expectNotice(page, 'alert', message);
-        await expectFigures(page, customer, line, state.credit_cents, state.credit_expires_on);
-        expectUnchanged(state, audits, customer.id);
-      }
-      await shot(page, 'credit-refused-nojs');
-      // Only the unknown code counts as a wrong guess.
-      expect(attemptsSince(state)).toBe(1);
-      expect([DEMO_EXPIRED, DEMO_SPENT, DEMO_CZK].map((c) => voucher(c))).toEqual(untouched);
-    } finally {
-      restoreCredit(state);
+    await signIn(page, false, DEMO.prepaid);
+    await openCredit(page, false);
+    const cases: [string, string][] = [
+      [DEMO_SPENT, MESSAGES.spent],
+      [DEMO_EXPIRED, MESSAGES.expired(expired.expires_on)],
+      [DEMO_CZK, MESSAGES.otherCurrency],
+      [UNKNOWN, MESSAGES.unknown],
+      ['4821 7730 1956 204', MESSAGES.malformed],
+      ['4821-7730-1956-204x', MESSAGES.malformed],
+    ];
+    for (const [code, message] of cases) {
+      await topUp(page, false, line, code);
+      await expectNotice(page, 'alert', message);
+      await expectFigures(page, customer, line, state.credit_cents, state.credit_expires_on);
+      expectUnchanged(state, audits, customer.id);
     }
+    await shot(page, 'credit-refused-nojs');
+    // Only the unknown code counts as a wrong guess.
+    expect(attemptsSince(state)).toBe(1);
+    expect([DEMO_EXPIRED, DEMO_SPENT, DEMO_CZK].map((c) => voucher(c))).toEqual(untouched);
   });
 
   test('after five wrong codes within the hour, even a good voucher is refused until the hour is over', async ({ page }) => {
@@ -395,31 +378,26 @@ test.describe('Without JavaScript', () => {
     insertVoucher(code, 2000, 'PLN');
     // Four wrong codes 30½ minutes ago (typed by the test below would take too long to age).
     insertAttempts(line.id, 4, Date.now() - 30.5 * 60_000);
-    try {
-      await signIn(page, false, DEMO.prepaid);
-      await openCredit(page, false);
-      // The fifth wrong code is still answered as wrong...
-      await topUp(page, false, line, UNKNOWN);
-      await expectNotice(page, 'alert', MESSAGES.unknown);
-      expect(attemptsSince(state)).toBe(5);
-      // ...and from then on nothing is tried: the oldest of the five leaves the hour in 29½ minutes.
-      await topUp(page, false, line, code);
-      await expectNotice(page, 'alert', MESSAGES.throttled(30));
-      await topUp(page, false, line, UNKNOWN);
-      await expectNotice(page, 'alert', MESSAGES.throttled(30));
-      expect(attemptsSince(state), 'refused attempts are not counted again').toBe(5);
-      expectUnchanged(state, audits, customer.id);
-      expect(voucher(code).redeemed_at, 'the good voucher is still unused').toBeNull();
+    await signIn(page, false, DEMO.prepaid);
+    await openCredit(page, false);
+    // The fifth wrong code is still answered as wrong...
+    await topUp(page, false, line, UNKNOWN);
+    await expectNotice(page, 'alert', MESSAGES.unknown);
+    expect(attemptsSince(state)).toBe(5);
+    // ...and from then on nothing is tried: the oldest of the five leaves the hour in 29½ minutes.
+    await topUp(page, false, line, code);
+    await expectNotice(page, 'alert', MESSAGES.throttled(30));
+    await topUp(page, false, line, UNKNOWN);
+    await expectNotice(page, 'alert', MESSAGES.throttled(30));
+    expect(attemptsSince(state), 'refused attempts are not counted again').toBe(5);
+    expectUnchanged(state, audits, customer.id);
+    expect(voucher(code).redeemed_at, 'the good voucher is still unused').toBeNull();
 
-      // Once the wrong codes are older than an hour, the same voucher credits.
-      execute(`UPDATE voucher_attempts SET at = ${lit(storedInstant(Date.now() - 61 * 60_000))} WHERE id > ${state.lastAttemptId}`);
-      await topUp(page, false, line, code);
-      await expectNotice(page, 'status', credited(customer, code, 2000));
-      expectCreditedOnce(customer, state, audits, code, 2000, expiryAfterTopUp(line, line.credit_expires_on));
-    } finally {
-      restoreCredit(state);
-      deleteVouchers(code);
-    }
+    // Once the wrong codes are older than an hour, the same voucher credits.
+    execute(`UPDATE voucher_attempts SET at = ${lit(storedInstant(Date.now() - 61 * 60_000))} WHERE id > ${state.lastAttemptId}`);
+    await topUp(page, false, line, code);
+    await expectNotice(page, 'status', credited(customer, code, 2000));
+    expectCreditedOnce(customer, state, audits, code, 2000, expiryAfterTopUp(line, line.credit_expires_on));
   });
 
   test('the history shows twenty entries a page; "Older entries" continues after the last one, "Newest entries" goes back', async ({ page }) => {
@@ -447,38 +425,34 @@ test.describe('Without JavaScript', () => {
         )
         .join('\n'),
     );
-    try {
-      const ledger = ledgerOf(line.id);
-      expect(ledger.length).toBe(seeded + 25);
-      expect(ledger[LEDGER_PER_PAGE - 1].at).toBe(ledger[LEDGER_PER_PAGE].at);
-      const expected = ledger.map((r) => historyRow(r, customer.currency, customer.language));
+    const ledger = ledgerOf(line.id);
+    expect(ledger.length).toBe(seeded + 25);
+    expect(ledger[LEDGER_PER_PAGE - 1].at).toBe(ledger[LEDGER_PER_PAGE].at);
+    const expected = ledger.map((r) => historyRow(r, customer.currency, customer.language));
 
-      await signIn(page, false, DEMO.prepaid);
-      await openCredit(page, false, `?line=${line.id}`);
-      const history = page.getByRole('region', { name: 'Credit history', exact: true });
-      expect(await tableRows(history.locator('table'))).toEqual(expected.slice(0, LEDGER_PER_PAGE));
-      // Every kind reads as the contract says, amounts signed (a minus sign, U+2212).
-      const what = (await history.locator('tbody td[data-label="What"]').allTextContents()).map(norm);
-      for (const label of ['Charge: ', 'Top-up: ', 'Adjustment: ', 'Expired credit: ']) {
-        expect(what.some((w) => w.startsWith(label)), label).toBe(true);
-      }
-      expect(await history.locator('tbody td[data-label="Amount"]').first().textContent()).toMatch(/^[+\u2212]\d/);
-      await expect(history.getByRole('link', { name: 'Newest entries' })).toHaveCount(0);
-
-      await history.getByRole('link', { name: 'Older entries' }).click();
-      await expect(page).toHaveURL(new RegExp(`/credit\\?line=${line.id}&after=`));
-      expect(await tableRows(history.locator('table'))).toEqual(expected.slice(LEDGER_PER_PAGE));
-      await expect(history.getByRole('link', { name: 'Older entries' })).toHaveCount(0);
-      // The balance box is the same on every page.
-      await expectFigures(page, customer, line, state.credit_cents, state.credit_expires_on);
-      await shot(page, 'credit-history-older-nojs');
-
-      await history.getByRole('link', { name: 'Newest entries' }).click();
-      await expect(page).toHaveURL(new RegExp(`/credit\\?line=${line.id}$`));
-      expect(await tableRows(history.locator('table'))).toEqual(expected.slice(0, LEDGER_PER_PAGE));
-    } finally {
-      restoreCredit(state);
+    await signIn(page, false, DEMO.prepaid);
+    await openCredit(page, false, `?line=${line.id}`);
+    const history = page.getByRole('region', { name: 'Credit history', exact: true });
+    expect(await tableRows(history.locator('table'))).toEqual(expected.slice(0, LEDGER_PER_PAGE));
+    // Every kind reads as the contract says, amounts signed (a minus sign, U+2212).
+    const what = (await history.locator('tbody td[data-label="What"]').allTextContents()).map(norm);
+    for (const label of ['Charge: ', 'Top-up: ', 'Adjustment: ', 'Expired credit: ']) {
+      expect(what.some((w) => w.startsWith(label)), label).toBe(true);
     }
+    expect(await history.locator('tbody td[data-label="Amount"]').first().textContent()).toMatch(/^[+\u2212]\d/);
+    await expect(history.getByRole('link', { name: 'Newest entries' })).toHaveCount(0);
+
+    await history.getByRole('link', { name: 'Older entries' }).click();
+    await expect(page).toHaveURL(new RegExp(`/credit\\?line=${line.id}&after=`));
+    expect(await tableRows(history.locator('table'))).toEqual(expected.slice(LEDGER_PER_PAGE));
+    await expect(history.getByRole('link', { name: 'Older entries' })).toHaveCount(0);
+    // The balance box is the same on every page.
+    await expectFigures(page, customer, line, state.credit_cents, state.credit_expires_on);
+    await shot(page, 'credit-history-older-nojs');
+
+    await history.getByRole('link', { name: 'Newest entries' }).click();
+    await expect(page).toHaveURL(new RegExp(`/credit\\?line=${line.id}$`));
+    expect(await tableRows(history.locator('table'))).toEqual(expected.slice(0, LEDGER_PER_PAGE));
   });
 });
 
@@ -489,49 +463,44 @@ test.describe('With JavaScript', () => {
     const before = voucher(code);
     expect(before.redeemed_at, 'the demo voucher is unused').toBeNull();
     expect(before.amount_cents).toBe(10_000);
-    try {
-      await signIn(page, true, DEMO.prepaid);
-      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Credit', exact: true }).click();
-      await expect(page).toHaveURL(/\/credit$/);
-      await hydrated(page);
-      await expectFigures(page, customer, line, state.credit_cents, state.credit_expires_on);
+    await signIn(page, true, DEMO.prepaid);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Credit', exact: true }).click();
+    await expect(page).toHaveURL(/\/credit$/);
+    await hydrated(page);
+    await expectFigures(page, customer, line, state.credit_cents, state.credit_expires_on);
 
-      await page.evaluate(() => ((window as any).__marker = 'still here'));
-      const loads: string[] = [];
-      page.on('request', (r) => {
-        if (r.resourceType() === 'document') loads.push(r.url());
-      });
-      const url = page.url();
+    await page.evaluate(() => ((window as any).__marker = 'still here'));
+    const loads: string[] = [];
+    page.on('request', (r) => {
+      if (r.resourceType() === 'document') loads.push(r.url());
+    });
+    const url = page.url();
 
-      const expires = expiryAfterTopUp(line, line.credit_expires_on);
-      await topUp(page, true, line, code);
-      await expectNotice(page, 'status', credited(customer, code, 10_000));
-      await expectFigures(page, customer, line, state.credit_cents + 10_000, expires);
-      await expect(voucherField(page, line), 'the field is emptied after a top-up').toHaveValue('');
-      expectCreditedOnce(customer, state, audits, code, 10_000, expires);
-      await shot(page, 'credit-topped-up');
-      await shotMobile(page, 'credit-topped-up-mobile');
+    const expires = expiryAfterTopUp(line, line.credit_expires_on);
+    await topUp(page, true, line, code);
+    await expectNotice(page, 'status', credited(customer, code, 10_000));
+    await expectFigures(page, customer, line, state.credit_cents + 10_000, expires);
+    await expect(voucherField(page, line), 'the field is emptied after a top-up').toHaveValue('');
+    expectCreditedOnce(customer, state, audits, code, 10_000, expires);
+    await shot(page, 'credit-topped-up');
+    await shotMobile(page, 'credit-topped-up-mobile');
 
-      // The same code again: answered in place, nothing more credited.
-      await topUp(page, true, line, code);
-      await expectNotice(page, 'status', alreadyCredited(customer, code, 10_000, voucher(code).redeemed_at!));
-      await expectFigures(page, customer, line, state.credit_cents + 10_000, expires);
-      expectCreditedOnce(customer, state, audits, code, 10_000, expires);
+    // The same code again: answered in place, nothing more credited.
+    await topUp(page, true, line, code);
+    await expectNotice(page, 'status', alreadyCredited(customer, code, 10_000, voucher(code).redeemed_at!));
+    await expectFigures(page, customer, line, state.credit_cents + 10_000, expires);
+    expectCreditedOnce(customer, state, audits, code, 10_000, expires);
 
-      // A refusal replaces the message, in an alert.
-      await topUp(page, true, line, DEMO_SPENT);
-      await expectNotice(page, 'alert', MESSAGES.spent);
-      await topUp(page, true, line, '1234');
-      await expectNotice(page, 'alert', MESSAGES.malformed);
-      await expectFigures(page, customer, line, state.credit_cents + 10_000, expires);
+    // A refusal replaces the message, in an alert.
+    await topUp(page, true, line, DEMO_SPENT);
+    await expectNotice(page, 'alert', MESSAGES.spent);
+    await topUp(page, true, line, '1234');
+    await expectNotice(page, 'alert', MESSAGES.malformed);
+    await expectFigures(page, customer, line, state.credit_cents + 10_000, expires);
 
-      expect(page.url()).toBe(url);
-      expect(await page.evaluate(() => (window as any).__marker)).toBe('still here');
-      expect(loads, 'document requests while topping up').toEqual([]);
-    } finally {
-      restoreCredit(state);
-      unredeem(code);
-    }
+    expect(page.url()).toBe(url);
+    expect(await page.evaluate(() => (window as any).__marker)).toBe('still here');
+    expect(loads, 'document requests while topping up').toEqual([]);
   });
 
   test('refusals and the throttle are answered in place and change nothing', async ({ page }) => {
@@ -539,65 +508,55 @@ test.describe('With JavaScript', () => {
     const expired = voucher(DEMO_EXPIRED);
     const code = CODES.untouched;
     insertVoucher(code, 3000, 'PLN');
-    try {
-      await signIn(page, true, DEMO.prepaid);
-      await openCredit(page, true, `?line=${line.id}`);
-      await page.evaluate(() => ((window as any).__marker = 'still here'));
-      for (const [c, message] of [
-        [DEMO_EXPIRED, MESSAGES.expired(expired.expires_on)],
-        [DEMO_CZK, MESSAGES.otherCurrency],
-        [UNKNOWN, MESSAGES.unknown],
-      ] as [string, string][]) {
-        await topUp(page, true, line, c);
-        await expectNotice(page, 'alert', message);
-      }
-      expect(attemptsSince(state)).toBe(1);
-      // Four more wrong codes within the hour make five.
-      insertAttempts(line.id, 4, Date.now() - 30.5 * 60_000);
-      await topUp(page, true, line, code);
-      await expectNotice(page, 'alert', MESSAGES.throttled(30));
-      await expectFigures(page, customer, line, state.credit_cents, state.credit_expires_on);
-      await expect(voucherField(page, line), 'a refused code stays in the field to correct').toHaveValue(code);
-      expectUnchanged(state, audits, customer.id);
-      expect(voucher(code).redeemed_at).toBeNull();
-      expect(await page.evaluate(() => (window as any).__marker)).toBe('still here');
-      await shot(page, 'credit-throttled');
-    } finally {
-      restoreCredit(state);
-      deleteVouchers(code);
+    await signIn(page, true, DEMO.prepaid);
+    await openCredit(page, true, `?line=${line.id}`);
+    await page.evaluate(() => ((window as any).__marker = 'still here'));
+    for (const [c, message] of [
+      [DEMO_EXPIRED, MESSAGES.expired(expired.expires_on)],
+      [DEMO_CZK, MESSAGES.otherCurrency],
+      [UNKNOWN, MESSAGES.unknown],
+    ] as [string, string][]) {
+      await topUp(page, true, line, c);
+      await expectNotice(page, 'alert', message);
     }
+    expect(attemptsSince(state)).toBe(1);
+    // Four more wrong codes within the hour make five.
+    insertAttempts(line.id, 4, Date.now() - 30.5 * 60_000);
+    await topUp(page, true, line, code);
+    await expectNotice(page, 'alert', MESSAGES.throttled(30));
+    await expectFigures(page, customer, line, state.credit_cents, state.credit_expires_on);
+    await expect(voucherField(page, line), 'a refused code stays in the field to correct').toHaveValue(code);
+    expectUnchanged(state, audits, customer.id);
+    expect(voucher(code).redeemed_at).toBeNull();
+    expect(await page.evaluate(() => (window as any).__marker)).toBe('still here');
+    await shot(page, 'credit-throttled');
   });
 
   test('a double click on "Top up" credits the voucher once and shows the credit the database has', async ({ page }) => {
     const { customer, line, state, audits } = prepaid();
     const code = CODES.double;
     insertVoucher(code, 5000, 'PLN');
-    try {
-      await signIn(page, true, DEMO.prepaid);
-      await openCredit(page, true);
-      const posts: string[] = [];
-      page.on('request', (r) => {
-        if (r.method() === 'POST' && r.url().includes('/api/redeem_voucher')) posts.push(r.url());
-      });
-      await voucherField(page, line).fill(code);
-      await lineSection(page, line).getByRole('button', { name: 'Top up', exact: true }).dblclick();
-      await expect(page.locator('main .notice')).toHaveCount(1);
-      await expect.poll(() => voucher(code).redeemed_at).not.toBeNull();
-      await page.waitForLoadState('networkidle');
-      // The button is disabled while the first request runs, so one request is expected; if the
-      // second click got through, its answer ("already credited") may be the one shown.
-      expect(posts.length, 'requests sent').toBeGreaterThanOrEqual(1);
-      await expectOneOf(page, [
-        credited(customer, code, 5000),
-        ...(posts.length > 1 ? [alreadyCredited(customer, code, 5000, voucher(code).redeemed_at!)] : []),
-      ]);
-      expectCreditedOnce(customer, state, audits, code, 5000, expiryAfterTopUp(line, line.credit_expires_on));
-      // Whichever answer came last, the page shows the credit as stored.
-      await expectFigures(page, customer, line, state.credit_cents + 5000, expiryAfterTopUp(line, line.credit_expires_on));
-    } finally {
-      restoreCredit(state);
-      deleteVouchers(code);
-    }
+    await signIn(page, true, DEMO.prepaid);
+    await openCredit(page, true);
+    const posts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().includes('/api/redeem_voucher')) posts.push(r.url());
+    });
+    await voucherField(page, line).fill(code);
+    await lineSection(page, line).getByRole('button', { name: 'Top up', exact: true }).dblclick();
+    await expect(page.locator('main .notice')).toHaveCount(1);
+    await expect.poll(() => voucher(code).redeemed_at).not.toBeNull();
+    await page.waitForLoadState('networkidle');
+    // The button is disabled while the first request runs, so one request is expected; if the
+    // second click got through, its answer ("already credited") may be the one shown.
+    expect(posts.length, 'requests sent').toBeGreaterThanOrEqual(1);
+    await expectOneOf(page, [
+      credited(customer, code, 5000),
+      ...(posts.length > 1 ? [alreadyCredited(customer, code, 5000, voucher(code).redeemed_at!)] : []),
+    ]);
+    expectCreditedOnce(customer, state, audits, code, 5000, expiryAfterTopUp(line, line.credit_expires_on));
+    // Whichever answer came last, the page shows the credit as stored.
+    await expectFigures(page, customer, line, state.credit_cents + 5000, expiryAfterTopUp(line, line.credit_expires_on));
   });
 
   // The island sends a form once while it waits for the answer, so the second submit sends
@@ -606,72 +565,62 @@ test.describe('With JavaScript', () => {
     const { customer, line, state, audits } = prepaid();
     const code = CODES.twice;
     insertVoucher(code, 5000, 'PLN');
-    try {
-      await signIn(page, true, DEMO.prepaid);
-      await openCredit(page, true);
-      await voucherField(page, line).fill(code);
-      const answers: Promise<unknown>[] = [];
-      page.on('response', (r) => {
-        if (r.url().includes('/api/redeem_voucher')) answers.push(r.finished());
-      });
-      await page.evaluate(() => {
-        const form = document.querySelector('form[action="/api/redeem_voucher"]') as HTMLFormElement;
-        form.requestSubmit();
-        form.requestSubmit();
-      });
-      await expect.poll(() => answers.length).toBe(1);
-      await Promise.all(answers);
-      await page.waitForLoadState('networkidle');
-      expect(answers, 'requests sent').toHaveLength(1);
-      // Whichever answer came last speaks: "credited" or "already credited", never a refusal.
-      await expectOneOf(page, [credited(customer, code, 5000), alreadyCredited(customer, code, 5000, voucher(code).redeemed_at!)]);
-      expectCreditedOnce(customer, state, audits, code, 5000, expiryAfterTopUp(line, line.credit_expires_on));
-      await expectFigures(page, customer, line, state.credit_cents + 5000, expiryAfterTopUp(line, line.credit_expires_on));
-    } finally {
-      restoreCredit(state);
-      deleteVouchers(code);
-    }
+    await signIn(page, true, DEMO.prepaid);
+    await openCredit(page, true);
+    await voucherField(page, line).fill(code);
+    const answers: Promise<unknown>[] = [];
+    page.on('response', (r) => {
+      if (r.url().includes('/api/redeem_voucher')) answers.push(r.finished());
+    });
+    await page.evaluate(() => {
+      const form = document.querySelector('form[action="/api/redeem_voucher"]') as HTMLFormElement;
+      form.requestSubmit();
+      form.requestSubmit();
+    });
+    await expect.poll(() => answers.length).toBe(1);
+    await Promise.all(answers);
+    await page.waitForLoadState('networkidle');
+    expect(answers, 'requests sent').toHaveLength(1);
+    // Whichever answer came last speaks: "credited" or "already credited", never a refusal.
+    await expectOneOf(page, [credited(customer, code, 5000), alreadyCredited(customer, code, 5000, voucher(code).redeemed_at!)]);
+    expectCreditedOnce(customer, state, audits, code, 5000, expiryAfterTopUp(line, line.credit_expires_on));
+    await expectFigures(page, customer, line, state.credit_cents + 5000, expiryAfterTopUp(line, line.credit_expires_on));
   });
 
   test('six requests for one voucher at the same time credit it once: one "credited", the rest "already credited"', async ({ page, baseURL }) => {
     const { customer, line, state, audits } = prepaid();
     const code = CODES.race;
     insertVoucher(code, 3300, 'PLN');
-    try {
-      await signIn(page, true, DEMO.prepaid);
-      const send = () =>
-        page.request.post('/api/redeem_voucher', {
-          form: { line: String(line.id), code },
-          headers: { Origin: baseURL!, Accept: 'application/json' },
-        });
-      const responses = await Promise.all(Array.from({ length: 6 }, send));
-      const replies = await Promise.all(
-        responses.map(async (r) => {
-          expect(r.status()).toBe(200);
-          return (await r.json()) as { ok: boolean; message: string; balance: string | null; expires: string | null };
-        }),
-      );
-      const at = voucher(code).redeemed_at!;
-      const expires = expiryAfterTopUp(line, line.credit_expires_on);
-      const won = replies.filter((r) => r.message === credited(customer, code, 3300));
-      expect(won, 'exactly one request credits').toHaveLength(1);
-      expect(won[0]).toEqual({
-        ok: true,
-        message: credited(customer, code, 3300),
-        balance: money(customer, state.credit_cents + 3300),
-        expires: date(customer, expires),
+    await signIn(page, true, DEMO.prepaid);
+    const send = () =>
+      page.request.post('/api/redeem_voucher', {
+        form: { line: String(line.id), code },
+        headers: { Origin: baseURL!, Accept: 'application/json' },
       });
-      const rest = replies.filter((r) => r !== won[0]);
-      for (const r of rest) expect(r).toEqual({ ok: true, message: alreadyCredited(customer, code, 3300, at), balance: null, expires: null });
-      expectCreditedOnce(customer, state, audits, code, 3300, expires);
+    const responses = await Promise.all(Array.from({ length: 6 }, send));
+    const replies = await Promise.all(
+      responses.map(async (r) => {
+        expect(r.status()).toBe(200);
+        return (await r.json()) as { ok: boolean; message: string; balance: string | null; expires: string | null };
+      }),
+    );
+    const at = voucher(code).redeemed_at!;
+    const expires = expiryAfterTopUp(line, line.credit_expires_on);
+    const won = replies.filter((r) => r.message === credited(customer, code, 3300));
+    expect(won, 'exactly one request credits').toHaveLength(1);
+    expect(won[0]).toEqual({
+      ok: true,
+      message: credited(customer, code, 3300),
+      balance: money(customer, state.credit_cents + 3300),
+      expires: date(customer, expires),
+    });
+    const rest = replies.filter((r) => r !== won[0]);
+    for (const r of rest) expect(r).toEqual({ ok: true, message: alreadyCredited(customer, code, 3300, at), balance: null, expires: null });
+    expectCreditedOnce(customer, state, audits, code, 3300, expires);
 
-      // The page agrees.
-      await openCredit(page, true);
-      await expectFigures(page, customer, line, state.credit_cents + 3300, expires);
-    } finally {
-      restoreCredit(state);
-      deleteVouchers(code);
-    }
+    // The page agrees.
+    await openCredit(page, true);
+    await expectFigures(page, customer, line, state.credit_cents + 3300, expires);
   });
 });
 
@@ -692,41 +641,36 @@ for (const js of [false, true]) {
         expectUnchanged(state, audits, customer.id);
         expect(attemptsSince(state)).toBe(0);
       };
-      try {
-        await signIn(page, js, DEMO.prepaid);
-        const response = await page.goto(`/credit?line=${other.id}`);
-        expect(response?.status()).toBe(404);
-        await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
-        await expect(page.getByLabel('Voucher code')).toHaveCount(0);
-        for (const form of [other.msisdn.slice(1), displayMsisdn(other.msisdn).slice(1)]) {
-          expect(await page.content()).not.toContain(form);
-        }
-        if (js) await shot(page, 'credit-foreign-line');
-
-        // The own page's form, altered to name the other line.
-        await openCredit(page, js);
-        await lineSection(page, line).locator('input[name="line"]').evaluate((el, id) => ((el as HTMLInputElement).value = id), String(other.id));
-        await voucherField(page, line).fill(code);
-        await lineSection(page, line).getByRole('button', { name: 'Top up', exact: true }).click();
-        await expectNotice(page, 'alert', 'Not found.');
-        await expectFigures(page, customer, line, state.credit_cents, state.credit_expires_on);
-        nothingChanged();
-
-        // Straight to the server function, for the other line and for a line that is nobody's.
-        for (const id of [other.id, 987654321]) {
-          const post = await page.request.post('/api/redeem_voucher', {
-            form: { line: String(id), code },
-            headers: { Origin: baseURL!, Accept: 'application/json' },
-          });
-          const body = await post.text();
-          expect(post.ok(), `status ${post.status()}: ${body}`).toBe(false);
-          expect(body).not.toContain('credited');
-        }
-        nothingChanged();
-      } finally {
-        restoreCredit(state);
-        deleteVouchers(code);
+      await signIn(page, js, DEMO.prepaid);
+      const response = await page.goto(`/credit?line=${other.id}`);
+      expect(response?.status()).toBe(404);
+      await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
+      await expect(page.getByLabel('Voucher code')).toHaveCount(0);
+      for (const form of [other.msisdn.slice(1), displayMsisdn(other.msisdn).slice(1)]) {
+        expect(await page.content()).not.toContain(form);
       }
+      if (js) await shot(page, 'credit-foreign-line');
+
+      // The own page's form, altered to name the other line.
+      await openCredit(page, js);
+      await lineSection(page, line).locator('input[name="line"]').evaluate((el, id) => ((el as HTMLInputElement).value = id), String(other.id));
+      await voucherField(page, line).fill(code);
+      await lineSection(page, line).getByRole('button', { name: 'Top up', exact: true }).click();
+      await expectNotice(page, 'alert', 'Not found.');
+      await expectFigures(page, customer, line, state.credit_cents, state.credit_expires_on);
+      nothingChanged();
+
+      // Straight to the server function, for the other line and for a line that is nobody's.
+      for (const id of [other.id, 987654321]) {
+        const post = await page.request.post('/api/redeem_voucher', {
+          form: { line: String(id), code },
+          headers: { Origin: baseURL!, Accept: 'application/json' },
+        });
+        const body = await post.text();
+        expect(post.ok(), `status ${post.status()}: ${body}`).toBe(false);
+        expect(body).not.toContain('credited');
+      }
+      nothingChanged();
     });
   });
 }

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures';
 import { ExpectedDashboard, expectedDashboard } from './support/db';
 import { norm } from './support/format';
 import { DEMO, definition, definitions, shot, shotMobile, signIn } from './support/ui';

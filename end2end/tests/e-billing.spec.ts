@@ -1,8 +1,7 @@
 // Paper or electronic invoices: the switch on the invoice list, without JavaScript (a form
 // that posts and comes back) and with it (in place). Each real change is stored and audited
-// once; asking again for what is already set changes nothing. Every test leaves the setting as
-// it found it (the run shares one database).
-import { expect, Page, test } from '@playwright/test';
+// once; asking again for what is already set changes nothing.
+import { expect, Page, test } from './support/fixtures';
 import { auditCount, paperInvoices } from './support/billing';
 import { customerByEmail } from './support/db';
 import { DEMO, hydrated, shot, signIn } from './support/ui';
@@ -81,21 +80,20 @@ test.describe('Without JavaScript', () => {
     await stale.goto('/invoices');
     await expectShows(stale, paper);
 
-    try {
-      await switchButton(page, paper).click();
-      await expectShows(page, !paper);
-      expect(auditCount(customer.id, 'paper_invoices')).toBe(audits + 1);
+    await switchButton(page, paper).click();
+    await expectShows(page, !paper);
+    expect(auditCount(customer.id, 'paper_invoices')).toBe(audits + 1);
 
-      // The other tab still offers the switch already made: the same request again.
-      await switchButton(stale, paper).click();
-      await expectShows(stale, !paper);
-      expect(stored(customer.id)).toBe(!paper);
-      expect(auditCount(customer.id, 'paper_invoices'), 'no audit entry for a change that did not happen').toBe(audits + 1);
-    } finally {
-      await page.goto('/invoices');
-      if (stored(customer.id) !== paper) await switchButton(page, !paper).click();
-      await expectShows(page, paper);
-    }
+    // The other tab still offers the switch already made: the same request again.
+    await switchButton(stale, paper).click();
+    await expectShows(stale, !paper);
+    expect(stored(customer.id)).toBe(!paper);
+    expect(auditCount(customer.id, 'paper_invoices'), 'no audit entry for a change that did not happen').toBe(audits + 1);
+
+    // Switched back: a change again, stored and audited.
+    await page.goto('/invoices');
+    await switchButton(page, !paper).click();
+    await expectShows(page, paper);
     expect(stored(customer.id)).toBe(paper);
     expect(auditCount(customer.id, 'paper_invoices')).toBe(audits + 2);
   });
@@ -144,22 +142,19 @@ test.describe('With JavaScript', () => {
     await stale.goto('/invoices');
     await hydrated(stale);
 
-    try {
-      await switchButton(page, paper).click();
-      await expectShows(page, !paper);
-      await expect.poll(() => stored(customer.id)).toBe(!paper);
+    await switchButton(page, paper).click();
+    await expectShows(page, !paper);
+    await expect.poll(() => stored(customer.id)).toBe(!paper);
 
-      await switchButton(stale, paper).click();
-      await expectShows(stale, !paper);
-      expect(stored(customer.id)).toBe(!paper);
-      expect(auditCount(customer.id, 'paper_invoices')).toBe(audits + 1);
-    } finally {
-      if (stored(customer.id) !== paper) {
-        await switchButton(page, !paper).click();
-        await expectShows(page, paper);
-        await expect.poll(() => stored(customer.id)).toBe(paper);
-      }
-    }
+    await switchButton(stale, paper).click();
+    await expectShows(stale, !paper);
+    expect(stored(customer.id)).toBe(!paper);
+    expect(auditCount(customer.id, 'paper_invoices')).toBe(audits + 1);
+
+    // Switched back from the first tab: a change again, stored and audited.
+    await switchButton(page, !paper).click();
+    await expectShows(page, paper);
+    await expect.poll(() => stored(customer.id)).toBe(paper);
     expect(auditCount(customer.id, 'paper_invoices')).toBe(audits + 2);
   });
 });

@@ -1,5 +1,5 @@
 // The tests' own formatting helpers, checked against the examples in the UI contract.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures';
 import {
   compactDate,
   dayBefore,

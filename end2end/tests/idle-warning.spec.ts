@@ -1,4 +1,4 @@
-import { Page, expect, test } from '@playwright/test';
+import { Page, expect, test } from './support/fixtures';
 import { DEMO, shot } from './support/ui';
 
 /** Hydration starts from requestIdleCallback, which the fake clock holds until time passes. */

@@ -1,6 +1,6 @@
 // One invoice: its facts, charges by category, VAT per rate, payments, how to pay what is
 // left, and why it differs from the previous bill — every figure compared with the database.
-import { expect, Page, test } from '@playwright/test';
+import { expect, Page, test } from './support/fixtures';
 import {
   CATEGORY_HEADINGS,
   DEMO_PAYEE,

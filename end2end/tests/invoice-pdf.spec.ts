@@ -1,6 +1,6 @@
 // The invoice PDF: downloaded from the invoice page, read back with pdftotext, and only for
 // the signed-in owner.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,8 +1,8 @@
 // The low-credit warning: the threshold a customer sets at /credit (stored and audited once per
 // change), and the overview's warnings — credit under that threshold, allowances with under
-// 10 % left — each compared with what the database says. Tests that change the threshold or an
-// allowance put it back in a `finally` (the run shares one database).
-import { Locator, Page, expect, test } from '@playwright/test';
+// 10 % left — each compared with what the database says. Tests set the threshold and the
+// allowances they need in their own database (support/fixtures.ts).
+import { Locator, Page, expect, test } from './support/fixtures';
 import { auditCount } from './support/billing';
 import {
   AllowanceUsage,
@@ -97,50 +97,46 @@ test.describe('Without JavaScript', () => {
     expect(threshold, 'the seed threshold').toBe(1000);
     const stored = () => lowCreditThreshold(customer.id);
     const audited = () => auditCount(customer.id, 'low_credit_threshold');
-    try {
-      await signIn(page, false, DEMO.prepaid);
-      await page.goto('/credit');
-      await expectThreshold(page, 1000);
+    await signIn(page, false, DEMO.prepaid);
+    await page.goto('/credit');
+    await expectThreshold(page, 1000);
 
-      await save(page, false, '200');
-      await expectNotice(page, 'status', `You will be warned when credit falls below ${formatMoney(20_000, 'PLN', 'pl')}.`);
+    await save(page, false, '200');
+    await expectNotice(page, 'status', `You will be warned when credit falls below ${formatMoney(20_000, 'PLN', 'pl')}.`);
+    await expectThreshold(page, 20_000);
+    expect(stored()).toBe(20_000);
+    expect(audited()).toBe(audits + 1);
+    await shot(page, 'credit-warning-saved-nojs');
+
+    // The same amount again: said, but not a change.
+    await save(page, false, '200,00 zł');
+    await expectNotice(page, 'status', `You will be warned when credit falls below ${formatMoney(20_000, 'PLN', 'pl')}.`);
+    expect(stored()).toBe(20_000);
+    expect(audited(), 'no audit entry for the same amount').toBe(audits + 1);
+
+    for (const [amount, message] of [
+      ['abc', 'Enter an amount such as 15 or 15,50, without a minus sign.'],
+      ['-5', 'Enter an amount such as 15 or 15,50, without a minus sign.'],
+      ['12,345', 'Enter an amount such as 15 or 15,50, without a minus sign.'],
+      ['100001', 'Choose an amount up to 100 000.'],
+    ]) {
+      await save(page, false, amount);
+      await expectNotice(page, 'alert', message);
       await expectThreshold(page, 20_000);
-      expect(stored()).toBe(20_000);
-      expect(audited()).toBe(audits + 1);
-      await shot(page, 'credit-warning-saved-nojs');
-
-      // The same amount again: said, but not a change.
-      await save(page, false, '200,00 zł');
-      await expectNotice(page, 'status', `You will be warned when credit falls below ${formatMoney(20_000, 'PLN', 'pl')}.`);
-      expect(stored()).toBe(20_000);
-      expect(audited(), 'no audit entry for the same amount').toBe(audits + 1);
-
-      for (const [amount, message] of [
-        ['abc', 'Enter an amount such as 15 or 15,50, without a minus sign.'],
-        ['-5', 'Enter an amount such as 15 or 15,50, without a minus sign.'],
-        ['12,345', 'Enter an amount such as 15 or 15,50, without a minus sign.'],
-        ['100001', 'Choose an amount up to 100 000.'],
-      ]) {
-        await save(page, false, amount);
-        await expectNotice(page, 'alert', message);
-        await expectThreshold(page, 20_000);
-        expect(stored(), `after "${amount}"`).toBe(20_000);
-        expect(audited(), `after "${amount}"`).toBe(audits + 1);
-      }
-      await shot(page, 'credit-warning-refused-nojs');
-
-      await save(page, false, '');
-      await expectNotice(page, 'status', 'The low-credit warning is off.');
-      await expectThreshold(page, null);
-      expect(stored()).toBeNull();
-      expect(audited()).toBe(audits + 2);
-
-      // Shown once.
-      await page.reload();
-      await expect(page.locator('main .notice')).toHaveCount(0);
-    } finally {
-      setLowCreditThreshold(customer.id, threshold);
+      expect(stored(), `after "${amount}"`).toBe(20_000);
+      expect(audited(), `after "${amount}"`).toBe(audits + 1);
     }
+    await shot(page, 'credit-warning-refused-nojs');
+
+    await save(page, false, '');
+    await expectNotice(page, 'status', 'The low-credit warning is off.');
+    await expectThreshold(page, null);
+    expect(stored()).toBeNull();
+    expect(audited()).toBe(audits + 2);
+
+    // Shown once.
+    await page.reload();
+    await expect(page.locator('main .notice')).toHaveCount(0);
   });
 
   test('allowances with under 10 % left are warned about with their figures; exactly 10 % left is not', async ({ page }) => {
@@ -156,26 +152,22 @@ test.describe('Without JavaScript', () => {
       data_kb_used: 5020 * 1024 - 1000, // a started MB counts: 5 020 MB used
     };
     setUsage(low);
-    try {
-      const expected = expectedWarnings(DEMO.prepaid);
-      // The rules written out once more by hand, so the helper cannot be wrong alone.
-      expect(expected.map((w) => w.text)).toEqual([
-        'Minutes almost used up on +48 601 234 567: 10 of 300 min left. See the line',
-        'Data almost used up on +48 601 234 567: 100 of 5 120 MB left. See the line',
-      ]);
-      await signIn(page, false, DEMO.prepaid);
-      await expectWarnings(page, expected);
-      // Thousands are grouped with a no-break space in Polish.
-      expect(await warnings(page).getByRole('listitem').nth(1).textContent()).toContain('5\u00a0120 MB');
-      await shot(page, 'overview-allowance-warnings-nojs');
+    const expected = expectedWarnings(DEMO.prepaid);
+    // The rules written out once more by hand, so the helper cannot be wrong alone.
+    expect(expected.map((w) => w.text)).toEqual([
+      'Minutes almost used up on +48 601 234 567: 10 of 300 min left. See the line',
+      'Data almost used up on +48 601 234 567: 100 of 5 120 MB left. See the line',
+    ]);
+    await signIn(page, false, DEMO.prepaid);
+    await expectWarnings(page, expected);
+    // Thousands are grouped with a no-break space in Polish.
+    expect(await warnings(page).getByRole('listitem').nth(1).textContent()).toContain('5\u00a0120 MB');
+    await shot(page, 'overview-allowance-warnings-nojs');
 
-      await warnings(page).getByRole('link', { name: 'See the line' }).first().click();
-      await expect(page).toHaveURL(new RegExp(`/\\?line=${line.id}$`));
-      await expect(page.getByRole('article', { name: line.display, exact: true })).toBeVisible();
-    } finally {
-      setUsage(before);
-    }
-    expect(currentUsage(line.id)).toEqual(before);
+    await warnings(page).getByRole('link', { name: 'See the line' }).first().click();
+    await expect(page).toHaveURL(new RegExp(`/\\?line=${line.id}$`));
+    await expect(page.getByRole('article', { name: line.display, exact: true })).toBeVisible();
+    expect(currentUsage(line.id), 'showing the warnings changes no figure').toEqual(low);
   });
 
   test("a postpaid customer's nearly used-up SMS are warned about, and no credit warning without a prepaid line", async ({ page }) => {
@@ -185,39 +177,31 @@ test.describe('Without JavaScript', () => {
     expect(usage).toBeDefined();
     const before = usage!;
     setUsage({ ...before, sms_used: 95 });
-    try {
-      const expected = expectedWarnings(DEMO.private);
-      expect(expected.map((w) => w.text)).toContain(
-        `SMS almost used up on ${displayMsisdn(line.msisdn)}: 5 of 100 SMS left. See the line`,
-      );
-      expect(expected.some((w) => w.text.startsWith('Low credit'))).toBe(false);
-      await signIn(page, false, DEMO.private);
-      await expectWarnings(page, expected);
-    } finally {
-      setUsage(before);
-    }
+    const expected = expectedWarnings(DEMO.private);
+    expect(expected.map((w) => w.text)).toContain(
+      `SMS almost used up on ${displayMsisdn(line.msisdn)}: 5 of 100 SMS left. See the line`,
+    );
+    expect(expected.some((w) => w.text.startsWith('Low credit'))).toBe(false);
+    await signIn(page, false, DEMO.private);
+    await expectWarnings(page, expected);
   });
 });
 
 test.describe('With JavaScript', () => {
   test('the threshold form works the same once the page is hydrated', async ({ page }) => {
     const { customer, threshold, audits } = prepaid();
-    try {
-      await signIn(page, true, DEMO.prepaid);
-      await page.goto('/credit');
-      await hydrated(page);
-      await expectThreshold(page, threshold);
-      await save(page, true, '15,5');
-      await expectNotice(page, 'status', `You will be warned when credit falls below ${formatMoney(1550, 'PLN', 'pl')}.`);
-      await expectThreshold(page, 1550);
-      expect(lowCreditThreshold(customer.id)).toBe(1550);
-      expect(auditCount(customer.id, 'low_credit_threshold')).toBe(audits + 1);
-      await save(page, true, 'abc');
-      await expectNotice(page, 'alert', 'Enter an amount such as 15 or 15,50, without a minus sign.');
-      expect(lowCreditThreshold(customer.id)).toBe(1550);
-    } finally {
-      setLowCreditThreshold(customer.id, threshold);
-    }
+    await signIn(page, true, DEMO.prepaid);
+    await page.goto('/credit');
+    await hydrated(page);
+    await expectThreshold(page, threshold);
+    await save(page, true, '15,5');
+    await expectNotice(page, 'status', `You will be warned when credit falls below ${formatMoney(1550, 'PLN', 'pl')}.`);
+    await expectThreshold(page, 1550);
+    expect(lowCreditThreshold(customer.id)).toBe(1550);
+    expect(auditCount(customer.id, 'low_credit_threshold')).toBe(audits + 1);
+    await save(page, true, 'abc');
+    await expectNotice(page, 'alert', 'Enter an amount such as 15 or 15,50, without a minus sign.');
+    expect(lowCreditThreshold(customer.id)).toBe(1550);
   });
 });
 
@@ -228,39 +212,35 @@ for (const js of [false, true]) {
 
     test('the overview warns about low credit only when it is under the threshold, with a link to top up', async ({ page }) => {
       const { customer, line, threshold } = prepaid();
-      try {
-        // The seed: 37,50 zł of credit, warned below 10,00 zł — no credit warning.
-        expect(line.credit_cents).toBe(3750);
-        expect(threshold).toBe(1000);
-        const atSeed = expectedWarnings(DEMO.prepaid);
-        expect(atSeed.some((w) => w.text.startsWith('Low credit'))).toBe(false);
-        await signIn(page, js, DEMO.prepaid);
-        await expectWarnings(page, atSeed);
+      // The seed: 37,50 zł of credit, warned below 10,00 zł — no credit warning.
+      expect(line.credit_cents).toBe(3750);
+      expect(threshold).toBe(1000);
+      const atSeed = expectedWarnings(DEMO.prepaid);
+      expect(atSeed.some((w) => w.text.startsWith('Low credit'))).toBe(false);
+      await signIn(page, js, DEMO.prepaid);
+      await expectWarnings(page, atSeed);
 
-        // Credit equal to the threshold is not under it.
-        setLowCreditThreshold(customer.id, line.credit_cents);
-        await page.reload();
-        await expectWarnings(page, expectedWarnings(DEMO.prepaid));
-        expect(expectedWarnings(DEMO.prepaid)).toEqual(atSeed);
+      // Credit equal to the threshold is not under it.
+      setLowCreditThreshold(customer.id, line.credit_cents);
+      await page.reload();
+      await expectWarnings(page, expectedWarnings(DEMO.prepaid));
+      expect(expectedWarnings(DEMO.prepaid)).toEqual(atSeed);
 
-        setLowCreditThreshold(customer.id, 20_000);
-        await page.reload();
-        if (js) await hydrated(page);
-        const expected = expectedWarnings(DEMO.prepaid);
-        expect(expected[0].text).toBe(
-          norm(`Low credit on +48 601 234 567: ${formatMoney(3750, 'PLN', 'pl')} left (you asked to be warned below ${formatMoney(20_000, 'PLN', 'pl')}). Top up`),
-        );
-        await expectWarnings(page, expected);
-        await shot(page, `overview-low-credit${suffix}`);
-        if (!js) await shotMobile(page, 'overview-low-credit-mobile-nojs');
+      setLowCreditThreshold(customer.id, 20_000);
+      await page.reload();
+      if (js) await hydrated(page);
+      const expected = expectedWarnings(DEMO.prepaid);
+      expect(expected[0].text).toBe(
+        norm(`Low credit on +48 601 234 567: ${formatMoney(3750, 'PLN', 'pl')} left (you asked to be warned below ${formatMoney(20_000, 'PLN', 'pl')}). Top up`),
+      );
+      await expectWarnings(page, expected);
+      await shot(page, `overview-low-credit${suffix}`);
+      if (!js) await shotMobile(page, 'overview-low-credit-mobile-nojs');
 
-        await warnings(page).getByRole('link', { name: 'Top up', exact: true }).click();
-        await expect(page).toHaveURL(new RegExp(`/credit\\?line=${line.id}$`));
-        await expect(page.getByRole('region', { name: line.display, exact: true }).getByLabel('Voucher code')).toBeVisible();
-        await expectThreshold(page, 20_000);
-      } finally {
-        setLowCreditThreshold(customer.id, threshold);
-      }
+      await warnings(page).getByRole('link', { name: 'Top up', exact: true }).click();
+      await expect(page).toHaveURL(new RegExp(`/credit\\?line=${line.id}$`));
+      await expect(page.getByRole('region', { name: line.display, exact: true }).getByLabel('Voucher code')).toBeVisible();
+      await expectThreshold(page, 20_000);
     });
   });
 }

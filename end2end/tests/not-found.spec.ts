@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures';
 import { DEMO, shot, signIn } from './support/ui';
 
 test('the health check answers 200', async ({ request }) => {

@@ -1,7 +1,7 @@
 // The payment QR code ("QR Platba", SPAYD) read back from the page as a banking app would:
 // a screenshot of the code, decoded, every field compared with the details printed beside it
 // and with the database.
-import { expect, Locator, Page, test } from '@playwright/test';
+import { expect, Locator, Page, test } from './support/fixtures';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { DEMO_PAYEE, Invoice, leftToPay, openInvoices } from './support/billing';

@@ -1,6 +1,6 @@
 // The payments page: what is owed (overdue first) and the payment history, compared with the
 // database.
-import { expect, Page, test } from '@playwright/test';
+import { expect, Page, test } from './support/fixtures';
 import { METHOD_LABELS, PaymentRow, expectedRow, invoiceState, leftToPay, openInvoices, paymentsOfCustomer } from './support/billing';
 import { customerByEmail } from './support/db';
 import { Language, formatDate, formatMoney, norm } from './support/format';

@@ -5,20 +5,19 @@
 // another customer's line answers like a missing one. Every figure is compared with the
 // database.
 //
-// Each test puts the line's settings back and removes the roaming requests it made (the run
-// shares one database). What was spent is rating's figure: tests set it in the database.
-import { Locator, Page, expect, test } from '@playwright/test';
+// Each test has its own database (support/fixtures.ts) and sets the line's settings it starts
+// from there. What was spent is rating's figure: tests set it in the database.
+import { Locator, Page, expect, test } from './support/fixtures';
 import { auditCount } from './support/billing';
 import { Customer, LineRow, customerByEmail, linesOf } from './support/db';
 import { displayMsisdn, formatMoney, norm } from './support/format';
 import {
   RoamingRow,
   defaultCapCents,
-  deleteRoamingRequestsSince,
   lastRequestId,
-  restoreRoaming,
   roamingOf,
   roamingRequestsSince,
+  setRoaming,
   setSpent,
   spentOfCap,
 } from './support/roaming';
@@ -49,7 +48,7 @@ interface Fixture {
   auditsBefore: number;
 }
 
-/** A customer's line (the `index`th by number) and what to put back afterwards. */
+/** A customer's line (the `index`th by number), its settings and the last ids before the test. */
 function fixture(email: string, index = 0): Fixture {
   const customer = customerByEmail(email);
   const line = linesOf(customer.id)[index];
@@ -60,11 +59,6 @@ function fixture(email: string, index = 0): Fixture {
     requestsBefore: lastRequestId(),
     auditsBefore: auditCount(customer.id, 'roaming_change'),
   };
-}
-
-function restore(f: Fixture): void {
-  restoreRoaming(f.line.id, f.before);
-  deleteRoamingRequestsSince(f.customer.id, f.requestsBefore);
 }
 
 const money = (c: Customer, cents: number) => formatMoney(cents, c.currency, c.language);
@@ -151,130 +145,122 @@ for (const js of [false, true]) {
 
     test('roaming and data roaming go off and on at once, data roaming with roaming, each a request', async ({ page }) => {
       const f = fixture(DEMO.private);
-      try {
-        // The demo customer's first line roams with data.
-        restoreRoaming(f.line.id, { ...f.before!, roaming_on: 1, data_roaming_on: 1 });
-        await signIn(page, js, DEMO.private);
-        await openServices(page, js, f.line.id);
-        expect(await fact(page, 'Roaming')).toBe('On');
-        expect(await fact(page, 'Data roaming')).toBe('On');
-        if (js) await shot(page, 'roaming-services');
+      // The demo customer's first line roams with data.
+      setRoaming(f.line.id, { ...f.before!, roaming_on: 1, data_roaming_on: 1 });
+      await signIn(page, js, DEMO.private);
+      await openServices(page, js, f.line.id);
+      expect(await fact(page, 'Roaming')).toBe('On');
+      expect(await fact(page, 'Data roaming')).toBe('On');
+      if (js) await shot(page, 'roaming-services');
 
-        await press(page, js, f.line.id, 'Turn roaming off');
-        await expectNotice(page, js, 'ok', MESSAGES.roamingOffWithData);
-        expect(await fact(page, 'Roaming')).toBe('Off');
-        expect(await fact(page, 'Data roaming')).toBe('Off');
-        expect(roamingOf(f.line.id)).toMatchObject({ roaming_on: 0, data_roaming_on: 0 });
-        await expect(card(page).getByRole('button', { name: 'Turn data roaming on', exact: true })).toBeDisabled();
-        await expect(card(page).getByText('Data roaming needs roaming: turn roaming on first.')).toBeVisible();
-        if (!js) {
-          // Shown once: a reload no longer shows it.
-          await page.reload();
-          await expect(page.locator('#roaming-notice .notice')).toHaveCount(0);
-        }
-
-        await press(page, js, f.line.id, 'Turn roaming on');
-        await expectNotice(page, js, 'ok', MESSAGES.roamingOn);
-        expect(roamingOf(f.line.id)).toMatchObject({ roaming_on: 1, data_roaming_on: 0 });
-        expect(await fact(page, 'Data roaming')).toBe('Off');
-
-        await press(page, js, f.line.id, 'Turn data roaming on');
-        await expectNotice(page, js, 'ok', MESSAGES.dataOn);
-        expect(await fact(page, 'Data roaming')).toBe('On');
-        expect(roamingOf(f.line.id)).toMatchObject({ roaming_on: 1, data_roaming_on: 1 });
-
-        await press(page, js, f.line.id, 'Turn data roaming off');
-        await expectNotice(page, js, 'ok', MESSAGES.dataOff);
-        expect(roamingOf(f.line.id)).toMatchObject({ roaming_on: 1, data_roaming_on: 0 });
-
-        const made = roamingRequestsSince(f.customer.id, f.requestsBefore);
-        expect(made.map((r) => r.summary)).toEqual([
-          'Roaming off, data roaming off',
-          'Roaming on, data roaming off',
-          'Roaming on, data roaming on',
-          'Roaming on, data roaming off',
-        ]);
-        for (const r of made) {
-          expect(r).toMatchObject({ line_id: f.line.id, status: 'done', channel: 'portal', requested_by_kind: 'customer' });
-        }
-        expect(auditCount(f.customer.id, 'roaming_change')).toBe(f.auditsBefore + 4);
-
-        // The overview shows it at once; the requests page lists it, newest first.
-        const article = await overviewLine(page, js, f.line);
-        await expect(definition(article, 'Roaming')).toHaveText('On');
-        await expect(definition(article, 'Data roaming')).toHaveText('Off');
-        const listed = await listedRequests(page);
-        expect(listed.slice(0, 4)).toEqual([
-          'Roaming: Roaming on, data roaming off',
-          'Roaming: Roaming on, data roaming on',
-          'Roaming: Roaming on, data roaming off',
-          'Roaming: Roaming off, data roaming off',
-        ]);
-      } finally {
-        restore(f);
+      await press(page, js, f.line.id, 'Turn roaming off');
+      await expectNotice(page, js, 'ok', MESSAGES.roamingOffWithData);
+      expect(await fact(page, 'Roaming')).toBe('Off');
+      expect(await fact(page, 'Data roaming')).toBe('Off');
+      expect(roamingOf(f.line.id)).toMatchObject({ roaming_on: 0, data_roaming_on: 0 });
+      await expect(card(page).getByRole('button', { name: 'Turn data roaming on', exact: true })).toBeDisabled();
+      await expect(card(page).getByText('Data roaming needs roaming: turn roaming on first.')).toBeVisible();
+      if (!js) {
+        // Shown once: a reload no longer shows it.
+        await page.reload();
+        await expect(page.locator('#roaming-notice .notice')).toHaveCount(0);
       }
+
+      await press(page, js, f.line.id, 'Turn roaming on');
+      await expectNotice(page, js, 'ok', MESSAGES.roamingOn);
+      expect(roamingOf(f.line.id)).toMatchObject({ roaming_on: 1, data_roaming_on: 0 });
+      expect(await fact(page, 'Data roaming')).toBe('Off');
+
+      await press(page, js, f.line.id, 'Turn data roaming on');
+      await expectNotice(page, js, 'ok', MESSAGES.dataOn);
+      expect(await fact(page, 'Data roaming')).toBe('On');
+      expect(roamingOf(f.line.id)).toMatchObject({ roaming_on: 1, data_roaming_on: 1 });
+
+      await press(page, js, f.line.id, 'Turn data roaming off');
+      await expectNotice(page, js, 'ok', MESSAGES.dataOff);
+      expect(roamingOf(f.line.id)).toMatchObject({ roaming_on: 1, data_roaming_on: 0 });
+
+      const made = roamingRequestsSince(f.customer.id, f.requestsBefore);
+      expect(made.map((r) => r.summary)).toEqual([
+        'Roaming off, data roaming off',
+        'Roaming on, data roaming off',
+        'Roaming on, data roaming on',
+        'Roaming on, data roaming off',
+      ]);
+      for (const r of made) {
+        expect(r).toMatchObject({ line_id: f.line.id, status: 'done', channel: 'portal', requested_by_kind: 'customer' });
+      }
+      expect(auditCount(f.customer.id, 'roaming_change')).toBe(f.auditsBefore + 4);
+
+      // The overview shows it at once; the requests page lists it, newest first.
+      const article = await overviewLine(page, js, f.line);
+      await expect(definition(article, 'Roaming')).toHaveText('On');
+      await expect(definition(article, 'Data roaming')).toHaveText('Off');
+      const listed = await listedRequests(page);
+      expect(listed.slice(0, 4)).toEqual([
+        'Roaming: Roaming on, data roaming off',
+        'Roaming: Roaming on, data roaming on',
+        'Roaming: Roaming on, data roaming off',
+        'Roaming: Roaming off, data roaming off',
+      ]);
     });
 
     test('the cap is changed, refused out of bounds, lifted and set back; the same cap changes nothing', async ({ page }) => {
       const f = fixture(DEMO.private);
       const c = f.customer;
       const def = defaultCapCents(c);
-      try {
-        restoreRoaming(f.line.id, {
-          ...f.before!,
-          roaming_on: 1,
-          data_roaming_on: 1,
-          data_cap_cents: def,
-          data_spent_cents: 0,
-          continue_past_cap: 0,
-        });
-        await signIn(page, js, DEMO.private);
-        await openServices(page, js, f.line.id);
-        expect(await fact(page, 'Data-roaming cap')).toBe(norm(`${money(c, def)} per billing period, excluding VAT`));
-        expect(await fact(page, 'Spent this period')).toBe(norm(`${spentOfCap(c, 0, def)} (0 %)`));
+      setRoaming(f.line.id, {
+        ...f.before!,
+        roaming_on: 1,
+        data_roaming_on: 1,
+        data_cap_cents: def,
+        data_spent_cents: 0,
+        continue_past_cap: 0,
+      });
+      await signIn(page, js, DEMO.private);
+      await openServices(page, js, f.line.id);
+      expect(await fact(page, 'Data-roaming cap')).toBe(norm(`${money(c, def)} per billing period, excluding VAT`));
+      expect(await fact(page, 'Spent this period')).toBe(norm(`${spentOfCap(c, 0, def)} (0 %)`));
 
-        await setCap(page, js, f, '0');
-        await expectNotice(page, js, 'error', MESSAGES.capZero);
-        // The highest cap is a hundred defaults: in whole currency units, the default's cents.
-        await setCap(page, js, f, String(def + 1));
-        await expectNotice(page, js, 'error', MESSAGES.capTooHigh(money(c, def * 100)));
-        expect(roamingOf(f.line.id)?.data_cap_cents).toBe(def);
-        expect(roamingRequestsSince(c.id, f.requestsBefore)).toEqual([]);
+      await setCap(page, js, f, '0');
+      await expectNotice(page, js, 'error', MESSAGES.capZero);
+      // The highest cap is a hundred defaults: in whole currency units, the default's cents.
+      await setCap(page, js, f, String(def + 1));
+      await expectNotice(page, js, 'error', MESSAGES.capTooHigh(money(c, def * 100)));
+      expect(roamingOf(f.line.id)?.data_cap_cents).toBe(def);
+      expect(roamingRequestsSince(c.id, f.requestsBefore)).toEqual([]);
 
-        await setCap(page, js, f, '75');
-        await expectNotice(page, js, 'ok', MESSAGES.cap(money(c, 7_500)));
-        expect(await fact(page, 'Data-roaming cap')).toBe(norm(`${money(c, 7_500)} per billing period, excluding VAT`));
-        expect(roamingOf(f.line.id)?.data_cap_cents).toBe(7_500);
+      await setCap(page, js, f, '75');
+      await expectNotice(page, js, 'ok', MESSAGES.cap(money(c, 7_500)));
+      expect(await fact(page, 'Data-roaming cap')).toBe(norm(`${money(c, 7_500)} per billing period, excluding VAT`));
+      expect(roamingOf(f.line.id)?.data_cap_cents).toBe(7_500);
 
-        await press(page, js, f.line.id, 'Lift the cap');
-        await expectNotice(page, js, 'ok', MESSAGES.lifted);
-        expect(await fact(page, 'Data-roaming cap')).toBe('No cap');
-        expect(await fact(page, 'Spent this period')).toBe(norm(`${money(c, 0)} spent, no cap`));
-        expect(roamingOf(f.line.id)?.data_cap_cents).toBeNull();
-        await expect(card(page).getByRole('button', { name: 'Lift the cap', exact: true })).toHaveCount(0);
-        // The field offers the default cap to set again.
-        const field = card(page).getByLabel(`Data-roaming cap in ${c.currency}`);
-        expect(parseFloat((await field.inputValue()).replace(',', '.'))).toBe(def / 100);
+      await press(page, js, f.line.id, 'Lift the cap');
+      await expectNotice(page, js, 'ok', MESSAGES.lifted);
+      expect(await fact(page, 'Data-roaming cap')).toBe('No cap');
+      expect(await fact(page, 'Spent this period')).toBe(norm(`${money(c, 0)} spent, no cap`));
+      expect(roamingOf(f.line.id)?.data_cap_cents).toBeNull();
+      await expect(card(page).getByRole('button', { name: 'Lift the cap', exact: true })).toHaveCount(0);
+      // The field offers the default cap to set again.
+      const field = card(page).getByLabel(`Data-roaming cap in ${c.currency}`);
+      expect(parseFloat((await field.inputValue()).replace(',', '.'))).toBe(def / 100);
 
-        await setCap(page, js, f, String(def / 100));
-        await expectNotice(page, js, 'ok', MESSAGES.cap(money(c, def)));
-        expect(roamingOf(f.line.id)?.data_cap_cents).toBe(def);
-        await setCap(page, js, f, String(def / 100));
-        await expectNotice(page, js, 'ok', MESSAGES.sameCap(money(c, def)));
+      await setCap(page, js, f, String(def / 100));
+      await expectNotice(page, js, 'ok', MESSAGES.cap(money(c, def)));
+      expect(roamingOf(f.line.id)?.data_cap_cents).toBe(def);
+      await setCap(page, js, f, String(def / 100));
+      await expectNotice(page, js, 'ok', MESSAGES.sameCap(money(c, def)));
 
-        expect(roamingRequestsSince(c.id, f.requestsBefore).map((r) => r.summary)).toEqual([
-          `Data-roaming cap ${money(c, 7_500)}`,
-          'Lift the data-roaming cap',
-          `Data-roaming cap ${money(c, def)}`,
-        ]);
-        expect((await listedRequests(page)).slice(0, 3)).toEqual([
-          `Roaming: Data-roaming cap ${norm(money(c, def))}`,
-          'Roaming: Lift the data-roaming cap',
-          `Roaming: Data-roaming cap ${norm(money(c, 7_500))}`,
-        ]);
-      } finally {
-        restore(f);
-      }
+      expect(roamingRequestsSince(c.id, f.requestsBefore).map((r) => r.summary)).toEqual([
+        `Data-roaming cap ${money(c, 7_500)}`,
+        'Lift the data-roaming cap',
+        `Data-roaming cap ${money(c, def)}`,
+      ]);
+      expect((await listedRequests(page)).slice(0, 3)).toEqual([
+        `Roaming: Data-roaming cap ${norm(money(c, def))}`,
+        'Roaming: Lift the data-roaming cap',
+        `Roaming: Data-roaming cap ${norm(money(c, 7_500))}`,
+      ]);
     });
 
     test('at 80 % a notice, at the cap data roaming stops, and going on past it is a choice; the overview follows', async ({ page }) => {
@@ -283,135 +269,122 @@ for (const js of [false, true]) {
       const def = defaultCapCents(c);
       const near = (def * 4) / 5;
       const number = displayMsisdn(f.line.msisdn);
-      try {
-        restoreRoaming(f.line.id, {
-          ...f.before!,
-          roaming_on: 1,
-          data_roaming_on: 1,
-          data_cap_cents: def,
-          data_spent_cents: near - 1,
-          continue_past_cap: 0,
-        });
-        await signIn(page, js, DEMO.private);
-        await openServices(page, js, f.line.id);
-        await expect(page.locator('#roaming-cap-state')).toHaveCount(0);
+      setRoaming(f.line.id, {
+        ...f.before!,
+        roaming_on: 1,
+        data_roaming_on: 1,
+        data_cap_cents: def,
+        data_spent_cents: near - 1,
+        continue_past_cap: 0,
+      });
+      await signIn(page, js, DEMO.private);
+      await openServices(page, js, f.line.id);
+      await expect(page.locator('#roaming-cap-state')).toHaveCount(0);
 
-        // Exactly 80 %.
-        setSpent(f.line.id, near);
-        await openServices(page, js, f.line.id);
-        await expect(page.locator('#roaming-cap-state')).toHaveText(norm(MESSAGES.near));
-        expect(await fact(page, 'Spent this period')).toBe(norm(`${spentOfCap(c, near, def)} (80 %)`));
-        if (js) await shot(page, 'roaming-near-cap');
-        let article = await overviewLine(page, js, f.line);
-        await expect(definition(article, 'Data-roaming cap')).toHaveText(norm(`${spentOfCap(c, near, def)} (80 % reached)`));
-        await expect(warnings(page).filter({ hasText: number })).toHaveText(
-          norm(`Data roaming on ${number} has reached 80 % of its cap: ${spentOfCap(c, near, def)}. Roaming settings`),
-        );
+      // Exactly 80 %.
+      setSpent(f.line.id, near);
+      await openServices(page, js, f.line.id);
+      await expect(page.locator('#roaming-cap-state')).toHaveText(norm(MESSAGES.near));
+      expect(await fact(page, 'Spent this period')).toBe(norm(`${spentOfCap(c, near, def)} (80 %)`));
+      if (js) await shot(page, 'roaming-near-cap');
+      let article = await overviewLine(page, js, f.line);
+      await expect(definition(article, 'Data-roaming cap')).toHaveText(norm(`${spentOfCap(c, near, def)} (80 % reached)`));
+      await expect(warnings(page).filter({ hasText: number })).toHaveText(
+        norm(`Data roaming on ${number} has reached 80 % of its cap: ${spentOfCap(c, near, def)}. Roaming settings`),
+      );
 
-        // At the cap: stopped. The overview's warning leads to the card.
-        setSpent(f.line.id, def);
-        article = await overviewLine(page, js, f.line);
-        await expect(definition(article, 'Data-roaming cap')).toHaveText(norm(`${spentOfCap(c, def, def)} (data roaming stopped)`));
-        const warning = warnings(page).filter({ hasText: number });
-        await expect(warning).toHaveText(
-          norm(`Data roaming on ${number} has stopped at its cap: ${spentOfCap(c, def, def)}. Go on or change the cap`),
-        );
-        await warning.getByRole('link', { name: 'Go on or change the cap' }).click();
-        await expect(page).toHaveURL(new RegExp(`/services\\?line=${f.line.id}#roaming$`));
-        await openServices(page, js, f.line.id);
-        expect(await fact(page, 'Data roaming')).toBe('On, stopped at the cap');
-        await expect(page.locator('#roaming-cap-state p').first()).toHaveText(MESSAGES.stopped);
-        if (js) {
-          await shot(page, 'roaming-stopped');
-          await card(page).screenshot({ path: 'artifacts/screenshots/roaming-card-stopped.png' });
-        } else {
-          await shotMobile(page, 'roaming-stopped-mobile');
-        }
-
-        await press(page, js, f.line.id, 'Go on with data roaming past the cap');
-        await expectNotice(page, js, 'ok', MESSAGES.goOn);
-        await expect(page.locator('#roaming-cap-state p').first()).toHaveText(MESSAGES.continued);
-        expect(await fact(page, 'Data roaming')).toBe('On');
-        expect(roamingOf(f.line.id)).toMatchObject({ continue_past_cap: 1, data_spent_cents: def });
-        expect(roamingRequestsSince(c.id, f.requestsBefore).map((r) => r.summary)).toEqual([
-          'Go on with data roaming past the cap',
-        ]);
-
-        article = await overviewLine(page, js, f.line);
-        await expect(definition(article, 'Data-roaming cap')).toHaveText(norm(`${spentOfCap(c, def, def)} (going on past the cap)`));
-        await expect(warnings(page).filter({ hasText: 'Data roaming on' })).toHaveCount(0);
-        expect((await listedRequests(page))[0]).toBe('Roaming: Go on with data roaming past the cap');
-
-        // A new cap stops at it again.
-        await openServices(page, js, f.line.id);
-        await setCap(page, js, f, String(def / 100));
-        await expectNotice(
-          page,
-          js,
-          'ok',
-          `${MESSAGES.cap(money(c, def))} ${money(c, def)} is already spent this period, so data roaming stops until you choose to go on or raise the cap.`,
-        );
-        expect(roamingOf(f.line.id)?.continue_past_cap).toBe(0);
-        expect(await fact(page, 'Data roaming')).toBe('On, stopped at the cap');
-      } finally {
-        restore(f);
+      // At the cap: stopped. The overview's warning leads to the card.
+      setSpent(f.line.id, def);
+      article = await overviewLine(page, js, f.line);
+      await expect(definition(article, 'Data-roaming cap')).toHaveText(norm(`${spentOfCap(c, def, def)} (data roaming stopped)`));
+      const warning = warnings(page).filter({ hasText: number });
+      await expect(warning).toHaveText(
+        norm(`Data roaming on ${number} has stopped at its cap: ${spentOfCap(c, def, def)}. Go on or change the cap`),
+      );
+      await warning.getByRole('link', { name: 'Go on or change the cap' }).click();
+      await expect(page).toHaveURL(new RegExp(`/services\\?line=${f.line.id}#roaming$`));
+      await openServices(page, js, f.line.id);
+      expect(await fact(page, 'Data roaming')).toBe('On, stopped at the cap');
+      await expect(page.locator('#roaming-cap-state p').first()).toHaveText(MESSAGES.stopped);
+      if (js) {
+        await shot(page, 'roaming-stopped');
+        await card(page).screenshot({ path: 'artifacts/screenshots/roaming-card-stopped.png' });
+      } else {
+        await shotMobile(page, 'roaming-stopped-mobile');
       }
+
+      await press(page, js, f.line.id, 'Go on with data roaming past the cap');
+      await expectNotice(page, js, 'ok', MESSAGES.goOn);
+      await expect(page.locator('#roaming-cap-state p').first()).toHaveText(MESSAGES.continued);
+      expect(await fact(page, 'Data roaming')).toBe('On');
+      expect(roamingOf(f.line.id)).toMatchObject({ continue_past_cap: 1, data_spent_cents: def });
+      expect(roamingRequestsSince(c.id, f.requestsBefore).map((r) => r.summary)).toEqual([
+        'Go on with data roaming past the cap',
+      ]);
+
+      article = await overviewLine(page, js, f.line);
+      await expect(definition(article, 'Data-roaming cap')).toHaveText(norm(`${spentOfCap(c, def, def)} (going on past the cap)`));
+      await expect(warnings(page).filter({ hasText: 'Data roaming on' })).toHaveCount(0);
+      expect((await listedRequests(page))[0]).toBe('Roaming: Go on with data roaming past the cap');
+
+      // A new cap stops at it again.
+      await openServices(page, js, f.line.id);
+      await setCap(page, js, f, String(def / 100));
+      await expectNotice(
+        page,
+        js,
+        'ok',
+        `${MESSAGES.cap(money(c, def))} ${money(c, def)} is already spent this period, so data roaming stops until you choose to go on or raise the cap.`,
+      );
+      expect(roamingOf(f.line.id)?.continue_past_cap).toBe(0);
+      expect(await fact(page, 'Data roaming')).toBe('On, stopped at the cap');
     });
 
     test('a business changes roaming on a line other than its first, and only there', async ({ page }) => {
       const f = fixture(DEMO.business, 2);
       const others = linesOf(f.customer.id).filter((l) => l.id !== f.line.id).map((l) => [l.id, roamingOf(l.id)] as const);
-      try {
-        await signIn(page, js, DEMO.business);
-        await openServices(page, js, f.line.id);
-        const on = (f.before?.roaming_on ?? 1) === 1;
-        await press(page, js, f.line.id, on ? 'Turn roaming off' : 'Turn roaming on');
-        const wasData = (f.before?.data_roaming_on ?? 0) === 1;
-        await expectNotice(page, js, 'ok', on ? (wasData ? MESSAGES.roamingOffWithData : MESSAGES.roamingOff) : MESSAGES.roamingOn);
-        expect(roamingOf(f.line.id)?.roaming_on).toBe(on ? 0 : 1);
-        for (const [id, before] of others) expect(roamingOf(id), `line ${id} untouched`).toEqual(before);
-        const made = roamingRequestsSince(f.customer.id, f.requestsBefore);
-        expect(made).toHaveLength(1);
-        expect(made[0].line_id).toBe(f.line.id);
-      } finally {
-        restore(f);
-      }
+      await signIn(page, js, DEMO.business);
+      await openServices(page, js, f.line.id);
+      const on = (f.before?.roaming_on ?? 1) === 1;
+      await press(page, js, f.line.id, on ? 'Turn roaming off' : 'Turn roaming on');
+      const wasData = (f.before?.data_roaming_on ?? 0) === 1;
+      await expectNotice(page, js, 'ok', on ? (wasData ? MESSAGES.roamingOffWithData : MESSAGES.roamingOff) : MESSAGES.roamingOn);
+      expect(roamingOf(f.line.id)?.roaming_on).toBe(on ? 0 : 1);
+      for (const [id, before] of others) expect(roamingOf(id), `line ${id} untouched`).toEqual(before);
+      const made = roamingRequestsSince(f.customer.id, f.requestsBefore);
+      expect(made).toHaveLength(1);
+      expect(made[0].line_id).toBe(f.line.id);
     });
 
     test("another customer's line answers like a missing one, and nothing changes", async ({ page, baseURL }) => {
       const f = fixture(DEMO.private);
       const other = fixture(DEMO.business, 1);
-      try {
-        await signIn(page, js, DEMO.private);
-        await openServices(page, js, f.line.id);
-        // The own card's form, altered to name the other customer's line.
-        await card(page)
-          .locator('input[name="line"]')
-          .evaluateAll((els, id) => els.forEach((el) => ((el as HTMLInputElement).value = id)), String(other.line.id));
-        const name = (f.before?.roaming_on ?? 1) === 1 ? 'Turn roaming off' : 'Turn roaming on';
-        await press(page, js, null, name);
-        await expectNotice(page, js, 'error', 'Not found.');
+      await signIn(page, js, DEMO.private);
+      await openServices(page, js, f.line.id);
+      // The own card's form, altered to name the other customer's line.
+      await card(page)
+        .locator('input[name="line"]')
+        .evaluateAll((els, id) => els.forEach((el) => ((el as HTMLInputElement).value = id)), String(other.line.id));
+      const name = (f.before?.roaming_on ?? 1) === 1 ? 'Turn roaming off' : 'Turn roaming on';
+      await press(page, js, null, name);
+      await expectNotice(page, js, 'error', 'Not found.');
 
-        // Straight to the server function: the other customer's line and a line that is
-        // nobody's answer alike.
-        const answers: [number, string][] = [];
-        for (const id of [other.line.id, 987654321]) {
-          const post = await page.request.post('/api/change_roaming', {
-            form: { line: String(id), change: 'roaming-off', key: `e2e-foreign-${id}-${js}` },
-            headers: { Origin: baseURL!, Accept: 'application/json' },
-          });
-          answers.push([post.status(), await post.text()]);
-        }
-        expect(answers[0][0]).toBe(404);
-        expect(answers[0]).toEqual(answers[1]);
-        expect(roamingOf(other.line.id)).toEqual(other.before);
-        expect(roamingOf(f.line.id)).toEqual(f.before);
-        expect(roamingRequestsSince(f.customer.id, f.requestsBefore)).toEqual([]);
-        expect(roamingRequestsSince(other.customer.id, f.requestsBefore)).toEqual([]);
-      } finally {
-        restore(f);
-        restore(other);
+      // Straight to the server function: the other customer's line and a line that is
+      // nobody's answer alike.
+      const answers: [number, string][] = [];
+      for (const id of [other.line.id, 987654321]) {
+        const post = await page.request.post('/api/change_roaming', {
+          form: { line: String(id), change: 'roaming-off', key: `e2e-foreign-${id}-${js}` },
+          headers: { Origin: baseURL!, Accept: 'application/json' },
+        });
+        answers.push([post.status(), await post.text()]);
       }
+      expect(answers[0][0]).toBe(404);
+      expect(answers[0]).toEqual(answers[1]);
+      expect(roamingOf(other.line.id)).toEqual(other.before);
+      expect(roamingOf(f.line.id)).toEqual(f.before);
+      expect(roamingRequestsSince(f.customer.id, f.requestsBefore)).toEqual([]);
+      expect(roamingRequestsSince(other.customer.id, f.requestsBefore)).toEqual([]);
     });
   });
 }
@@ -421,24 +394,20 @@ test.describe("At a phone's width (390 px)", () => {
 
   test('the roaming card fits the screen and its controls are labelled', async ({ page }) => {
     const f = fixture(DEMO.private);
-    try {
-      await signIn(page, true, DEMO.private);
-      await openServices(page, true, f.line.id);
-      const box = await card(page).boundingBox();
-      expect(box!.x + box!.width, 'right edge of the card').toBeLessThanOrEqual(390);
-      const overflow = await card(page).evaluate((el) => el.scrollWidth - el.clientWidth);
-      expect(overflow, 'nothing to scroll sideways in the card').toBeLessThanOrEqual(0);
-      await expect(card(page).getByLabel(`Data-roaming cap in ${f.customer.currency}`)).toBeVisible();
-      await card(page).scrollIntoViewIfNeeded();
-      await card(page).screenshot({ path: 'artifacts/screenshots/roaming-card-mobile.png' });
-      // Keyboard: the cap field takes focus and Enter submits it.
-      const field = card(page).getByLabel(`Data-roaming cap in ${f.customer.currency}`);
-      await field.focus();
-      await field.fill('0');
-      await field.press('Enter');
-      await expectNotice(page, true, 'error', MESSAGES.capZero);
-    } finally {
-      restore(f);
-    }
+    await signIn(page, true, DEMO.private);
+    await openServices(page, true, f.line.id);
+    const box = await card(page).boundingBox();
+    expect(box!.x + box!.width, 'right edge of the card').toBeLessThanOrEqual(390);
+    const overflow = await card(page).evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(overflow, 'nothing to scroll sideways in the card').toBeLessThanOrEqual(0);
+    await expect(card(page).getByLabel(`Data-roaming cap in ${f.customer.currency}`)).toBeVisible();
+    await card(page).scrollIntoViewIfNeeded();
+    await card(page).screenshot({ path: 'artifacts/screenshots/roaming-card-mobile.png' });
+    // Keyboard: the cap field takes focus and Enter submits it.
+    const field = card(page).getByLabel(`Data-roaming cap in ${f.customer.currency}`);
+    await field.focus();
+    await field.fill('0');
+    await field.press('Enter');
+    await expectNotice(page, true, 'error', MESSAGES.capZero);
   });
 });

@@ -1,6 +1,6 @@
-// Every failed sign-in here counts against the per-address throttle (5 in 15 minutes): the whole
-// suite makes exactly three.
-import { expect, test } from '@playwright/test';
+// Failed sign-ins: the message, what stays in the form, still signed out. Each counts against the
+// per-address throttle (5 in 15 minutes), kept in the test's own database (support/fixtures.ts).
+import { expect, test } from './support/fixtures';
 import { DEMO, WRONG_SIGN_IN, shot, submitSignIn } from './support/ui';
 
 async function expectRefused(page: import('@playwright/test').Page, typed: string) {

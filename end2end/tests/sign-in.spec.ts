@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures';
 import { customerByEmail, linesOf } from './support/db';
 import { displayMsisdn } from './support/format';
 import { DEMO, hydrated, shot, shotMobile, signIn, submitSignIn } from './support/ui';

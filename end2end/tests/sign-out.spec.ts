@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures';
 import { DEMO, shot, signIn } from './support/ui';
 
 for (const js of [true, false]) {

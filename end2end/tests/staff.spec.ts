@@ -2,8 +2,8 @@
 // JavaScript), finds customers by phone number, name and email and sees only their names and
 // lines, and signs out; a customer's session is sent away from /staff, and a staff session
 // does not open the customer portal.
-import { Page, expect, test } from '@playwright/test';
-import { customerByEmail, execute, linesOf, query } from './support/db';
+import { Page, expect, test } from './support/fixtures';
+import { customerByEmail, linesOf, query } from './support/db';
 import { displayMsisdn } from './support/format';
 import { DEMO, hydrated, shot, shotMobile, signIn } from './support/ui';
 
@@ -97,8 +97,6 @@ test('a wrong staff password is refused with a message, and the email is kept', 
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('alert')).toHaveText('The email or password is not right.');
   await expect(page.getByLabel('Work email', { exact: true })).toHaveValue(AGENT.email);
-  // Failures count per address too (5 in 15 minutes, see sign-in-failures.spec.ts): give it back.
-  execute(`DELETE FROM login_attempts WHERE identifier = 'staff:agent@example.com' AND NOT succeeded`);
 });
 
 test('a supervisor signs in with their role in the header', async ({ page }) => {

@@ -1,7 +1,7 @@
 // Usage: what is left of each allowance, the usage records (paged, filtered, downloaded as
 // CSV), the use per day (an SVG chart and a table of the same figures), and the overview of
 // every line (sorted by each column, downloaded as CSV) — every figure compared with the database.
-import { Download, expect, Locator, Page, test } from '@playwright/test';
+import { Download, expect, Locator, Page, test } from './support/fixtures';
 import fs from 'node:fs';
 import { customerByEmail } from './support/db';
 import { dayBefore, displayMsisdn, formatDate, formatMoney, norm, todayUtc } from './support/format';

@@ -3,7 +3,7 @@
 // replacing the old one, the agent's verification and check phrase appearing (live with
 // JavaScript, on reload without), the lock after wrong codes, and the access log. The agent's
 // side (the staff console) is simulated here by writing what a verification writes.
-import { Page, expect, test } from '@playwright/test';
+import { Page, expect, test } from './support/fixtures';
 import { customerByEmail, execute, lit, one, query } from './support/db';
 import { norm } from './support/format';
 import { DEMO, hydrated, shot, shotMobile, signIn } from './support/ui';
@@ -14,15 +14,6 @@ function stored(ms: number): string {
 
 function clock(ms: number): string {
   return new Date(ms).toISOString().slice(11, 19) + ' UTC';
-}
-
-/** Rows this spec adds, removed after each test (the run shares one database). */
-function cleanUp(customerId: number): void {
-  execute(`DELETE FROM verification_codes WHERE customer_id = ${customerId};
-           DELETE FROM code_attempts WHERE customer_id = ${customerId};
-           DELETE FROM staff_access WHERE customer_id = ${customerId};
-           DELETE FROM audit_log WHERE customer_id = ${customerId}
-             AND action IN ('code_issued', 'code_verified', 'code_wrong', 'code_locked');`);
 }
 
 function agent(): { id: number; name: string } {
@@ -56,83 +47,73 @@ for (const js of [false, true]) {
 
     test('a customer gets a code for the call, sees when it expires, and sees who verified it', async ({ page }) => {
       const c = customerByEmail(DEMO.private);
-      cleanUp(c.id);
-      try {
-        await signIn(page, js, DEMO.private);
-        await page.getByRole('link', { name: 'Verify a call' }).click();
-        await expect(page).toHaveURL(/\/verify$/);
-        if (js) await hydrated(page);
-        await expect(page.getByRole('heading', { level: 1 })).toHaveText('Verify a call or chat');
-        const before = Date.now();
-        const first = await getCode(page, 'Phone');
-        if (!js) await expect(page).toHaveURL(/\/verify#code$/);
-        // Stored as a hash only, for the phone channel, valid five minutes.
-        const rows = query<{ channel: string; code_hash: string; expires_at: string }>(
-          `SELECT channel, code_hash, expires_at FROM verification_codes WHERE customer_id = ${c.id}`,
-        );
-        expect(rows).toHaveLength(1);
-        expect(rows[0].channel).toBe('phone');
-        expect(rows[0].code_hash).toMatch(/^[0-9a-f]{64}$/);
-        expect(rows[0].code_hash).not.toContain(first.code.replace(' ', ''));
-        const expiresMs = Date.parse(rows[0].expires_at);
-        expect(expiresMs - before).toBeGreaterThan(4.9 * 60_000);
-        expect(expiresMs - before).toBeLessThanOrEqual(5 * 60_000 + 5_000);
-        expect(first.expires).toBe(clock(expiresMs));
-        if (js) {
-          const countdown = page.locator('.countdown');
-          await expect(countdown).toHaveText(/^ ?[45]:\d\d left\.$/);
-          const a = await countdown.textContent();
-          await page.waitForTimeout(2_100);
-          expect(await countdown.textContent(), 'the countdown ticks').not.toBe(a);
-        }
-        await shot(page, `verify-code${js ? '' : '-nojs'}`);
-
-        // A new code for the same channel replaces the old one.
-        if (!js) await page.goto('/verify');
-        await getCode(page, 'Phone');
-        const live = query(`SELECT id FROM verification_codes WHERE customer_id = ${c.id} AND revoked_at IS NULL`);
-        expect(live).toHaveLength(1);
-
-        // The agent verifies: the customer's page shows who, the channel, the time and the phrase.
-        const phrase = js ? 'amber falcon' : 'cedar otter';
-        const at = agentVerifies(c.id, 'phone', phrase);
-        if (!js) await page.goto('/verify');
-        const verified = page.locator('#verified');
-        await expect(verified).toBeVisible({ timeout: 8_000 });
-        await expect(verified).toContainText(`Verified by ${agent().name}, Phone, ${clock(at)}`);
-        await expect(page.locator('#check-phrase')).toHaveText(phrase);
-        await shot(page, `verify-verified${js ? '' : '-nojs'}`);
-        await shotMobile(page, `verify-verified-mobile${js ? '' : '-nojs'}`);
-
-        // The access log lists the codes and the verification, newest first.
-        await page.getByRole('link', { name: 'Who accessed my account' }).click();
-        await expect(page.getByRole('heading', { level: 1 })).toHaveText('Who accessed my account');
-        const whats = (await page.locator('table.access-log tbody td[data-label="What"] strong').allTextContents()).slice(0, 3);
-        expect(whats).toEqual(['Verified with a code', 'Verification code issued', 'Verification code issued']);
-        await expect(page.locator('table.access-log tbody tr').first().locator('td[data-label="Who"]')).toHaveText(
-          `${agent().name} (support staff)`,
-        );
-      } finally {
-        cleanUp(c.id);
+      await signIn(page, js, DEMO.private);
+      await page.getByRole('link', { name: 'Verify a call' }).click();
+      await expect(page).toHaveURL(/\/verify$/);
+      if (js) await hydrated(page);
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText('Verify a call or chat');
+      const before = Date.now();
+      const first = await getCode(page, 'Phone');
+      if (!js) await expect(page).toHaveURL(/\/verify#code$/);
+      // Stored as a hash only, for the phone channel, valid five minutes.
+      const rows = query<{ channel: string; code_hash: string; expires_at: string }>(
+        `SELECT channel, code_hash, expires_at FROM verification_codes WHERE customer_id = ${c.id}`,
+      );
+      expect(rows).toHaveLength(1);
+      expect(rows[0].channel).toBe('phone');
+      expect(rows[0].code_hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(rows[0].code_hash).not.toContain(first.code.replace(' ', ''));
+      const expiresMs = Date.parse(rows[0].expires_at);
+      expect(expiresMs - before).toBeGreaterThan(4.9 * 60_000);
+      expect(expiresMs - before).toBeLessThanOrEqual(5 * 60_000 + 5_000);
+      expect(first.expires).toBe(clock(expiresMs));
+      if (js) {
+        const countdown = page.locator('.countdown');
+        await expect(countdown).toHaveText(/^ ?[45]:\d\d left\.$/);
+        const a = await countdown.textContent();
+        await page.waitForTimeout(2_100);
+        expect(await countdown.textContent(), 'the countdown ticks').not.toBe(a);
       }
+      await shot(page, `verify-code${js ? '' : '-nojs'}`);
+
+      // A new code for the same channel replaces the old one.
+      if (!js) await page.goto('/verify');
+      await getCode(page, 'Phone');
+      const live = query(`SELECT id FROM verification_codes WHERE customer_id = ${c.id} AND revoked_at IS NULL`);
+      expect(live).toHaveLength(1);
+
+      // The agent verifies: the customer's page shows who, the channel, the time and the phrase.
+      const phrase = js ? 'amber falcon' : 'cedar otter';
+      const at = agentVerifies(c.id, 'phone', phrase);
+      if (!js) await page.goto('/verify');
+      const verified = page.locator('#verified');
+      await expect(verified).toBeVisible({ timeout: 8_000 });
+      await expect(verified).toContainText(`Verified by ${agent().name}, Phone, ${clock(at)}`);
+      await expect(page.locator('#check-phrase')).toHaveText(phrase);
+      await shot(page, `verify-verified${js ? '' : '-nojs'}`);
+      await shotMobile(page, `verify-verified-mobile${js ? '' : '-nojs'}`);
+
+      // The access log lists the codes and the verification, newest first.
+      await page.getByRole('link', { name: 'Who accessed my account' }).click();
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText('Who accessed my account');
+      const whats = (await page.locator('table.access-log tbody td[data-label="What"] strong').allTextContents()).slice(0, 3);
+      expect(whats).toEqual(['Verified with a code', 'Verification code issued', 'Verification code issued']);
+      await expect(page.locator('table.access-log tbody tr').first().locator('td[data-label="Who"]')).toHaveText(
+        `${agent().name} (support staff)`,
+      );
     });
 
     test('the customer is told when codes are locked after five wrong ones', async ({ page }) => {
       const c = customerByEmail(DEMO.private);
-      cleanUp(c.id);
       const a = agent();
       const now = Date.now();
       for (let i = 0; i < 5; i++) {
         execute(`INSERT INTO code_attempts (customer_id, staff_id, at, succeeded)
                  VALUES (${c.id}, ${a.id}, ${lit(stored(now - 60_000 + i * 1000))}, 0)`);
       }
-      try {
-        await signIn(page, js, DEMO.private);
-        await page.goto('/verify');
-        await expect(page.locator('#locked')).toContainText(`Codes are locked until ${clock(now - 60_000 + 15 * 60_000)}`);
-      } finally {
-        cleanUp(c.id);
-      }
+      await signIn(page, js, DEMO.private);
+      await page.goto('/verify');
+      await expect(page.locator('#locked')).toContainText(`Codes are locked until ${clock(now - 60_000 + 15 * 60_000)}`);
     });
   });
 }

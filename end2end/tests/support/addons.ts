@@ -1,8 +1,8 @@
-// Add-ons and service requests as the database holds them, what the services page, the
-// preview of a change and /requests must show of them, and putting back what a test changed.
+// Add-ons and service requests as the database holds them, and what the services page, the
+// preview of a change and /requests must show of them.
 // The rules here are the UI contract's (issue 6), written again independently of the Rust code.
 import { Locator, Page, expect } from '@playwright/test';
-import { Customer, execute, lit, one, query } from './db';
+import { Customer, lit, one, query } from './db';
 import { Language, displayMsisdn, formatDate, formatMoney, norm, todayUtc } from './format';
 
 export interface Addon {
@@ -117,9 +117,9 @@ export function addonAuditSince(customerId: number, afterId: number): string[] {
 }
 
 /**
- * Everything a test of add-ons may change on a customer's lines, to compare with and to put
- * back: the last ids of the rows it may add, every add-on row's end, every line's credit, and
- * the catalog's early-end fees.
+ * Everything a test of add-ons may change on a customer's lines, to compare with afterwards:
+ * the last ids of the rows it may add, every add-on row's end, every line's credit, and the
+ * catalog's early-end fees.
  */
 export interface ServicesState {
   customerId: number;
@@ -149,26 +149,6 @@ export function servicesState(customerId: number): ServicesState {
     credit: query(`SELECT id, credit_cents FROM lines WHERE id IN ${inLines} ORDER BY id`),
     fees: query(`SELECT id, early_end_fee_cents FROM addons ORDER BY id`),
   };
-}
-
-/**
- * Puts the customer's services back as `state` found them: removes the requests, add-on rows,
- * ledger entries and add-on audit entries made since, un-ends what was ended, and puts back the
- * credit and the catalog's fees.
- */
-export function restoreServices(state: ServicesState): void {
-  const inLines = `(${state.lineIds.join(', ')})`;
-  const sql = [
-    `DELETE FROM service_requests WHERE id > ${state.lastRequest} AND (customer_id = ${state.customerId} OR line_id IN ${inLines})`,
-    `DELETE FROM line_addons WHERE id > ${state.lastLineAddon} AND line_id IN ${inLines}`,
-    `DELETE FROM credit_ledger WHERE id > ${state.lastLedger} AND line_id IN ${inLines}`,
-    `DELETE FROM audit_log WHERE id > ${state.lastAudit} AND customer_id = ${state.customerId}
-       AND (action LIKE 'addon_%' OR action LIKE 'scheduled_change_%')`,
-    ...state.ended.map((a) => `UPDATE line_addons SET ended_at = ${a.ended_at === null ? 'NULL' : lit(a.ended_at)} WHERE id = ${a.id}`),
-    ...state.credit.map((l) => `UPDATE lines SET credit_cents = ${l.credit_cents} WHERE id = ${l.id}`),
-    ...state.fees.map((f) => `UPDATE addons SET early_end_fee_cents = ${f.early_end_fee_cents ?? 'NULL'} WHERE id = ${f.id}`),
-  ];
-  execute(sql.join(';\n') + ';');
 }
 
 export interface Period {

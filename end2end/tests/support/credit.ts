@@ -49,10 +49,7 @@ export function storedInstant(ms: number): string {
   return new Date(ms).toISOString().replace('Z', '+00:00');
 }
 
-/**
- * Adds a voucher for a test (a demo voucher redeemed once stays spent for the rest of the run).
- * Remove it with `deleteVouchers`.
- */
+/** Adds a voucher the demo data lacks, for one test. */
 export function insertVoucher(
   code: string,
   amountCents: number,
@@ -60,19 +57,9 @@ export function insertVoucher(
   expiresOn = daysFromToday(365),
 ): void {
   execute(
-    `DELETE FROM vouchers WHERE code_hash = ${lit(voucherHash(code))};
-     INSERT INTO vouchers (code_hash, currency, amount_cents, expires_on, created_at)
+    `INSERT INTO vouchers (code_hash, currency, amount_cents, expires_on, created_at)
      VALUES (${lit(voucherHash(code))}, ${lit(currency)}, ${amountCents}, ${lit(expiresOn)}, ${lit(storedInstant(Date.now()))})`,
   );
-}
-
-export function deleteVouchers(...codes: string[]): void {
-  execute(`DELETE FROM vouchers WHERE code_hash IN (${codes.map((c) => lit(voucherHash(c))).join(', ')})`);
-}
-
-/** Puts a (demo) voucher back as never redeemed. */
-export function unredeem(code: string): void {
-  execute(`UPDATE vouchers SET redeemed_at = NULL, redeemed_line_id = NULL WHERE code_hash = ${lit(voucherHash(code))}`);
 }
 
 export interface PrepaidLine {
@@ -146,7 +133,7 @@ export function historyRow(row: LedgerRow, currency: Currency, language: Languag
   };
 }
 
-/** What a line's credit state is now, to compare or to put back after a test. */
+/** What a line's credit state is now, to compare with after a test. */
 export interface CreditState {
   lineId: number;
   credit_cents: number;
@@ -172,21 +159,6 @@ export function creditState(lineId: number): CreditState {
     lastLedgerId: ledger.last ?? 0,
     lastAttemptId: attempts.last ?? 0,
   };
-}
-
-/**
- * Puts a line's credit, expiry and ledger back as `state` found them, and removes wrong-code
- * attempts made since (audit entries stay: the log only grows, and tests count from where they
- * started).
- */
-export function restoreCredit(state: CreditState): void {
-  execute(
-    `UPDATE lines SET credit_cents = ${state.credit_cents},
-       credit_expires_on = ${state.credit_expires_on === null ? 'NULL' : lit(state.credit_expires_on)}
-     WHERE id = ${lit(state.lineId)};
-     DELETE FROM credit_ledger WHERE line_id = ${lit(state.lineId)} AND id > ${state.lastLedgerId};
-     DELETE FROM voucher_attempts WHERE id > ${state.lastAttemptId};`,
-  );
 }
 
 /** Wrong voucher codes counted against a line since `state` was taken. */

@@ -12,9 +12,10 @@ import {
   todayUtc,
 } from './format';
 
+/** The running test's own database: fixtures.ts sets E2E_DB for the length of each test. */
 export function dbPath(): string {
   const p = process.env.E2E_DB;
-  if (!p) throw new Error('E2E_DB is not set: run the tests through playwright.config.ts');
+  if (!p) throw new Error('E2E_DB is not set: query the database inside a test that imports support/fixtures');
   return p;
 }
 
@@ -27,8 +28,8 @@ export function query<T = Record<string, any>>(sql: string): T[] {
 }
 
 /**
- * Runs statements that change the database. Only for setting up a state the demo data lacks;
- * the test that does it must put things back (the whole run shares one database).
+ * Runs statements that change the database. Only for setting up a state the demo data lacks.
+ * Each test has its own copy of the database (fixtures.ts), so nothing needs putting back.
  */
 export function execute(sql: string): void {
   execFileSync('sqlite3', ['-cmd', '.timeout 5000', dbPath(), sql], { encoding: 'utf8' });

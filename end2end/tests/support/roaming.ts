@@ -1,5 +1,5 @@
-// Roaming settings and roaming requests in the test database: what the roaming card and the
-// overview must show, and putting a line back as it was (the run shares one database).
+// Roaming settings and roaming requests in the test database, and what the roaming card and
+// the overview must show of them.
 import { Customer, execute, lit, query } from './db';
 import { formatMoney } from './format';
 
@@ -22,18 +22,18 @@ export function roamingOf(lineId: number): RoamingRow | null {
   return rows.length ? rows[0] : null;
 }
 
-/** Puts a line's settings back as `before` had them. */
-export function restoreRoaming(lineId: number, before: RoamingRow | null): void {
-  if (before === null) {
+/** Stores a line's settings as `settings` has them; `null` removes them (the defaults apply). */
+export function setRoaming(lineId: number, settings: RoamingRow | null): void {
+  if (settings === null) {
     execute(`DELETE FROM roaming_settings WHERE line_id = ${lit(lineId)}`);
     return;
   }
-  const cap = before.data_cap_cents === null ? 'NULL' : lit(before.data_cap_cents);
+  const cap = settings.data_cap_cents === null ? 'NULL' : lit(settings.data_cap_cents);
   execute(
     `INSERT OR REPLACE INTO roaming_settings
        (line_id, roaming_on, data_roaming_on, data_cap_cents, data_spent_cents, continue_past_cap, updated_at)
-     VALUES (${lit(lineId)}, ${before.roaming_on}, ${before.data_roaming_on}, ${cap},
-             ${lit(before.data_spent_cents)}, ${before.continue_past_cap}, ${lit(before.updated_at)})`,
+     VALUES (${lit(lineId)}, ${settings.roaming_on}, ${settings.data_roaming_on}, ${cap},
+             ${lit(settings.data_spent_cents)}, ${settings.continue_past_cap}, ${lit(settings.updated_at)})`,
   );
 }
 
@@ -62,13 +62,6 @@ export function roamingRequestsSince(customerId: number, after: number): Roaming
   return query<RoamingRequest>(
     `SELECT id, line_id, summary, status, channel, requested_by_kind FROM service_requests
      WHERE customer_id = ${lit(customerId)} AND kind = 'roaming' AND id > ${lit(after)} ORDER BY id`,
-  );
-}
-
-/** Removes the roaming requests a test made (after request `after`). */
-export function deleteRoamingRequestsSince(customerId: number, after: number): void {
-  execute(
-    `DELETE FROM service_requests WHERE customer_id = ${lit(customerId)} AND kind = 'roaming' AND id > ${lit(after)}`,
   );
 }
 

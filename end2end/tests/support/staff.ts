@@ -1,20 +1,12 @@
 // The staff console's steps: signing in as staff, finding and opening a customer, typing the
 // code the customer reads out.
 import { Browser, Page, expect } from '@playwright/test';
-import { execute } from './db';
 import { norm } from './format';
 import { hydrated, signIn } from './ui';
 
 export const AGENT = { email: 'agent@example.com', password: 'selfcare-agent' };
 export const SUPERVISOR = { email: 'supervisor@example.com', password: 'selfcare-supervisor' };
 export const ADMIN = { email: 'admin@example.com', password: 'selfcare-admin' };
-
-/** Forgets the customer's codes, wrong tries and staff accesses. */
-export function cleanUp(customerId: number): void {
-  execute(`DELETE FROM verification_codes WHERE customer_id = ${customerId};
-           DELETE FROM code_attempts WHERE customer_id = ${customerId};
-           DELETE FROM staff_access WHERE customer_id = ${customerId};`);
-}
 
 /** A member of staff signed in at /staff/login, in a browser context of their own. */
 export async function staffPage(browser: Browser, js: boolean, who = AGENT): Promise<Page> {
