@@ -278,7 +278,7 @@ test.describe('Without JavaScript', () => {
     const post = await topUp(page, false, line, code);
     // The outcome travels in a one-minute, HttpOnly cookie.
     const cookie = (await post!.headerValue('set-cookie')) ?? '';
-    expect(cookie).toMatch(/selfcare_credit=[^;]+;/);
+    expect(cookie).toMatch(/selfcare_reply=[^;]+;/);
     expect(cookie).toContain('Max-Age=60');
     expect(cookie).toContain('HttpOnly');
 

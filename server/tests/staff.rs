@@ -219,7 +219,7 @@ async fn staff_sign_in_refuses_customers_disabled_staff_and_guessing() {
         )
         .await;
     assert!(set_cookie(&res, "selfcare_staff").is_none());
-    let flash = set_cookie(&res, "selfcare_staff_login").unwrap();
+    let flash = set_cookie(&res, "selfcare_reply").unwrap();
     let page = app.get("/staff/login", &flash).await.text().await.unwrap();
     assert!(page.contains("Too many failed sign-in attempts"), "{page}");
 }
