@@ -220,9 +220,44 @@ impl CustomerQuery {
     }
 }
 
+/// The key that makes one form's submission idempotent: the same key twice changes things once.
+/// Made by the server (`selfcare_store::secrets::idempotency_key`, 128 random bits) and sent back
+/// by the form; parsed here, so a missing or oversized key is refused as an expired form before
+/// the store sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    /// # Errors
+    /// When the key is empty or longer than 64 characters (no form of ours sends such a key).
+    pub fn parse(input: &str) -> Result<Self, InputError> {
+        let key = input.trim();
+        if key.is_empty() || key.len() > 64 {
+            Err(InputError::new(
+                "key",
+                "This form has expired. Please open it again and retry.",
+            ))
+        } else {
+            Ok(Self(key.to_string()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_idempotency_key_is_refused_when_empty_or_oversized() {
+        assert_eq!(IdempotencyKey::parse(" abc ").unwrap().as_str(), "abc");
+        assert!(IdempotencyKey::parse("  ").is_err());
+        assert!(IdempotencyKey::parse(&"a".repeat(65)).is_err());
+        assert!(IdempotencyKey::parse(&"a".repeat(64)).is_ok());
+    }
 
     #[test]
     fn a_staff_search_is_read_as_phone_account_email_or_name() {

@@ -2,7 +2,7 @@
 //! data (see `pages/staff/customer.rs`) sees that customer's invoices, payments, usage, services
 //! and requests on the same pages the customer uses, under `/staff/customers/{id}/...`: the
 //! route provides [`ActingFor`], links go through [`href`], forms carry [`ActingField`], and
-//! server functions take `acting_for` (see `api::ssr::viewer`), which only an open staff
+//! server functions take `acting_for` (see `ssr::subject_logging_view`), which only an open staff
 //! access to that customer satisfies.
 
 use leptos::prelude::*;

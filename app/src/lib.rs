@@ -7,8 +7,15 @@
 //! - `pages/`: one file per page; server-rendered, complete without JavaScript.
 //! - `components/`: view pieces; the one `#[island]` among them, `enhance::Enhance`, is the
 //!   only code shipped as WASM.
-//! - `api/`: `#[server]` functions, thin; `api/ssr.rs` reaches the request and the state.
+//! - `api/`: `#[server]` functions, thin, with the types they answer; the words of the add-on
+//!   views are built there (`api/services/words.rs`), on the server.
+//! - `ssr/` (feature `ssr`): the server side, the contract with the `server` crate: state,
+//!   the session layer's types, the subject, HTTP helpers, the one form reply cookie.
+//! - `acting.rs`: the staff console's prefix for a customer's pages.
 //! - `error.rs`: `AppError`, what the UI may see of a failure.
+//!
+//! Dependencies point one way: pages → components → api types; api → ssr, the store and the
+//! domain (`.ci/cycles.py` keeps it so).
 //!
 //! Why islands and not full hydration: a portal page is mostly figures to read. Every form is a
 //! plain HTML form that posts to a server function and is answered with a redirect back to its

@@ -1,6 +1,6 @@
 //! Bills and payments: the invoice list, one invoice, payments, and paper or electronic
 //! invoices. No function takes a customer id: the session decides whose data it is (or, in the
-//! staff console, the agent's open access to the customer: `acting_for`, see `ssr::viewer`),
+//! staff console, the agent's open access to the customer: `acting_for`, see `ssr::subject_logging_view`),
 //! and the store scopes every query to it.
 
 use leptos::prelude::*;

@@ -184,11 +184,10 @@ pub async fn change_roaming(
         settings: None,
         key: next_key.clone(),
     };
-    let key = key.trim();
-    if key.is_empty() || key.len() > 64 {
-        let expired = refused("This form has expired. Please try again.".into());
-        return Ok(crate::ssr::reply::answer(expired, &back_to));
-    }
+    let key = match selfcare::ids::IdempotencyKey::parse(&key) {
+        Ok(key) => key,
+        Err(e) => return Ok(crate::ssr::reply::answer(refused(e.message), &back_to)),
+    };
     let change = match ssr::change_of(&change, cap.as_deref(), profile.currency, profile.language) {
         Ok(change) => change,
         Err(e) => return Ok(crate::ssr::reply::answer(refused(e.to_string()), &back_to)),
@@ -198,7 +197,7 @@ pub async fn change_roaming(
             customer,
             LineId(line),
             change,
-            key,
+            key.as_str(),
             subject.by,
             Some(crate::ssr::client_ip()),
             chrono::Utc::now(),

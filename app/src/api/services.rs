@@ -1,7 +1,7 @@
 //! Add-ons of the customer's lines: what a line has and may take, the preview of a change, and
 //! the change itself. No function takes a customer id; a line id sent by a client only ever
 //! reaches the signed-in customer's own lines (or, in the staff console, the lines of the
-//! customer the agent has an open access to: `acting_for`, see `ssr::viewer`).
+//! customer the agent has an open access to: `acting_for`, see `ssr::subject_logging_view`).
 
 use leptos::prelude::*;
 use selfcare::customer::Profile;
@@ -340,20 +340,14 @@ pub async fn change_addon(
         when,
     };
     let change = ssr::change_of(&request)?;
-    let key = key.trim();
-    if key.is_empty() || key.len() > 64 {
-        return Err(AppError::Invalid {
-            field: "key".into(),
-            message: "This form has expired. Please open the change again.".into(),
-        });
-    }
+    let key = selfcare::ids::IdempotencyKey::parse(&key)?;
     let outcome = db
         .change_addon(
             customer,
             LineId(line),
             change,
             Money::from_cents(charge, profile.currency),
-            key,
+            key.as_str(),
             subject.by,
             Some(crate::ssr::client_ip()),
             chrono::Utc::now(),

@@ -1,6 +1,6 @@
 //! Usage: one line's allowances, records and use per day (`/usage`), and the overview of every
 //! line (`/usage/lines`). No function takes a customer id: the session decides whose data it is
-//! (or the agent's open access, `acting_for`, see `ssr::viewer`), and the store scopes every
+//! (or the agent's open access, `acting_for`, see `ssr::subject_logging_view`), and the store scopes every
 //! query to it. What is left of the allowances comes from the
 //! overview's query (`Db::dashboard`), so both pages always agree.
 
