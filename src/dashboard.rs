@@ -195,7 +195,7 @@ mod tests {
 
     fn open(account: i64, number: &str, issued: u32, due: u32, cents: i64) -> OpenInvoice {
         OpenInvoice {
-            account_id: AccountId(account),
+            account_id: AccountId::trusted(account),
             number: number.into(),
             issued_on: day(issued),
             due_on: day(due),
@@ -210,16 +210,16 @@ mod tests {
             open(1, "A2", 5, 20, 200),
             open(2, "B1", 9, 25, 300),
         ];
-        let due = newest_due(&invoices, AccountId(1)).unwrap();
+        let due = newest_due(&invoices, AccountId::trusted(1)).unwrap();
         assert_eq!(due.invoice_number, "A2");
         assert_eq!(due.amount.cents(), 200);
-        assert!(newest_due(&invoices, AccountId(3)).is_none());
+        assert!(newest_due(&invoices, AccountId::trusted(3)).is_none());
     }
 
     fn line(credit: Option<i64>, data_used_kb: i64) -> LineOverview {
         LineOverview {
-            id: LineId(1),
-            account_id: AccountId(1),
+            id: LineId::trusted(1),
+            account_id: AccountId::trusted(1),
             msisdn: Msisdn::parse("+48601234567").unwrap(),
             label: None,
             plan: "M".into(),

@@ -1,5 +1,7 @@
-//! Identifiers and parsed inputs. Ids are newtypes so a line id never passes for a customer id;
-//! phone numbers and sign-in identifiers are parsed once, at the edge.
+//! Identifiers and parsed inputs. Ids are newtypes so a line id never passes for a customer id,
+//! and their number is private: an id is made only by name ([`CustomerId::trusted`] and its
+//! likes), so one cannot be built from client input by accident. Phone numbers and sign-in
+//! identifiers are parsed once, at the edge.
 
 use serde::{Deserialize, Serialize};
 
@@ -10,7 +12,22 @@ macro_rules! id_type {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(transparent))]
-        pub struct $name(pub i64);
+        pub struct $name(i64);
+
+        impl $name {
+            /// The id of a row the caller knows to be what it says: read from the database, or
+            /// taken from the session, or a number from a request that every query it reaches
+            /// scopes to the signed-in customer (so another customer's id finds nothing). The
+            /// name is the reminder: nothing else turns a number into an id.
+            pub const fn trusted(raw: i64) -> Self {
+                Self(raw)
+            }
+
+            /// The number, for SQL binds, URLs and forms.
+            pub const fn get(self) -> i64 {
+                self.0
+            }
+        }
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -823,7 +823,7 @@ mod tests {
         vat_rate_bp: i64,
     ) -> Charge {
         Charge {
-            line: line.map(LineId),
+            line: line.map(LineId::trusted),
             category,
             addon: None,
             description: description.to_string(),
@@ -865,7 +865,7 @@ mod tests {
         InvoiceDetail {
             summary: InvoiceSummary {
                 number: number.clone(),
-                account_id: AccountId(7),
+                account_id: AccountId::trusted(7),
                 period_start: day(11, 1),
                 period_end: day(11, 30),
                 issued_on: day(12, 3),
@@ -881,12 +881,12 @@ mod tests {
             billing_address: "Vinohradská 1234/56, 120 00 Praha 2".into(),
             lines: vec![
                 BilledLine {
-                    id: LineId(1),
+                    id: LineId::trusted(1),
                     msisdn: Msisdn::parse("+420 601 123 456").unwrap(),
                     label: Some("Jana".into()),
                 },
                 BilledLine {
-                    id: LineId(2),
+                    id: LineId::trusted(2),
                     msisdn: Msisdn::parse("+420 777 987 654").unwrap(),
                     label: Some("Tomáš".into()),
                 },

@@ -103,7 +103,7 @@ pub async fn records(
         return unauthorized();
     };
     let customer = session.customer;
-    let Ok(line) = line.parse().map(LineId) else {
+    let Ok(line) = line.parse().map(LineId::trusted) else {
         return not_found();
     };
     let number = match state.db.line_number(customer, line).await {

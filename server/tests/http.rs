@@ -341,7 +341,7 @@ async fn paper_invoices_switch_by_a_plain_form_post() {
             .send()
     };
     for _ in 0..2 {
-        let res = post(account.0, "false").await.unwrap();
+        let res = post(account.get(), "false").await.unwrap();
         assert_eq!(res.status(), StatusCode::FOUND);
         assert_eq!(res.headers()[LOCATION], "/invoices#electronic-billing");
     }
@@ -363,7 +363,7 @@ async fn paper_invoices_switch_by_a_plain_form_post() {
         .unwrap()
         .customer_id;
     let theirs = app.db.billing_accounts(other).await.unwrap()[0].id;
-    let res = post(theirs.0, "true").await.unwrap();
+    let res = post(theirs.get(), "true").await.unwrap();
     assert_eq!(res.status(), StatusCode::FOUND);
     assert_eq!(
         res.headers()[LOCATION],

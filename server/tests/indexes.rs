@@ -232,7 +232,7 @@ async fn every_page_reads_big_tables_through_indexes() {
         .unwrap();
     let (code, _) = db
         .issue_code(
-            selfcare::ids::CustomerId(customer),
+            selfcare::ids::CustomerId::trusted(customer),
             selfcare::services::requests::Channel::Phone,
             None,
             chrono::Utc::now(),

@@ -304,7 +304,12 @@ async fn a_customers_pages_open_in_the_console_only_after_verification() {
 
     let (code, _) = app
         .db
-        .issue_code(CustomerId(jana), Channel::Phone, None, chrono::Utc::now())
+        .issue_code(
+            CustomerId::trusted(jana),
+            Channel::Phone,
+            None,
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     let res = app
@@ -500,7 +505,7 @@ async fn only_admins_change_the_team_and_agents_do_not_see_it() {
         .unwrap()
         .unwrap()
         .staff_id
-        .0
+        .get()
         .to_string();
     let add = [
         ("email", "petr.novak@example.com"),

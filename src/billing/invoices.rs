@@ -410,7 +410,7 @@ mod tests {
 
     fn charge(line: i64, category: ChargeCategory, addon: Option<&str>, cents: i64) -> Charge {
         Charge {
-            line: Some(LineId(line)),
+            line: Some(LineId::trusted(line)),
             category,
             addon: addon.map(str::to_string),
             description: format!("{category:?} {addon:?}"),
@@ -485,7 +485,7 @@ mod tests {
             prop::sample::select(vec![2100i64, 2300, 1200, 0]),
         )
             .prop_map(|(line, cat, addon, cents, rate)| Charge {
-                line: Some(LineId(line)),
+                line: Some(LineId::trusted(line)),
                 category: ChargeCategory::ALL[cat],
                 addon: addon.map(|a| format!("addon-{a}")),
                 description: String::new(),

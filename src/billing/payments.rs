@@ -211,7 +211,7 @@ mod tests {
         let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
         InvoiceSummary {
             number: "202610000001".into(),
-            account_id: AccountId(1),
+            account_id: AccountId::trusted(1),
             period_start: day(1),
             period_end: day(30),
             issued_on: day(3),

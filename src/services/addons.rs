@@ -578,7 +578,7 @@ mod tests {
 
     fn addon(id: i64, name: &str, cents: i64) -> Addon {
         Addon {
-            id: AddonId(id),
+            id: AddonId::trusted(id),
             code: format!("cz-{id}"),
             name: name.into(),
             description: String::new(),
@@ -597,7 +597,7 @@ mod tests {
 
     fn active(id: i64, of: &Addon, from: NaiveDate) -> ActiveAddon {
         ActiveAddon {
-            id: LineAddonId(id),
+            id: LineAddonId::trusted(id),
             addon: of.id,
             name: of.name.clone(),
             price: of.price,
@@ -638,7 +638,7 @@ mod tests {
 
     fn activate(id: i64) -> Change {
         Change::Activate {
-            addon: AddonId(id),
+            addon: AddonId::trusted(id),
             when: When::Now,
         }
     }
@@ -748,7 +748,7 @@ mod tests {
         assert_eq!(
             p.replaces,
             vec![Replaced {
-                id: LineAddonId(7),
+                id: LineAddonId::trusted(7),
                 name: "Data 5 GB".into(),
                 fee: None
             }]
@@ -764,7 +764,7 @@ mod tests {
             preview(activate(1), &postpaid(), &on, &[], &catalog),
             Err(Refusal::AlreadyActive)
         );
-        let soon = [(AddonId(1), day(2026, 12, 1))];
+        let soon = [(AddonId::trusted(1), day(2026, 12, 1))];
         assert_eq!(
             preview(activate(1), &postpaid(), &[], &soon, &catalog),
             Err(Refusal::AlreadyScheduled(day(2026, 12, 1)))
@@ -818,7 +818,7 @@ mod tests {
         insurance.early_end_fee = Some(czk(150_000));
         let on = [active(7, &insurance, day(2026, 10, 6))];
         let end = Change::End {
-            line_addon: LineAddonId(7),
+            line_addon: LineAddonId::trusted(7),
             when: When::Now,
         };
         let p = preview(end, &postpaid(), &on, &[], &[]).unwrap();
@@ -874,7 +874,7 @@ mod tests {
         extra.billing_period = BillingPeriod::Once;
         let on = [active(7, &extra, day(2026, 11, 10))];
         let end = |id| Change::End {
-            line_addon: LineAddonId(id),
+            line_addon: LineAddonId::trusted(id),
             when: When::Now,
         };
         assert!(matches!(

@@ -503,7 +503,7 @@ mod tests {
 
     fn line(roaming: bool, data: bool, cap: DataCap) -> RoamingSettings {
         RoamingSettings {
-            line: LineId(7),
+            line: LineId::trusted(7),
             roaming_on: roaming,
             data_roaming_on: data,
             data_cap: cap,
@@ -690,7 +690,7 @@ mod tests {
 
     #[test]
     fn a_line_without_settings_roams_without_data_under_the_default_cap() {
-        let d = RoamingSettings::defaults(LineId(1), Currency::Czk);
+        let d = RoamingSettings::defaults(LineId::trusted(1), Currency::Czk);
         assert!(d.roaming_on && !d.data_roaming_on);
         assert_eq!(d.data_cap.cap, Some(default_cap(Currency::Czk)));
         assert_eq!(d.cap_state(), CapState::Under);

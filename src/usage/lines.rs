@@ -128,8 +128,8 @@ mod tests {
 
     fn line(id: i64, label: Option<&str>, minutes: Option<(Option<i64>, i64)>) -> LineOverview {
         LineOverview {
-            id: LineId(id),
-            account_id: AccountId(1),
+            id: LineId::trusted(id),
+            account_id: AccountId::trusted(1),
             msisdn: Msisdn::from_stored(format!("+42060310000{id}")),
             label: label.map(str::to_string),
             plan: "Business".into(),
@@ -174,7 +174,7 @@ mod tests {
     fn both_ways(mut lines: Vec<LineOverview>, by: LineSort) -> [Vec<i64>; 2] {
         [SortDirection::Asc, SortDirection::Desc].map(|direction| {
             sort_lines(&mut lines, by, direction);
-            lines.iter().map(|l| l.id.0).collect()
+            lines.iter().map(|l| l.id.get()).collect()
         })
     }
 

@@ -31,8 +31,8 @@ impl Actor {
     /// As stored: `actor_kind` and `actor_id`.
     pub fn kind_and_id(self) -> (&'static str, Option<i64>) {
         match self {
-            Self::Customer(id) => ("customer", Some(id.0)),
-            Self::Staff(id) => ("staff", Some(id.0)),
+            Self::Customer(id) => ("customer", Some(id.get())),
+            Self::Staff(id) => ("staff", Some(id.get())),
             Self::System => ("system", None),
         }
     }

@@ -107,8 +107,15 @@ impl Db {
         ip: &str,
         user_agent: &str,
     ) -> Result<()> {
-        self.insert_session("customer_id", customer.0, token_hash, now, ip, user_agent)
-            .await
+        self.insert_session(
+            "customer_id",
+            customer.get(),
+            token_hash,
+            now,
+            ip,
+            user_agent,
+        )
+        .await
     }
 
     /// A session row for the customer or member of staff in `owner_column` (`customer_id` or

@@ -173,7 +173,7 @@ impl Db {
         );
         let rows: Vec<InvoiceRow> = on_db!(self, |pool| sqlx::query_as(&sql)
             .bind(customer)
-            .bind(filter.line.map_or(0, |l| l.0))
+            .bind(filter.line.map_or(0, |l| l.get()))
             .bind(from)
             .bind(until)
             .fetch_all(pool)
@@ -201,7 +201,7 @@ impl Db {
         let (key, id) = after.map_or((latest_day(), i64::MAX), |c| (c.key, c.id));
         let rows: Vec<InvoiceRow> = on_db!(self, |pool| sqlx::query_as(&sql)
             .bind(customer)
-            .bind(filter.line.map_or(0, |l| l.0))
+            .bind(filter.line.map_or(0, |l| l.get()))
             .bind(from)
             .bind(until)
             .bind(key)

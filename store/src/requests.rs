@@ -176,7 +176,7 @@ impl Db {
             |r| {
                 Cursor {
                     key: r.created_at,
-                    id: r.id.0,
+                    id: r.id.get(),
                 }
                 .encode()
             },

@@ -146,12 +146,12 @@ mod tests {
         }
         let code = OneTimeCode::parse("000123").unwrap();
         assert_ne!(
-            code_hash(&code, CustomerId(1)),
-            code_hash(&code, CustomerId(2))
+            code_hash(&code, CustomerId::trusted(1)),
+            code_hash(&code, CustomerId::trusted(2))
         );
         assert_eq!(
-            code_hash(&code, CustomerId(1)),
-            code_hash(&code, CustomerId(1))
+            code_hash(&code, CustomerId::trusted(1)),
+            code_hash(&code, CustomerId::trusted(1))
         );
         assert_eq!(check_phrase().split(' ').count(), 2);
     }

@@ -117,7 +117,7 @@ pub async fn load_invoices(
     let db = crate::ssr::state()?.db;
     let after = Cursor::from_query(after)?;
     let filter = InvoiceFilter {
-        line: line.filter(|l| *l > 0).map(LineId),
+        line: line.filter(|l| *l > 0).map(LineId::trusted),
         year,
     };
     let (years, lines) = db.invoice_filters(customer).await?;
@@ -203,7 +203,7 @@ pub async fn set_paper_invoices(account: i64, paper: bool) -> Result<bool, AppEr
     let saved = db
         .set_paper_invoices(
             customer,
-            AccountId(account),
+            AccountId::trusted(account),
             paper,
             Actor::Customer(customer),
             Some(crate::ssr::client_ip()),

@@ -69,7 +69,7 @@ pub async fn load_credit(
         Some(id) => Some(
             lines
                 .iter()
-                .find(|l| l.id.0 == id)
+                .find(|l| l.id.get() == id)
                 .cloned()
                 .ok_or(AppError::NotFound)?,
         ),
@@ -119,7 +119,7 @@ pub async fn redeem_voucher(line: i64, code: String) -> Result<Reply, AppError> 
     let outcome = match db
         .redeem_voucher(
             customer,
-            LineId(line),
+            LineId::trusted(line),
             &code,
             Some(crate::ssr::client_ip()),
             chrono::Utc::now(),

@@ -57,7 +57,7 @@ pub async fn cancel_request(request: i64, acting_for: Option<i64>) -> Result<For
     let r = db
         .cancel_request(
             subject.customer,
-            RequestId(request),
+            RequestId::trusted(request),
             subject.by,
             chrono::Utc::now(),
         )

@@ -139,7 +139,7 @@ pub async fn load_roaming(line: i64, acting_for: Option<i64>) -> Result<RoamingV
     let customer = crate::ssr::subject(acting_for).await?.customer;
     let state = crate::ssr::state()?;
     let db = &state.db;
-    let settings = db.roaming(customer, LineId(line)).await?;
+    let settings = db.roaming(customer, LineId::trusted(line)).await?;
     let language = db.profile(customer).await?.language;
     let notice = crate::ssr::reply::take::<RoamingReply>();
     let currency = settings.currency();
@@ -195,7 +195,7 @@ pub async fn change_roaming(
     let outcome = db
         .change_roaming(
             customer,
-            LineId(line),
+            LineId::trusted(line),
             change,
             key.as_str(),
             subject.by,

@@ -178,11 +178,11 @@ pub(crate) mod ssr {
         let when = When::parse(Some(request.when.as_str()));
         match request.action.as_str() {
             "activate" => Ok(Change::Activate {
-                addon: AddonId(request.id),
+                addon: AddonId::trusted(request.id),
                 when,
             }),
             "end" => Ok(Change::End {
-                line_addon: LineAddonId(request.id),
+                line_addon: LineAddonId::trusted(request.id),
                 when,
             }),
             _ => Err(AppError::NotFound),
@@ -235,7 +235,7 @@ pub(crate) mod ssr {
         ChangeReply {
             ok: r.status != RequestStatus::Failed,
             message,
-            request: Some(r.id.0),
+            request: Some(r.id.get()),
         }
     }
 }
@@ -258,7 +258,7 @@ pub async fn load_services(
         Some(id) => Some(
             lines
                 .iter()
-                .find(|l| l.id.0 == id)
+                .find(|l| l.id.get() == id)
                 .ok_or(AppError::NotFound)?
                 .id,
         ),
@@ -294,7 +294,7 @@ pub async fn preview_change(
     let db = crate::ssr::state()?.db;
     let change = ssr::change_of(&request)?;
     let now = chrono::Utc::now();
-    let line = LineId(request.line);
+    let line = LineId::trusted(request.line);
     let services = db.line_services(customer, line, now).await?;
     let language = db.profile(customer).await?.language;
     let preview = db
@@ -344,7 +344,7 @@ pub async fn change_addon(
     let outcome = db
         .change_addon(
             customer,
-            LineId(line),
+            LineId::trusted(line),
             change,
             Money::from_cents(charge, profile.currency),
             key.as_str(),

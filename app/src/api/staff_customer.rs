@@ -47,7 +47,7 @@ pub async fn acting_header(customer: i64) -> Result<Option<ActingCustomer>, AppE
 
     let me = crate::ssr::staff()?;
     let db = crate::ssr::state()?.db;
-    let customer = CustomerId(customer);
+    let customer = CustomerId::trusted(customer);
     let Some(access) = db.staff_access(me.staff, customer, Utc::now()).await? else {
         return Ok(None);
     };
@@ -71,7 +71,7 @@ pub async fn load_staff_customer(id: i64) -> Result<StaffCustomer, AppError> {
 
     let me = crate::ssr::staff()?;
     let db = crate::ssr::state()?.db;
-    let customer = CustomerId(id);
+    let customer = CustomerId::trusted(id);
     let now = chrono::Utc::now();
     let name = db.customer_name(customer).await?;
     let lines = db.service_lines(customer).await?;
@@ -125,7 +125,7 @@ pub async fn verify_customer_code(
     let reply = match db
         .verify_code(
             me.staff,
-            CustomerId(customer),
+            CustomerId::trusted(customer),
             channel,
             &code,
             chrono::Utc::now(),
@@ -165,7 +165,7 @@ pub async fn open_customer(
     };
     db.open_without_code(
         me.staff,
-        CustomerId(customer),
+        CustomerId::trusted(customer),
         channel,
         &reason,
         chrono::Utc::now(),

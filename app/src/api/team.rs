@@ -67,7 +67,10 @@ pub async fn load_team_member(id: i64) -> Result<Member, AppError> {
 
     let me = crate::ssr::require_role(StaffRole::Supervisor)?;
     let db = crate::ssr::state()?.db;
-    let Some(member) = db.staff_account(selfcare::ids::StaffId(id)).await? else {
+    let Some(member) = db
+        .staff_account(selfcare::ids::StaffId::trusted(id))
+        .await?
+    else {
         crate::ssr::set_status(404);
         return Err(AppError::NotFound);
     };
@@ -92,7 +95,7 @@ pub async fn load_team_member(id: i64) -> Result<Member, AppError> {
                 what: activity_label(&a.action).to_string(),
                 customer: a
                     .customer_id
-                    .map(|id| (id.0, a.customer_name.unwrap_or_default())),
+                    .map(|id| (id.get(), a.customer_name.unwrap_or_default())),
                 detail: a.detail,
             })
             .collect(),
@@ -179,7 +182,7 @@ pub async fn change_team_member(
     let outcome = db
         .change_staff_member(
             me.staff,
-            selfcare::ids::StaffId(member),
+            selfcare::ids::StaffId::trusted(member),
             change,
             chrono::Utc::now(),
             &crate::ssr::client_ip(),

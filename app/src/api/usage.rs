@@ -70,7 +70,7 @@ pub async fn load_usage(
         Some(id) => Some(
             lines
                 .iter()
-                .find(|l| l.id.0 == id)
+                .find(|l| l.id.get() == id)
                 .cloned()
                 .ok_or(AppError::NotFound)?,
         ),

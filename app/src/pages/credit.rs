@@ -89,7 +89,7 @@ fn credit_page(page: CreditOverview, first_page: bool) -> impl IntoView {
             }
         })
         .collect_view();
-    let line_id = line.id.0;
+    let line_id = line.id.get();
     // Regions (see components::enhance): a top-up sent in place brings back the notice, the
     // balance and the history; the warning's form still loads the page.
     view! {

@@ -46,7 +46,7 @@ pub fn overview(data: Overview, focus: Option<i64>) -> impl IntoView {
     let d: Dashboard = data.dashboard;
     let lang = d.language;
     // A focus on a line that is not this customer's shows nothing of it: all own lines instead.
-    let known_focus = focus.filter(|id| d.lines.iter().any(|l| l.id.0 == *id));
+    let known_focus = focus.filter(|id| d.lines.iter().any(|l| l.id.get() == *id));
     let cards: Vec<LineCard> = d.lines.iter().map(|line| card(line, lang)).collect();
     let organisation = d.kind.is_organisation();
     view! {
@@ -221,7 +221,7 @@ fn card(line: &LineOverview, lang: Language) -> LineCard {
         format!("{} active", line.active_addons),
     ));
     LineCard {
-        id: line.id.0,
+        id: line.id.get(),
         number: line.msisdn.display(),
         label: line.label.clone(),
         facts,

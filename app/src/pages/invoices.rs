@@ -82,7 +82,7 @@ fn invoice_list(list: InvoiceList, line: Option<i64>, year: Option<i32>) -> impl
                                     Some(label) => format!("{} ({label})", l.msisdn.display()),
                                     None => l.msisdn.display(),
                                 };
-                                view! { <option value=l.id.0 selected=line == Some(l.id.0)>{text}</option> }
+                                view! { <option value=l.id.get() selected=line == Some(l.id.get())>{text}</option> }
                             }).collect_view()}
                         </select>
                     </div>
@@ -129,7 +129,7 @@ fn invoice_list(list: InvoiceList, line: Option<i64>, year: Option<i32>) -> impl
                     view! { <p>{format!("{}: invoices {how}.", a.account_name)}</p> }.into_any()
                 } else {
                     view! {
-                        <PaperInvoices account=a.account.0 account_name=a.account_name paper=a.paper_invoices />
+                        <PaperInvoices account=a.account.get() account_name=a.account_name paper=a.paper_invoices />
                     }.into_any()
                 }).collect_view()}
             </section>

@@ -79,7 +79,7 @@ fn requests(page: Data, first_page: bool) -> impl IntoView {
                         {(r.status == RequestStatus::Scheduled).then(|| view! {
                             <form method="post" action=CancelRequest::url() class="cancel">
                                 <ActingField />
-                                <input type="hidden" name="request" value=r.id.0 />
+                                <input type="hidden" name="request" value=r.id.get() />
                                 <button type="submit" class="secondary" aria-label=format!("Cancel: {}", r.summary)>"Cancel"</button>
                             </form>
                         })}

@@ -68,7 +68,7 @@ fn services(page: ServicesOverview) -> impl IntoView {
     view! {
         {chooser}
         {head}
-        <RoamingSection line=current.0 />
+        <RoamingSection line=current.get() />
         <AddonsPanel addons notice=page.notice />
     }
     .into_any()

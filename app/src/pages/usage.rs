@@ -90,7 +90,7 @@ fn usage(page: Page, chart: UsageKind) -> impl IntoView {
     let Some(line) = page.line.clone() else {
         return view! { <p>"There are no active lines on your account."</p> }.into_any();
     };
-    let id = line.id.0;
+    let id = line.id.get();
     let filter = page.filter;
     let query = use_query_map().get_untracked();
     let first_page = query.get("after").is_none_or(|a| a.is_empty());
@@ -101,7 +101,7 @@ fn usage(page: Page, chart: UsageKind) -> impl IntoView {
             .map(|l| {
                 let current = (l.id == line.id).then_some("true");
                 view! {
-                    <a href=usage_url(l.id.0, &UsageFilter::default(), chart, None) aria-current=current>
+                    <a href=usage_url(l.id.get(), &UsageFilter::default(), chart, None) aria-current=current>
                         {line_name(l)}
                     </a>
                 }
@@ -298,7 +298,7 @@ fn lines_overview(overview: LinesOverview) -> impl IntoView {
             view! {
                 <tr>
                     <th scope="row" class="nowrap">
-                        <a href=format!("{}?line={}", href("/usage"), line.id.0)>{line.msisdn.display()}</a>
+                        <a href=format!("{}?line={}", href("/usage"), line.id.get())>{line.msisdn.display()}</a>
                     </th>
                     <td data-label="User">{line.label.clone()}</td>
                     <td data-label="Plan">{line.plan.clone()}</td>

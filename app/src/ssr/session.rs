@@ -115,7 +115,7 @@ mod tests {
     #[test]
     fn roles_order_agent_supervisor_admin() {
         let me = |role| SignedInStaff {
-            staff: StaffId(1),
+            staff: StaffId::trusted(1),
             role,
             name: "Eva".into(),
             token_hash: String::new(),

@@ -271,7 +271,7 @@ async fn paper_invoices_switch_once_and_are_audited() {
             .await;
         assert!(matches!(refused, Err(StoreError::NotFound)));
         assert!(matches!(
-            db.set_paper_invoices(jana, AccountId(999_999), true, actor, None, now())
+            db.set_paper_invoices(jana, AccountId::trusted(999_999), true, actor, None, now())
                 .await,
             Err(StoreError::NotFound)
         ));

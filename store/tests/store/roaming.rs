@@ -327,10 +327,10 @@ async fn another_customers_line_is_not_found() {
             Err(StoreError::NotFound)
         ));
         assert!(matches!(
-            db.roaming(who, LineId(987_654_321)).await,
+            db.roaming(who, LineId::trusted(987_654_321)).await,
             Err(StoreError::NotFound)
         ));
-        for line in [theirs, LineId(987_654_321)] {
+        for line in [theirs, LineId::trusted(987_654_321)] {
             let outcome = db
                 .change_roaming(
                     who,

@@ -360,13 +360,13 @@ async fn the_demo_customer_has_two_lines_and_one_open_invoice_due_after_today() 
             .await
             .unwrap()
             .expect("the demo number signs in");
-        assert_eq!(candidate.customer_id, CustomerId(id));
+        assert_eq!(candidate.customer_id, CustomerId::trusted(id));
         assert!(verify_password(
             selfcare::demo::CUSTOMER_PASSWORD,
             &candidate.password_hash
         ));
 
-        let dashboard = db.dashboard(CustomerId(id), now()).await.unwrap();
+        let dashboard = db.dashboard(CustomerId::trusted(id), now()).await.unwrap();
         assert_eq!(dashboard.customer_name, "Jana Nováková");
         let numbers: Vec<&str> = dashboard.lines.iter().map(|l| l.msisdn.as_str()).collect();
         assert_eq!(numbers, ["+420601123456", "+420602654321"]);
@@ -424,7 +424,7 @@ async fn the_prepaid_demo_has_credit_and_partly_used_allowances() {
     for_each_engine(|db| async move {
         seeded(&db, 0, 1).await;
         let id = customer_by_email(&db, "prepaid@example.com").await;
-        let dashboard = db.dashboard(CustomerId(id), now()).await.unwrap();
+        let dashboard = db.dashboard(CustomerId::trusted(id), now()).await.unwrap();
         assert_eq!(dashboard.customer_name, "Piotr Kowalski");
         let [line] = dashboard.lines.as_slice() else {
             panic!("one line")
@@ -456,7 +456,7 @@ async fn the_business_demo_has_five_lines_and_a_partly_paid_overdue_invoice() {
     for_each_engine(|db| async move {
         seeded(&db, 0, 1).await;
         let id = customer_by_email(&db, "business@example.com").await;
-        let dashboard = db.dashboard(CustomerId(id), now()).await.unwrap();
+        let dashboard = db.dashboard(CustomerId::trusted(id), now()).await.unwrap();
         assert_eq!(dashboard.customer_name, "Kovář Stavby s.r.o.");
         let numbers: Vec<&str> = dashboard.lines.iter().map(|l| l.msisdn.as_str()).collect();
         assert_eq!(numbers, ["+420603100001", "+420603100002", "+420603100003", "+420603100004", "+420603100005"]);
@@ -498,7 +498,7 @@ async fn numbers_are_valid_and_the_staff_user_exists() {
         let distinct_lines = count(&db, "SELECT COUNT(DISTINCT msisdn) FROM lines").await;
         assert_eq!(distinct_lines, count(&db, "SELECT COUNT(*) FROM lines").await);
         let (staff, role, hash) = db.staff_login("agent@example.com").await.unwrap().expect("the agent exists");
-        assert!(staff.0 > 0);
+        assert!(staff.get() > 0);
         assert_eq!(role.as_str(), "agent");
         assert!(verify_password(selfcare::demo::password_of("agent@example.com"), &hash));
     })

@@ -85,7 +85,7 @@ async fn an_admin_adds_a_member_who_signs_in_and_an_email_is_taken_once() {
         assert_eq!(
             team_audit(&db).await,
             [(
-                Some(admin.0),
+                Some(admin.get()),
                 "staff_add".to_string(),
                 "Petr Novák <petr.novak@operator.cz>: added as agent".to_string()
             )]
@@ -165,9 +165,15 @@ async fn an_admin_never_changes_their_own_account_nor_a_missing_one() {
             );
         }
         assert_eq!(
-            db.change_staff_member(admin, StaffId(999_999), TeamChange::Disable, now(), "x")
-                .await
-                .unwrap(),
+            db.change_staff_member(
+                admin,
+                StaffId::trusted(999_999),
+                TeamChange::Disable,
+                now(),
+                "x"
+            )
+            .await
+            .unwrap(),
             Err(TeamRefusal::NoSuchMember)
         );
         assert_eq!(

@@ -164,8 +164,8 @@ pub fn addons_view(s: &LineServices, lang: Language) -> AddonsView {
                 "Any time".to_string()
             };
             ActiveRow {
-                id: a.id.0,
-                addon: a.addon.0,
+                id: a.id.get(),
+                addon: a.addon.get(),
                 name: a.name.clone(),
                 since: lang.format_date(a.active_from.date_naive()),
                 price,
@@ -179,7 +179,7 @@ pub fn addons_view(s: &LineServices, lang: Language) -> AddonsView {
         .scheduled
         .iter()
         .map(|r| ScheduledRow {
-            id: r.id.0,
+            id: r.id.get(),
             summary: r.summary.clone(),
             status: r.status_text(lang),
         })
@@ -208,7 +208,7 @@ pub fn addons_view(s: &LineServices, lang: Language) -> AddonsView {
                 CatalogState::Offered(format!("Switch to {}…", addon.name))
             };
             CatalogCard {
-                id: addon.id.0,
+                id: addon.id.get(),
                 name: addon.name.clone(),
                 price: price_text(addon.price, addon.billing_period, lang),
                 description: addon.description.clone(),
@@ -225,7 +225,7 @@ pub fn addons_view(s: &LineServices, lang: Language) -> AddonsView {
         })
         .collect();
     AddonsView {
-        line: s.line.id.0,
+        line: s.line.id.get(),
         credit: s.terms.credit.map(|c| c.format(lang)),
         active,
         scheduled,

@@ -155,7 +155,7 @@ fn member_view(page: Member) -> impl IntoView {
             <section class="card" aria-labelledby="change-heading">
                 <h2 id="change-heading">"Change"</h2>
                 <form method="post" action=ChangeTeamMember::url() class="form">
-                    <input type="hidden" name="member" value=m.id.0 />
+                    <input type="hidden" name="member" value=m.id.get() />
                     <input type="hidden" name="change" value="role" />
                     <label for="role">"Role"</label>
                     <div class="row">
@@ -164,7 +164,7 @@ fn member_view(page: Member) -> impl IntoView {
                     </div>
                 </form>
                 <form method="post" action=ChangeTeamMember::url() class="form">
-                    <input type="hidden" name="member" value=m.id.0 />
+                    <input type="hidden" name="member" value=m.id.get() />
                     <input type="hidden" name="change" value=change />
                     <p class="muted">{if change == "disable" {
                         "A disabled member can't sign in, and their open sessions end at once. Their work stays in the audit log."
