@@ -94,13 +94,6 @@ pub fn password_of(email: &str) -> &'static str {
         .unwrap_or_else(|| panic!("{email} is not a demo sign-in"))
 }
 
-/// The demo member of staff with `role`.
-pub fn staff_with(role: StaffRole) -> &'static DemoSignIn {
-    staff()
-        .find(|s| s.door == Door::Staff(role))
-        .unwrap_or(&SIGN_INS[SIGN_INS.len() - 1])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,7 +102,6 @@ mod tests {
     fn every_role_has_one_demo_member_and_customers_share_one_password() {
         for role in [StaffRole::Agent, StaffRole::Supervisor, StaffRole::Admin] {
             assert_eq!(staff().filter(|s| s.door == Door::Staff(role)).count(), 1);
-            assert_eq!(staff_with(role).door, Door::Staff(role));
         }
         assert!(customers().all(|s| s.password == CUSTOMER_PASSWORD));
         assert_eq!(password_of("Agent@Example.com"), "selfcare-agent");

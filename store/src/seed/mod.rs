@@ -90,9 +90,6 @@ pub struct SeedReport {
     pub demo_created: bool,
 }
 
-/// The password of every demo and generated customer (the list is [`selfcare::demo`]).
-pub const DEMO_PASSWORD: &str = selfcare::demo::CUSTOMER_PASSWORD;
-
 /// A demo voucher the README lists: its code, value and state.
 #[derive(Clone, Copy, Debug)]
 pub struct DemoVoucher {
@@ -178,7 +175,7 @@ pub async fn seed(db: &Db, options: &SeedOptions, progress: &ProgressBar) -> Res
     let now = DateTime::from_timestamp(options.now.timestamp(), 0).unwrap_or(options.now);
     // One hash for every seeded customer: argon2 takes ~60 ms on purpose, which per customer
     // would turn minutes into hours, and they all share the demo password anyway.
-    let password_hash = hash_password(DEMO_PASSWORD);
+    let password_hash = hash_password(selfcare::demo::CUSTOMER_PASSWORD);
     let catalog = std::sync::Arc::new(ensure_catalog(db).await?);
     let ids = NextIds::read(db).await?;
     if let Db::Postgres(pool) = db {
