@@ -20,10 +20,12 @@
 //!   customer's data, and the customer's access log.
 //! - [`dashboard`]: what the overview page shows, assembled from the store's rows.
 //! - [`demo`]: the demo data's sign-ins, one list for the seed, the sign-in pages and the tests.
+//! - [`audit`]: what the audit log records, as data, and its words.
 //! - [`auth`]: sign-in throttling, session lifetime rules and staff roles.
 //!
 //! Feature `sqlx` derives `sqlx::Type` for the id newtypes, for the store; nothing else.
 
+pub mod audit;
 pub mod auth;
 pub mod balances;
 pub mod billing;

@@ -424,7 +424,9 @@ for (const js of [false, true]) {
         // The preview on screen still offers it; confirming it now is refused and changes nothing.
         await confirm(page, js, preview, `Confirm: end ${insurance.name}`, line);
         const failedId = await expectNotice(page, false, `Not changed: ${refusal}`);
-        const failed = oneRequest(c, line, state.lastRequest, { kind: 'end', status: 'failed', charge_cents: 0, failure: refusal });
+        const failed = oneRequest(c, line, state.lastRequest, { kind: 'end', status: 'failed', charge_cents: 0 });
+        // The refusal is stored as data (worded on the page as above).
+        expect(failed.failure).toMatchObject({ failure: 'refused', refusal: { InCommitment: { name: insurance.name } } });
         expect(failedId).toBe(failed.id);
         expect(failed.summary).toBe(`End ${insurance.name}`);
         expect(activeAddons(line.id).map((a) => a.id)).toContain(active.id);
@@ -811,10 +813,10 @@ test.describe("At a phone's width (390 px), without JavaScript", () => {
     const line = lineOf(c, JANA);
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00');
     execute(
-      `INSERT INTO service_requests (customer_id, line_id, idempotency_key, kind, addon_id, summary, charge_cents,
+      `INSERT INTO service_requests (customer_id, line_id, idempotency_key, kind, addon_id, asked, charge_cents,
          requested_by_kind, requested_by_id, channel, status, effective_on, created_at, completed_at)
        VALUES (${c.id}, ${line.id}, 'e2e-mobile-row', 'activate', ${addonByCode('cz-tv').id},
-         ${lit(`Take TV Go from ${formatDate(todayUtc(), c.language)}`)}, 16583, 'customer', ${c.id}, 'portal', 'done',
+         ${lit(JSON.stringify({ asked: 'addon', name: 'TV Go', replaces: [] }))}, 16583, 'customer', ${c.id}, 'portal', 'done',
          ${lit(todayUtc())}, ${lit(now)}, ${lit(now)})`,
     );
     await signIn(page, false, DEMO.private);

@@ -129,10 +129,10 @@ for (const js of [true, false]) {
       await shot(supervisor, `team-member-work${suffix}`);
 
       // The supervisor's look at the agent's work is itself on the record.
-      const looked = query(
+      const looked = JSON.parse(query(
         `SELECT detail FROM audit_log WHERE action = 'staff_review' ORDER BY id DESC LIMIT 1`,
-      )[0].detail;
-      expect(looked).toBe('Eva Agentová <agent@example.com>');
+      )[0].detail);
+      expect(looked).toEqual({ action: 'staff_review', name: 'Eva Agentová', email: 'agent@example.com' });
       for (const page of [agent, supervisor]) await page.context().close();
     });
   });

@@ -29,7 +29,7 @@ function agentVerifies(customerId: number, channel: string, phrase: string): num
            INSERT INTO staff_access (staff_id, customer_id, channel, via, check_phrase, opened_at, expires_at)
              VALUES (${a.id}, ${customerId}, ${lit(channel)}, 'code', ${lit(phrase)}, ${lit(stored(now))}, ${lit(stored(now + 30 * 60_000))});
            INSERT INTO audit_log (at, actor_kind, actor_id, customer_id, action, detail)
-             VALUES (${lit(stored(now))}, 'staff', ${a.id}, ${customerId}, 'code_verified', 'By Phone; access for 30 minutes');`);
+             VALUES (${lit(stored(now))}, 'staff', ${a.id}, ${customerId}, 'code_verified', '{"action":"code_verified","channel":"phone"}');`);
   return now;
 }
 

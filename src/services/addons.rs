@@ -287,17 +287,21 @@ pub struct Preview {
 }
 
 impl Preview {
-    /// What was asked, in words, as the service request records it.
-    pub fn summary(&self, language: Language) -> String {
-        let on = language.format_date(self.effective_on);
-        match self.kind {
-            RequestKind::End => format!("End {} on {on}", self.name),
-            RequestKind::Switch => {
-                let old: Vec<&str> = self.replaces.iter().map(|r| r.name.as_str()).collect();
-                format!("Switch from {} to {} on {on}", old.join(", "), self.name)
-            }
-            _ => format!("Take {} from {on}", self.name),
+    /// What was asked, as the service request records it.
+    pub fn asked(&self) -> super::Asked {
+        super::Asked::Addon {
+            name: self.name.clone(),
+            replaces: match self.kind {
+                RequestKind::Switch => self.replaces.iter().map(|r| r.name.clone()).collect(),
+                _ => Vec::new(),
+            },
         }
+    }
+
+    /// What was asked, in words: "Take Data 5 GB from 1. 12. 2026".
+    pub fn summary(&self, language: Language) -> String {
+        self.asked()
+            .words(self.kind, self.effective_on, false, language)
     }
 }
 

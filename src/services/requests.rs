@@ -74,8 +74,8 @@ pub struct ServiceRequest {
     pub kind: RequestKind,
     /// Taking or switching to an add-on: which.
     pub addon: Option<crate::ids::AddonId>,
-    /// What was asked, in words.
-    pub summary: String,
+    /// What was asked (worded by [`ServiceRequest::summary`]).
+    pub asked: super::Asked,
     /// Charged when it took effect, fees included; zero when nothing was.
     pub charge: Money,
     pub requested_by: RequestedBy,
@@ -84,12 +84,24 @@ pub struct ServiceRequest {
     /// The day it takes (or took) effect.
     pub effective_on: NaiveDate,
     /// Why it failed.
-    pub failure: Option<String>,
+    pub failure: Option<super::Failure>,
     pub created_at: DateTime<Utc>,
     pub completed_at: Option<DateTime<Utc>>,
 }
 
 impl ServiceRequest {
+    /// What was asked, in words: "Take Data 5 GB from 1. 12. 2026".
+    pub fn summary(&self, language: crate::locale::Language) -> String {
+        let refused = self.failure.as_ref().is_some_and(super::Failure::when_asked);
+        self.asked
+            .words(self.kind, self.effective_on, refused, language)
+    }
+
+    /// Why it failed, in words.
+    pub fn failure_text(&self, language: crate::locale::Language) -> Option<String> {
+        self.failure.as_ref().map(|f| f.words(language))
+    }
+
     /// The status in words: "Done", "Scheduled for 1. 12. 2026", "Failed: ...".
     pub fn status_text(&self, language: crate::locale::Language) -> String {
         match self.status {
@@ -97,7 +109,7 @@ impl ServiceRequest {
             RequestStatus::Scheduled => {
                 format!("Scheduled for {}", language.format_date(self.effective_on))
             }
-            RequestStatus::Failed => match &self.failure {
+            RequestStatus::Failed => match self.failure_text(language) {
                 Some(why) => format!("Failed: {why}"),
                 None => "Failed".into(),
             },

@@ -18,7 +18,7 @@
 //! What was spent (`spent`) is counted by rating and starts again each billing period; the
 //! rules here only read it.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -255,12 +255,45 @@ impl Refusal {
     }
 }
 
-/// A change the rules allow: the settings it leaves, the request's summary and the reply.
+/// What a roaming request asked for, as its service request stores it (worded by
+/// [`RoamingAsked::words`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "set", rename_all = "snake_case")]
+pub enum RoamingAsked {
+    /// Roaming or data roaming switched: both switches as they were left.
+    Switches { roaming: bool, data_roaming: bool },
+    Cap { cap: Money },
+    LiftCap,
+    ContinuePastCap,
+    StopAtCap,
+}
+
+impl RoamingAsked {
+    /// "Roaming off, data roaming off", "Data-roaming cap €50.00".
+    pub fn words(self, language: Language) -> String {
+        match self {
+            Self::Switches {
+                roaming,
+                data_roaming,
+            } => format!(
+                "Roaming {}, data roaming {}",
+                on_off(roaming),
+                on_off(data_roaming)
+            ),
+            Self::Cap { cap } => format!("Data-roaming cap {}", cap.format(language)),
+            Self::LiftCap => "Lift the data-roaming cap".into(),
+            Self::ContinuePastCap => "Go on with data roaming past the cap".into(),
+            Self::StopAtCap => "Stop data roaming at the cap".into(),
+        }
+    }
+}
+
+/// A change the rules allow: the settings it leaves, what the request records and the reply.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Applied {
     pub settings: RoamingSettings,
-    /// What was asked, in words, for the service request: "Roaming off, data roaming off".
-    pub summary: String,
+    /// What was asked, for the service request: roaming off, data roaming off.
+    pub asked: RoamingAsked,
     /// What happened, in words for the customer.
     pub message: String,
 }
@@ -271,7 +304,7 @@ pub enum RoamingAnswer {
     /// Made now, and recorded by `request`; `message` says what happened.
     Changed { request: RequestId, message: String },
     /// The same submission (its key) was made before: that request, nothing more changed.
-    Repeated { request: RequestId, summary: String },
+    Repeated { request: RequestId, asked: super::Asked },
     /// Not made, nothing written.
     Refused(Refusal),
 }
@@ -293,10 +326,17 @@ impl RoamingOutcome {
     }
 
     /// The answer in words for the customer.
-    pub fn message(&self) -> String {
+    pub fn message(&self, language: Language) -> String {
         match &self.answer {
             RoamingAnswer::Changed { message, .. } => message.clone(),
-            RoamingAnswer::Repeated { summary, .. } => {
+            RoamingAnswer::Repeated { asked, .. } => {
+                // A roaming request's words have no date.
+                let summary = asked.words(
+                    super::requests::RequestKind::Roaming,
+                    NaiveDate::MIN,
+                    false,
+                    language,
+                );
                 format!("Already done: {summary}. Nothing more was changed.")
             }
             RoamingAnswer::Refused(refusal) => refusal.message(),
@@ -343,16 +383,15 @@ impl RoamingSettings {
     }
 
     /// The two switches in words: "Roaming on, data roaming off".
-    pub fn switches(&self) -> String {
-        format!(
-            "Roaming {}, data roaming {}",
-            on_off(self.roaming_on),
-            on_off(self.data_roaming_on)
-        )
+    pub fn switches(&self) -> RoamingAsked {
+        RoamingAsked::Switches {
+            roaming: self.roaming_on,
+            data_roaming: self.data_roaming_on,
+        }
     }
 
     /// Applies `change` by the rules (see the module docs), as of `now`; amounts in the
-    /// summary and reply are written for `language`.
+    /// reply are written for `language`.
     ///
     /// # Errors
     /// A [`Refusal`] when the rules do not allow it or it would change nothing.
@@ -364,7 +403,7 @@ impl RoamingSettings {
     ) -> Result<Applied, Refusal> {
         let mut next = self.clone();
         let fmt = |m: Money| m.format(language);
-        let (summary, message) = match change {
+        let (asked, message) = match change {
             RoamingChange::Roaming(on) => {
                 next.roaming_on = on;
                 if !on {
@@ -413,13 +452,13 @@ impl RoamingSettings {
                     )),
                     _ => {}
                 }
-                (format!("Data-roaming cap {}", fmt(cap)), message)
+                (RoamingAsked::Cap { cap }, message)
             }
             RoamingChange::LiftCap => {
                 next.data_cap.cap = None;
                 next.data_cap.continue_past_cap = false;
                 (
-                    "Lift the data-roaming cap".to_string(),
+                    RoamingAsked::LiftCap,
                     "The data-roaming cap is lifted: data roaming is no longer limited."
                         .to_string(),
                 )
@@ -436,7 +475,7 @@ impl RoamingSettings {
                 }
                 next.data_cap.continue_past_cap = true;
                 (
-                    "Go on with data roaming past the cap".to_string(),
+                    RoamingAsked::ContinuePastCap,
                     "Data roaming goes on past the cap until the end of the billing period, charged at the roaming rates."
                         .to_string(),
                 )
@@ -447,7 +486,7 @@ impl RoamingSettings {
                 }
                 next.data_cap.continue_past_cap = false;
                 (
-                    "Stop data roaming at the cap".to_string(),
+                    RoamingAsked::StopAtCap,
                     "Data roaming stops at the cap again.".to_string(),
                 )
             }
@@ -458,7 +497,7 @@ impl RoamingSettings {
         next.updated_at = Some(now);
         Ok(Applied {
             settings: next,
-            summary,
+            asked,
             message,
         })
     }
@@ -582,7 +621,7 @@ mod tests {
             .apply(RoamingChange::Roaming(false), Language::En, now())
             .unwrap();
         assert!(!applied.settings.roaming_on && !applied.settings.data_roaming_on);
-        assert_eq!(applied.summary, "Roaming off, data roaming off");
+        assert_eq!(applied.asked.words(Language::En), "Roaming off, data roaming off");
         assert!(applied.message.contains("Data roaming is off too"));
         assert_eq!(applied.settings.updated_at, Some(now()));
         // And back on: data roaming stays off until asked for.
@@ -590,7 +629,7 @@ mod tests {
             .settings
             .apply(RoamingChange::Roaming(true), Language::En, now())
             .unwrap();
-        assert_eq!(again.summary, "Roaming on, data roaming off");
+        assert_eq!(again.asked.words(Language::En), "Roaming on, data roaming off");
     }
 
     #[test]
@@ -637,7 +676,7 @@ mod tests {
             .unwrap();
         assert_eq!(applied.settings.cap_state(), CapState::Continued);
         assert!(applied.settings.data_roaming_works());
-        assert_eq!(applied.summary, "Go on with data roaming past the cap");
+        assert_eq!(applied.asked.words(Language::En), "Go on with data roaming past the cap");
         assert!(matches!(
             applied
                 .settings
@@ -669,13 +708,13 @@ mod tests {
         assert!(!same_cap.settings.data_cap.continue_past_cap);
         assert_eq!(same_cap.settings.cap_state(), CapState::Reached);
         assert!(same_cap.message.contains("stops until you choose to go on"));
-        assert_eq!(same_cap.summary, "Data-roaming cap €50.00");
+        assert_eq!(same_cap.asked.words(Language::En), "Data-roaming cap €50.00");
         let lifted = going_on
             .apply(RoamingChange::LiftCap, Language::En, now())
             .unwrap();
         assert_eq!(lifted.settings.cap_state(), CapState::NoCap);
         assert!(lifted.settings.data_roaming_works());
-        assert_eq!(lifted.summary, "Lift the data-roaming cap");
+        assert_eq!(lifted.asked.words(Language::En), "Lift the data-roaming cap");
     }
 
     #[test]

@@ -3,9 +3,11 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::audit::{Actor, Record};
 use crate::auth::StaffRole;
 use crate::customer::text_enum;
 use crate::ids::CustomerId;
+use crate::locale::Language;
 use crate::services::requests::Channel;
 use crate::InputError;
 
@@ -101,6 +103,32 @@ impl AccessEntry {
         } else {
             &self.who
         }
+    }
+}
+
+impl AccessEntry {
+    /// The entries of the customer's audit log that their access log shows, worded for
+    /// `language`, in the order given.
+    pub fn of_records(records: Vec<Record>, language: Language) -> Vec<AccessEntry> {
+        records
+            .into_iter()
+            .filter_map(|r| {
+                let what = access_label(&r.action)?;
+                let who = match &r.actor {
+                    Actor::Customer => "You".to_string(),
+                    Actor::Staff(name) => format!("{name} (support staff)"),
+                    Actor::System => "Automatic".to_string(),
+                };
+                Some(AccessEntry {
+                    id: r.id,
+                    at: r.at,
+                    who,
+                    by_customer: r.actor == Actor::Customer,
+                    what: what.to_string(),
+                    detail: r.event.words(language),
+                })
+            })
+            .collect()
     }
 }
 

@@ -11,6 +11,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::audit::{Event, Member};
 use crate::auth::StaffRole;
 use crate::ids::StaffId;
 use crate::InputError;
@@ -107,12 +108,20 @@ impl TeamChange {
         }
     }
 
-    /// The audit log's name for the change.
-    pub fn action(self) -> &'static str {
+    /// The audit log's event for the change of `member` (as they were before it).
+    pub fn event(self, member: &StaffAccount) -> Event {
+        let who = Member {
+            name: member.name.clone(),
+            email: member.email.clone(),
+        };
         match self {
-            Self::Role(_) => "staff_role",
-            Self::Disable => "staff_disable",
-            Self::Enable => "staff_enable",
+            Self::Role(role) => Event::StaffRole {
+                member: who,
+                from: member.role,
+                to: role,
+            },
+            Self::Disable => Event::StaffDisable(who),
+            Self::Enable => Event::StaffEnable(who),
         }
     }
 }
@@ -148,21 +157,6 @@ pub fn activity_label(action: &str) -> &str {
         "sign_out" => "Signed out",
         "staff_password" => "Changed their password",
         other => crate::support::access::access_label(other).unwrap_or(other),
-    }
-}
-
-/// What a change does, in words for the audit log and the notice.
-pub fn describe_change(member: &StaffAccount, change: TeamChange) -> String {
-    match change {
-        TeamChange::Role(role) => format!(
-            "{} <{}>: role {} → {}",
-            member.name,
-            member.email,
-            member.role.as_str(),
-            role.as_str()
-        ),
-        TeamChange::Disable => format!("{} <{}>: disabled", member.name, member.email),
-        TeamChange::Enable => format!("{} <{}>: enabled", member.name, member.email),
     }
 }
 

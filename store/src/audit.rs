@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{on_db, Db, Result};
+use selfcare::audit::{Event, Record};
 use selfcare::ids::CustomerId;
 
 /// Who acted.
@@ -14,17 +15,36 @@ pub enum Actor {
     System,
 }
 
-/// One entry of the audit log.
+/// One entry of the audit log: the event is stored as data (`action` its name, `detail` its
+/// facts as JSON) and worded when shown.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuditEntry {
     pub at: DateTime<Utc>,
     pub actor: Actor,
     /// Whose data was touched.
     pub customer_id: Option<CustomerId>,
-    /// A stable name, e.g. `sign_in`, `sign_out`.
-    pub action: &'static str,
-    pub detail: String,
+    pub event: Event,
     pub ip: Option<String>,
+}
+
+/// An event as `audit_log.detail` stores it.
+pub(crate) fn event_json(event: &Event) -> String {
+    // The events' derived Serialize has no map with non-string keys, so it cannot fail.
+    serde_json::to_string(event).unwrap_or_default()
+}
+
+/// An event read back from `audit_log.detail`; anything else is a corrupted row.
+pub(crate) fn read_event(detail: &str) -> Result<Event> {
+    serde_json::from_str(detail).map_err(|_| super::corrupt("audit entry"))
+}
+
+/// Who acted, as a row's `actor_kind` and (for staff) the member's name read it back.
+pub(crate) fn read_actor(kind: &str, staff_name: Option<String>) -> selfcare::audit::Actor {
+    match kind {
+        "customer" => selfcare::audit::Actor::Customer,
+        "staff" => selfcare::audit::Actor::Staff(staff_name.unwrap_or_else(|| "Staff".into())),
+        _ => selfcare::audit::Actor::System,
+    }
 }
 
 impl Actor {
@@ -52,8 +72,8 @@ macro_rules! insert_audit {
         .bind(kind)
         .bind(actor_id)
         .bind(entry.customer_id)
-        .bind(entry.action)
-        .bind(&entry.detail)
+        .bind(entry.event.action())
+        .bind($crate::audit::event_json(&entry.event))
         .bind(&entry.ip)
         .execute($executor)
         .await?
@@ -68,22 +88,30 @@ impl Db {
         Ok(())
     }
 
-    /// The newest audit entries about one customer: (at, actor kind, action, detail).
-    pub async fn audit_of(
-        &self,
-        customer: CustomerId,
-        limit: i64,
-    ) -> Result<Vec<(DateTime<Utc>, String, String, String)>> {
-        let rows = on_db!(self, |pool| {
-            sqlx::query_as(
-                "SELECT at, actor_kind, action, detail FROM audit_log WHERE customer_id = $1 \
-                 ORDER BY at DESC, id DESC LIMIT $2",
-            )
-            .bind(customer)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
-        });
-        Ok(rows)
+    /// The newest audit entries about one customer, newest first.
+    pub async fn audit_of(&self, customer: CustomerId, limit: i64) -> Result<Vec<Record>> {
+        let rows: Vec<(i64, DateTime<Utc>, String, Option<String>, String, String)> =
+            on_db!(self, |pool| {
+                sqlx::query_as(
+                    "SELECT a.id, a.at, a.actor_kind, s.name, a.action, a.detail FROM audit_log a \
+                     LEFT JOIN staff_users s ON a.actor_kind = 'staff' AND s.id = a.actor_id \
+                     WHERE a.customer_id = $1 ORDER BY a.at DESC, a.id DESC LIMIT $2",
+                )
+                .bind(customer)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+            });
+        rows.into_iter()
+            .map(|(id, at, kind, staff, action, detail)| {
+                Ok(Record {
+                    id,
+                    at,
+                    actor: read_actor(&kind, staff),
+                    action,
+                    event: read_event(&detail)?,
+                })
+            })
+            .collect()
     }
 }

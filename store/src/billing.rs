@@ -457,11 +457,7 @@ impl Db {
             at: now,
             actor,
             customer_id: Some(customer),
-            action: "paper_invoices",
-            detail: format!(
-                "Paper invoices turned {} for billing account {account}",
-                if paper { "on" } else { "off" }
-            ),
+            event: selfcare::audit::Event::PaperInvoices { account, on: paper },
             ip,
         };
         let (changed, exists) = on_db!(self, |pool| {

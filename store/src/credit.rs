@@ -177,15 +177,7 @@ impl Db {
             at: now,
             actor: Actor::Customer(customer),
             customer_id: Some(customer),
-            action: "low_credit_threshold",
-            detail: match threshold {
-                Some(t) => format!(
-                    "Low-credit warning set at {} {}",
-                    t.amount,
-                    t.currency.code()
-                ),
-                None => "Low-credit warning turned off".into(),
-            },
+            event: selfcare::audit::Event::LowCreditThreshold { threshold },
             ip,
         };
         let changed = on_db!(self, |pool| {
@@ -263,12 +255,10 @@ impl Db {
             at: now,
             actor: Actor::Customer(customer),
             customer_id: Some(customer),
-            action: "voucher_top_up",
-            detail: format!(
-                "Voucher {} redeemed on {}",
-                code.masked(),
-                target.msisdn.display()
-            ),
+            event: selfcare::audit::Event::VoucherTopUp {
+                voucher: code.masked(),
+                msisdn: target.msisdn.clone(),
+            },
             ip,
         };
 

@@ -9,9 +9,11 @@ use super::{corrupt, far_future, on_db, Actor, AuditEntry, Db, Result};
 use selfcare::ids::{AddonId, CustomerId, LineAddonId, LineId, Msisdn, RequestId};
 use selfcare::money::Money;
 use selfcare::paging::{Cursor, Page};
+use selfcare::audit::{Event, RequestDone};
 use selfcare::services::requests::{
     Channel, RequestKind, RequestStatus, RequestedBy, ServiceRequest,
 };
+use selfcare::services::{Asked, Failure};
 
 /// Who asks for a change, and through which channel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,13 +42,29 @@ pub struct NewRequest<'a> {
     pub kind: RequestKind,
     pub addon: Option<AddonId>,
     pub line_addon: Option<LineAddonId>,
-    pub summary: String,
+    pub asked: Asked,
     pub charge_cents: i64,
     pub by: Requester,
     pub status: RequestStatus,
     pub effective_on: NaiveDate,
-    pub failure: Option<String>,
+    pub failure: Option<Failure>,
     pub now: DateTime<Utc>,
+}
+
+/// What a request asked for, as `service_requests.asked` stores it.
+pub(crate) fn asked_json(asked: &Asked) -> String {
+    // Derived Serialize of plain data (no maps with non-string keys): it cannot fail.
+    serde_json::to_string(asked).unwrap_or_default()
+}
+
+/// Why a request failed, as `service_requests.failure` stores it.
+pub(crate) fn failure_json(failure: &Failure) -> String {
+    serde_json::to_string(failure).unwrap_or_default()
+}
+
+/// What a request asked for, read back from `service_requests.asked`.
+pub(crate) fn read_asked(stored: &str) -> Result<Asked> {
+    serde_json::from_str(stored).map_err(|_| corrupt("request"))
 }
 
 /// Writes a [`NewRequest`] with `$executor` (a transaction, so the request commits with the
@@ -58,7 +76,7 @@ macro_rules! insert_request {
         let done = r.status != ::selfcare::services::requests::RequestStatus::Scheduled;
         let id: ::selfcare::ids::RequestId = sqlx::query_scalar(
             "INSERT INTO service_requests (customer_id, line_id, idempotency_key, kind, addon_id, \
-             line_addon_id, summary, charge_cents, requested_by_kind, requested_by_id, channel, \
+             line_addon_id, asked, charge_cents, requested_by_kind, requested_by_id, channel, \
              status, effective_on, failure, created_at, completed_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
              RETURNING id",
@@ -69,14 +87,14 @@ macro_rules! insert_request {
         .bind(r.kind.as_str())
         .bind(r.addon)
         .bind(r.line_addon)
-        .bind(&r.summary)
+        .bind($crate::requests::asked_json(&r.asked))
         .bind(r.charge_cents)
         .bind(by_kind)
         .bind(by_id)
         .bind(r.by.channel.as_str())
         .bind(r.status.as_str())
         .bind(r.effective_on)
-        .bind(&r.failure)
+        .bind(r.failure.as_ref().map($crate::requests::failure_json))
         .bind(r.now)
         .bind(done.then_some(r.now))
         .fetch_one($executor)
@@ -93,7 +111,7 @@ pub(super) struct RequestRow {
     msisdn: String,
     kind: String,
     addon_id: Option<AddonId>,
-    summary: String,
+    asked: String,
     charge_cents: i64,
     requested_by_kind: String,
     staff_name: Option<String>,
@@ -109,7 +127,7 @@ pub(super) struct RequestRow {
 /// The columns of a [`RequestRow`], from `service_requests r`, `lines l`, `customers c` and
 /// (left-joined) `staff_users s`.
 pub(super) const REQUEST_COLUMNS: &str =
-    "r.id, r.line_id, l.msisdn, r.kind, r.addon_id, r.summary, \
+    "r.id, r.line_id, l.msisdn, r.kind, r.addon_id, r.asked, \
      r.charge_cents, r.requested_by_kind, s.name AS staff_name, r.channel, r.status, \
      r.effective_on, r.failure, r.created_at, r.completed_at, c.currency";
 
@@ -130,7 +148,7 @@ impl TryFrom<RequestRow> for ServiceRequest {
             msisdn: Msisdn::from_stored(r.msisdn),
             kind: RequestKind::parse(&r.kind).ok_or_else(|| corrupt("request kind"))?,
             addon: r.addon_id,
-            summary: r.summary,
+            asked: read_asked(&r.asked)?,
             charge: Money::from_cents(r.charge_cents, currency),
             requested_by: match r.requested_by_kind.as_str() {
                 "customer" => RequestedBy::Customer,
@@ -140,7 +158,10 @@ impl TryFrom<RequestRow> for ServiceRequest {
             channel: Channel::parse(&r.channel).ok_or_else(|| corrupt("channel"))?,
             status: RequestStatus::parse(&r.status).ok_or_else(|| corrupt("request status"))?,
             effective_on: r.effective_on,
-            failure: r.failure,
+            failure: r
+                .failure
+                .map(|f| serde_json::from_str(&f).map_err(|_| corrupt("request failure")))
+                .transpose()?,
             created_at: r.created_at,
             completed_at: r.completed_at,
         })
@@ -217,22 +238,30 @@ impl Db {
     ) -> Result<ServiceRequest> {
         on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let cancelled: Option<String> = sqlx::query_scalar(
+            let cancelled: Option<(String, String, NaiveDate)> = sqlx::query_as(
                 "UPDATE service_requests SET status = 'cancelled', completed_at = $3 \
-                 WHERE id = $1 AND customer_id = $2 AND status = 'scheduled' RETURNING summary",
+                 WHERE id = $1 AND customer_id = $2 AND status = 'scheduled' \
+                 RETURNING asked, kind, effective_on",
             )
             .bind(id)
             .bind(customer)
             .bind(now)
             .fetch_optional(&mut *tx)
             .await?;
-            if let Some(summary) = cancelled {
+            if let Some((asked, kind, effective_on)) = cancelled {
                 let entry = AuditEntry {
                     at: now,
                     actor: by.actor,
                     customer_id: Some(customer),
-                    action: "request_cancel",
-                    detail: format!("{summary}, before it took effect ({})", by.channel.label()),
+                    event: Event::RequestCancel {
+                        request: RequestDone {
+                            asked: read_asked(&asked)?,
+                            kind: RequestKind::parse(&kind)
+                                .ok_or_else(|| corrupt("request kind"))?,
+                            effective_on,
+                        },
+                        channel: by.channel,
+                    },
                     ip: None,
                 };
                 insert_audit!(&entry, &mut *tx);

@@ -22,10 +22,13 @@ use super::{
     corrupt, insert_audit, insert_request, lock_line, on_db, AuditEntry, Db, NewRequest, Requester,
     Result, StoreError,
 };
+use super::requests::read_asked;
+use selfcare::audit::Event;
 use selfcare::ids::{CustomerId, LineId, Msisdn, RequestId};
 use selfcare::locale::Language;
 use selfcare::money::{Currency, Money};
 use selfcare::services::requests::{RequestKind, RequestStatus};
+use selfcare::services::Asked;
 use selfcare::services::roaming::{
     DataCap, RoamingAnswer, RoamingChange, RoamingOutcome, RoamingSettings,
 };
@@ -159,18 +162,21 @@ impl Db {
             }
             let current = line_roaming!(&mut *tx, customer, line)?;
             let earlier: Option<(RequestId, String)> = sqlx::query_as(
-                "SELECT id, summary FROM service_requests \
+                "SELECT id, asked FROM service_requests \
                  WHERE customer_id = $1 AND idempotency_key = $2",
             )
             .bind(customer)
             .bind(key)
             .fetch_optional(&mut *tx)
             .await?;
-            if let Some((request, summary)) = earlier {
+            if let Some((request, asked)) = earlier {
                 tx.rollback().await?;
                 return Ok(RoamingOutcome {
                     settings: current.settings,
-                    answer: RoamingAnswer::Repeated { request, summary },
+                    answer: RoamingAnswer::Repeated {
+                        request,
+                        asked: read_asked(&asked)?,
+                    },
                 });
             }
             let applied = match current.settings.apply(change, current.language, now) {
@@ -211,7 +217,9 @@ impl Db {
                 kind: RequestKind::Roaming,
                 addon: None,
                 line_addon: None,
-                summary: applied.summary.clone(),
+                asked: Asked::Roaming {
+                    change: applied.asked,
+                },
                 charge_cents: 0,
                 by,
                 status: RequestStatus::Done,
@@ -224,13 +232,11 @@ impl Db {
                 at: now,
                 actor: by.actor,
                 customer_id: Some(customer),
-                action: "roaming_change",
-                detail: format!(
-                    "{} on {} ({})",
-                    applied.summary,
-                    current.msisdn.display(),
-                    by.channel.as_str()
-                ),
+                event: Event::RoamingChange {
+                    asked: applied.asked,
+                    msisdn: current.msisdn.clone(),
+                    channel: by.channel,
+                },
                 ip,
             };
             insert_audit!(&entry, &mut *tx);

@@ -21,7 +21,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::requests::{RequestRow, REQUEST_COLUMNS, REQUEST_JOINS};
+use super::requests::{failure_json, read_asked, RequestRow, REQUEST_COLUMNS, REQUEST_JOINS};
 use super::usage::start_of;
 use super::{
     corrupt, insert_audit, insert_request, lock_line, on_db, Actor, AuditEntry, Db, NewRequest,
@@ -29,13 +29,14 @@ use super::{
 };
 use selfcare::customer::{CustomerKind, LineStatus, PaymentType};
 use selfcare::ids::{AddonId, CustomerId, LineAddonId, LineId, Msisdn, RequestId};
-use selfcare::locale::Language;
 use selfcare::money::{Currency, Money};
 use selfcare::services::addons::{
     preview, ActiveAddon, Addon, BillingPeriod, Change, ChangeOutcome, LineServices, LineTerms,
     Period, Preview, Refusal, ServiceLine, When,
 };
+use selfcare::audit::{AddonChange, Event, RequestDone};
 use selfcare::services::requests::{RequestKind, RequestStatus, ServiceRequest};
+use selfcare::services::{Asked, Failure};
 
 #[derive(sqlx::FromRow)]
 struct HeadRow {
@@ -48,7 +49,6 @@ struct HeadRow {
     credit_cents: i64,
     kind: String,
     currency: String,
-    language: String,
     cycle_day: i64,
     period_start: Option<NaiveDate>,
     period_end: Option<NaiveDate>,
@@ -56,7 +56,7 @@ struct HeadRow {
 
 const HEAD_SQL: &str = "\
 SELECT l.id, l.msisdn, l.label, p.name AS plan, l.payment_type, l.status, l.credit_cents,
-       c.kind, c.currency, c.language, b.cycle_day, u.period_start, u.period_end
+       c.kind, c.currency, b.cycle_day, u.period_start, u.period_end
 FROM lines l
 JOIN customers c ON c.id = l.customer_id
 JOIN tariff_plans p ON p.id = l.plan_id
@@ -110,7 +110,6 @@ struct AddonRow {
 struct LineState {
     line: ServiceLine,
     terms: LineTerms,
-    language: Language,
     active: Vec<ActiveAddon>,
     catalog: Vec<Addon>,
     /// Add-ons scheduled to start, with their day.
@@ -273,7 +272,6 @@ impl LineState {
                 payment_type,
             },
             terms,
-            language: Language::from_code(&head.language).unwrap_or(Language::En),
             active,
             catalog,
             starting,
@@ -537,7 +535,10 @@ impl Db {
                     },
                     addon,
                     line_addon,
-                    summary: String::new(),
+                    asked: Asked::Addon {
+                        name: state.name_of(change),
+                        replaces: Vec::new(),
+                    },
                     charge_cents: 0,
                     by,
                     status: RequestStatus::Done,
@@ -548,16 +549,12 @@ impl Db {
                 let mut credit = None;
                 match checked {
                     Err(refusal) => {
-                        request.summary = match change {
-                            Change::Activate { .. } => format!("Take {}", state.name_of(change)),
-                            Change::End { .. } => format!("End {}", state.name_of(change)),
-                        };
                         request.status = RequestStatus::Failed;
-                        request.failure = Some(refusal.message(state.language));
+                        request.failure = Some(Failure::Refused { refusal });
                     }
                     Ok(p) => {
                         request.kind = p.kind;
-                        request.summary = p.summary(state.language);
+                        request.asked = p.asked();
                         request.charge_cents = p.charge.cents();
                         request.effective_on = p.effective_on;
                         if change.when() == When::NextPeriod {
@@ -569,19 +566,22 @@ impl Db {
                             at: now,
                             actor: by.actor,
                             customer_id: Some(customer),
-                            action: match (request.status, p.kind) {
-                                (RequestStatus::Scheduled, _) => "addon_scheduled",
-                                (_, RequestKind::End) => "addon_end",
-                                (_, RequestKind::Switch) => "addon_switch",
-                                _ => "addon_activate",
+                            event: {
+                                let change = AddonChange {
+                                    asked: request.asked.clone(),
+                                    kind: p.kind,
+                                    effective_on: p.effective_on,
+                                    msisdn: state.line.msisdn.clone(),
+                                    channel: by.channel,
+                                    charge: p.charge,
+                                };
+                                match (request.status, p.kind) {
+                                    (RequestStatus::Scheduled, _) => Event::AddonScheduled(change),
+                                    (_, RequestKind::End) => Event::AddonEnd(change),
+                                    (_, RequestKind::Switch) => Event::AddonSwitch(change),
+                                    _ => Event::AddonActivate(change),
+                                }
                             },
-                            detail: format!(
-                                "{} on {} ({}), {}",
-                                request.summary,
-                                state.line.msisdn.display(),
-                                by.channel.as_str(),
-                                p.charge.format(state.language)
-                            ),
                             ip,
                         };
                         insert_audit!(&entry, &mut *tx);
@@ -643,17 +643,24 @@ impl Db {
             let mut tx = pool.begin().await?;
             // A terminated line is not locked; the request then fails below.
             let _ = lock_line!(&mut *tx, customer, line);
-            let claimed: Option<(Option<AddonId>, Option<LineAddonId>, String)> = sqlx::query_as(
+            type Claimed = (Option<AddonId>, Option<LineAddonId>, String, String, NaiveDate);
+            let claimed: Option<Claimed> = sqlx::query_as(
                 "UPDATE service_requests SET status = 'done', completed_at = $1 \
-                 WHERE id = $2 AND status = 'scheduled' RETURNING addon_id, line_addon_id, summary",
+                 WHERE id = $2 AND status = 'scheduled' \
+                 RETURNING addon_id, line_addon_id, asked, kind, effective_on",
             )
             .bind(now)
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
-            let Some((addon, line_addon, summary)) = claimed else {
+            let Some((addon, line_addon, asked, kind, effective_on)) = claimed else {
                 tx.rollback().await?;
                 return Ok(false);
+            };
+            let done = RequestDone {
+                asked: read_asked(&asked)?,
+                kind: RequestKind::parse(&kind).ok_or_else(|| corrupt("request kind"))?,
+                effective_on,
             };
             let change = match (addon, line_addon) {
                 (Some(addon), _) => Change::Activate {
@@ -673,9 +680,9 @@ impl Db {
                 Err(e) => return Err(e),
             };
             let failure = match &outcome {
-                None => Some("The line is no longer active.".to_string()),
+                None => Some(Failure::LineGone),
                 Some(state) => match state.preview(change) {
-                    Err(refusal) => Some(refusal.message(state.language)),
+                    Err(refusal) => Some(Failure::RefusedOnItsDay { refusal }),
                     Ok(p) => {
                         apply_now!(&mut *tx, state, &p, now)?;
                         sqlx::query("UPDATE service_requests SET charge_cents = $1 WHERE id = $2")
@@ -691,7 +698,7 @@ impl Db {
                 sqlx::query(
                     "UPDATE service_requests SET status = 'failed', failure = $1 WHERE id = $2",
                 )
-                .bind(why)
+                .bind(failure_json(why))
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
@@ -700,14 +707,12 @@ impl Db {
                 at: now,
                 actor: Actor::System,
                 customer_id: Some(customer),
-                action: if failure.is_some() {
-                    "scheduled_change_failed"
-                } else {
-                    "scheduled_change_done"
-                },
-                detail: match &failure {
-                    Some(why) => format!("{summary}: {why}"),
-                    None => summary,
+                event: match failure {
+                    Some(failure) => Event::ScheduledChangeFailed {
+                        request: done,
+                        failure,
+                    },
+                    None => Event::ScheduledChangeDone(done),
                 },
                 ip: None,
             };

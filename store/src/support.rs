@@ -1,4 +1,5 @@
-//! One-time verification codes, agents' access to customers' data, and the access log.
+//! One-time verification codes and agents' access to customers' data (the access log is the
+//! customer's audit entries: [`Db::audit_of`]).
 //!
 //! Checking a code is one transaction that first locks the customer (a no-op
 //! `UPDATE customers`): concurrent guesses for one customer, from any number of agents and app
@@ -12,9 +13,8 @@ use super::{insert_audit, on_db, Actor, AuditEntry, Db, Result, StoreError};
 use selfcare::auth::RecentFailures;
 use selfcare::ids::{CustomerId, StaffId};
 use selfcare::services::requests::Channel;
-use selfcare::support::access::{
-    access_label, AccessEntry, AccessVia, LiveCode, StaffAccess, Verified, VerifyState,
-};
+use selfcare::audit::Event;
+use selfcare::support::access::{AccessVia, LiveCode, StaffAccess, Verified, VerifyState};
 use selfcare::support::codes::{
     codes_locked_until, CodeRefused, OneTimeCode, ACCESS_VALIDITY, CODE_LOCK, CODE_VALIDITY,
     MAX_WRONG_CODES,
@@ -50,19 +50,6 @@ struct AccessRow {
     reason: Option<String>,
 }
 
-/// A row of `audit_log` with the staff member's name, as [`Db::access_log`] reads it.
-#[derive(sqlx::FromRow)]
-struct AuditRow {
-    id: i64,
-    at: DateTime<Utc>,
-    actor_kind: String,
-    /// The staff member's name (`s.name`), for staff entries.
-    #[sqlx(rename = "name")]
-    staff: Option<String>,
-    action: String,
-    detail: String,
-}
-
 impl Db {
     /// Issues a new code for `channel`, revoking the customer's live code for that channel.
     /// Answers the code (shown to the customer once) and when it expires.
@@ -79,12 +66,10 @@ impl Db {
             at: now,
             actor: Actor::Customer(customer),
             customer_id: Some(customer),
-            action: "code_issued",
-            detail: format!(
-                "For {}, valid until {} UTC",
-                channel.label(),
-                expires_at.format("%H:%M")
-            ),
+            event: Event::CodeIssued {
+                channel,
+                expires_at,
+            },
             ip,
         };
         on_db!(self, |pool| {
@@ -148,11 +133,10 @@ impl Db {
                     at: now,
                     actor: Actor::Staff(staff),
                     customer_id: Some(customer),
-                    action: "code_locked",
-                    detail: format!(
-                        "A code typed for {} while codes were locked",
-                        channel.label()
-                    ),
+                    event: Event::CodeLocked {
+                        channel,
+                        typed_while_locked: true,
+                    },
                     ip: None,
                 };
                 insert_audit!(&entry, &mut *tx);
@@ -206,8 +190,7 @@ impl Db {
                     at: now,
                     actor: Actor::Staff(staff),
                     customer_id: Some(customer),
-                    action: "code_verified",
-                    detail: format!("By {}; access for 30 minutes", channel.label()),
+                    event: Event::CodeVerified { channel },
                     ip: None,
                 };
                 insert_audit!(&entry, &mut *tx);
@@ -218,18 +201,13 @@ impl Db {
                     at: now,
                     actor: Actor::Staff(staff),
                     customer_id: Some(customer),
-                    action: if tries_left == 0 {
-                        "code_locked"
+                    event: if tries_left == 0 {
+                        Event::CodeLocked {
+                            channel,
+                            typed_while_locked: false,
+                        }
                     } else {
-                        "code_wrong"
-                    },
-                    detail: if tries_left == 0 {
-                        format!(
-                            "A wrong code for {}; codes locked for 15 minutes",
-                            channel.label()
-                        )
-                    } else {
-                        format!("A wrong code for {}", channel.label())
+                        Event::CodeWrong { channel }
                     },
                     ip: None,
                 };
@@ -264,8 +242,10 @@ impl Db {
             at: now,
             actor: Actor::Staff(staff),
             customer_id: Some(customer),
-            action: "staff_override",
-            detail: format!("By {}, without a code. Reason: {reason}", channel.label()),
+            event: Event::StaffOverride {
+                channel,
+                reason: reason.to_string(),
+            },
             ip: None,
         };
         on_db!(self, |pool| {
@@ -381,52 +361,5 @@ impl Db {
                 .transpose()?,
             locked_until: codes_locked_until(wrong, now),
         })
-    }
-
-    /// The customer's access log: codes issued and checked, staff access and changes, newest
-    /// first.
-    pub async fn access_log(&self, customer: CustomerId, limit: i64) -> Result<Vec<AccessEntry>> {
-        let rows: Vec<AuditRow> = on_db!(self, |pool| {
-            sqlx::query_as(
-                "SELECT a.id, a.at, a.actor_kind, s.name, a.action, a.detail FROM audit_log a \
-                     LEFT JOIN staff_users s ON a.actor_kind = 'staff' AND s.id = a.actor_id \
-                     WHERE a.customer_id = $1 ORDER BY a.at DESC, a.id DESC LIMIT $2",
-            )
-            .bind(customer)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
-        });
-        Ok(rows
-            .into_iter()
-            .filter_map(
-                |AuditRow {
-                     id,
-                     at,
-                     actor_kind: kind,
-                     staff,
-                     action,
-                     detail,
-                 }| {
-                    let what = access_label(&action)?;
-                    let who = match kind.as_str() {
-                        "customer" => "You".to_string(),
-                        "staff" => format!(
-                            "{} (support staff)",
-                            staff.unwrap_or_else(|| "Staff".into())
-                        ),
-                        _ => "Automatic".to_string(),
-                    };
-                    Some(AccessEntry {
-                        id,
-                        at,
-                        by_customer: kind == "customer",
-                        who,
-                        what: what.to_string(),
-                        detail,
-                    })
-                },
-            )
-            .collect())
     }
 }

@@ -5,21 +5,22 @@
 
 use chrono::{DateTime, Utc};
 
-use super::audit::insert_audit;
-use super::{on_db, Actor, AuditEntry, Db, Result};
+use super::audit::{insert_audit, read_event};
+use super::{corrupt, on_db, Actor, AuditEntry, Db, Result};
+use selfcare::locale::Language;
 use selfcare::auth::StaffRole;
 use selfcare::ids::{CustomerId, StaffId};
-use selfcare::support::team::{describe_change, NewStaff, StaffAccount, TeamChange, TeamRefusal};
+use selfcare::audit::{Event, Member};
+use selfcare::support::team::{NewStaff, StaffAccount, TeamChange, TeamRefusal};
 
 /// One thing a member of staff did, from the audit log.
-#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StaffActivity {
     pub at: DateTime<Utc>,
     pub action: String,
-    /// Whose data it touched, with their name.
-    pub customer_id: Option<CustomerId>,
-    pub customer_name: Option<String>,
-    pub detail: String,
+    /// Whose data it touched, with their name and language.
+    pub customer: Option<(CustomerId, String, Language)>,
+    pub event: Event,
 }
 
 type AccountRow = (
@@ -68,9 +69,17 @@ impl Db {
     /// What a member of staff did, newest first: their searches, verifications, the customers'
     /// pages they looked at and the changes they made.
     pub async fn staff_activity(&self, member: StaffId, limit: i64) -> Result<Vec<StaffActivity>> {
-        Ok(on_db!(self, |pool| {
+        type Row = (
+            DateTime<Utc>,
+            String,
+            Option<CustomerId>,
+            Option<String>,
+            Option<String>,
+            String,
+        );
+        let rows: Vec<Row> = on_db!(self, |pool| {
             sqlx::query_as(
-                "SELECT a.at, a.action, a.customer_id, c.name AS customer_name, a.detail \
+                "SELECT a.at, a.action, a.customer_id, c.name, c.language, a.detail \
                  FROM audit_log a LEFT JOIN customers c ON c.id = a.customer_id \
                  WHERE a.actor_kind = 'staff' AND a.actor_id = $1 \
                  ORDER BY a.at DESC, a.id DESC LIMIT $2",
@@ -79,7 +88,25 @@ impl Db {
             .bind(limit)
             .fetch_all(pool)
             .await?
-        }))
+        });
+        rows.into_iter()
+            .map(|(at, action, id, name, language, detail)| {
+                let customer = match (id, name, language) {
+                    (Some(id), Some(name), Some(language)) => Some((
+                        id,
+                        name,
+                        Language::from_code(&language).ok_or_else(|| corrupt("language"))?,
+                    )),
+                    _ => None,
+                };
+                Ok(StaffActivity {
+                    at,
+                    action,
+                    customer,
+                    event: read_event(&detail)?,
+                })
+            })
+            .collect()
     }
 
     /// Adds a member of staff, audited with who added them: an admin on the team page, or
@@ -96,13 +123,13 @@ impl Db {
             at: now,
             actor: by,
             customer_id: None,
-            action: "staff_add",
-            detail: format!(
-                "{} <{}>: added as {}",
-                new.name,
-                new.email,
-                new.role.as_str()
-            ),
+            event: Event::StaffAdd {
+                member: Member {
+                    name: new.name.clone(),
+                    email: new.email.clone(),
+                },
+                role: new.role,
+            },
             ip: ip.map(str::to_string),
         };
         let id: Option<StaffId> = on_db!(self, |pool| {
@@ -183,8 +210,7 @@ impl Db {
                             at: now,
                             actor: Actor::Staff(admin),
                             customer_id: None,
-                            action: change.action(),
-                            detail: describe_change(&before, change),
+                            event: change.event(&before),
                             ip: Some(ip.to_string()),
                         };
                         insert_audit!(&entry, &mut *tx);
@@ -223,8 +249,7 @@ impl Db {
             at: now,
             actor: Actor::Staff(id),
             customer_id: None,
-            action: "staff_password",
-            detail: "Changed their password; their other sessions ended".into(),
+            event: Event::StaffPassword,
             ip: Some(ip.to_string()),
         };
         on_db!(self, |pool| {

@@ -71,6 +71,7 @@ pub async fn login(
     use crate::ssr;
     use chrono::Utc;
     use selfcare::ids::LoginIdentifier;
+    use selfcare::audit::{Door, Event};
     use selfcare_store::{Actor, AuditEntry};
 
     let state = ssr::state()?;
@@ -97,18 +98,16 @@ pub async fn login(
         .db
         .create_session(customer, &token.hash(), now, &ip, &ssr::user_agent())
         .await?;
-    let method = match who {
-        LoginIdentifier::Email(_) => "email",
-        LoginIdentifier::Phone(_) => "phone number",
-    };
     state
         .db
         .audit(&AuditEntry {
             at: now,
             actor: Actor::Customer(customer),
             customer_id: Some(customer),
-            action: "sign_in",
-            detail: format!("Signed in to the portal with {method} and password"),
+            event: Event::SignIn {
+                door: Door::Portal,
+                by_phone: matches!(who, LoginIdentifier::Phone(_)),
+            },
             ip: Some(ip),
         })
         .await?;
@@ -119,6 +118,7 @@ pub async fn login(
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     use crate::ssr;
+    use selfcare::audit::{Door, Event};
     use selfcare_store::{Actor, AuditEntry};
 
     let state = ssr::state()?;
@@ -130,8 +130,7 @@ pub async fn logout() -> Result<(), AppError> {
                 at: chrono::Utc::now(),
                 actor: Actor::Customer(session.customer),
                 customer_id: Some(session.customer),
-                action: "sign_out",
-                detail: "Signed out".into(),
+                event: Event::SignOut { door: Door::Portal },
                 ip: Some(ssr::client_ip()),
             })
             .await?;

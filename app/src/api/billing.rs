@@ -111,7 +111,7 @@ pub async fn load_invoices(
     use selfcare::paging::Cursor;
     use selfcare_store::InvoiceFilter;
 
-    let customer = crate::ssr::subject_logging_view(acting_for, "Invoices")
+    let customer = crate::ssr::subject_logging_view(acting_for, selfcare::audit::Page::Invoices)
         .await?
         .customer;
     let db = crate::ssr::state()?.db;
@@ -151,8 +151,10 @@ pub async fn load_invoice(
     number: String,
     acting_for: Option<i64>,
 ) -> Result<InvoicePage, AppError> {
-    let looked_at = format!("Invoice {number}");
-    let customer = crate::ssr::subject_logging_view(acting_for, &looked_at)
+    let looked_at = selfcare::audit::Page::Invoice {
+        number: number.clone(),
+    };
+    let customer = crate::ssr::subject_logging_view(acting_for, looked_at)
         .await?
         .customer;
     let state = crate::ssr::state()?;
@@ -173,7 +175,7 @@ pub async fn load_payments(
     use selfcare::paging::Cursor;
     use selfcare_store::InvoiceFilter;
 
-    let customer = crate::ssr::subject_logging_view(acting_for, "Payments")
+    let customer = crate::ssr::subject_logging_view(acting_for, selfcare::audit::Page::Payments)
         .await?
         .customer;
     let db = crate::ssr::state()?.db;

@@ -57,7 +57,7 @@ pub async fn load_credit(
 ) -> Result<CreditOverview, AppError> {
     use selfcare::paging::Cursor;
 
-    let customer = crate::ssr::subject_logging_view(acting_for, "Credit")
+    let customer = crate::ssr::subject_logging_view(acting_for, selfcare::audit::Page::Credit)
         .await?
         .customer;
     let state = crate::ssr::state()?;

@@ -29,7 +29,7 @@ pub async fn load_requests(
 ) -> Result<RequestsPage, AppError> {
     use selfcare::paging::Cursor;
 
-    let customer = crate::ssr::subject_logging_view(acting_for, "Requests")
+    let customer = crate::ssr::subject_logging_view(acting_for, selfcare::audit::Page::Requests)
         .await?
         .customer;
     let db = crate::ssr::state()?.db;
@@ -62,17 +62,17 @@ pub async fn cancel_request(request: i64, acting_for: Option<i64>) -> Result<For
             chrono::Utc::now(),
         )
         .await?;
+    let summary = r.summary(db.profile(subject.customer).await?.language);
     let (ok, message) = match r.status {
-        RequestStatus::Cancelled => (true, format!("Cancelled: {}. Nothing will change.", r.summary)),
-        RequestStatus::Scheduled => (false, format!("Not cancelled: {}.", r.summary)),
+        RequestStatus::Cancelled => (true, format!("Cancelled: {summary}. Nothing will change.")),
+        RequestStatus::Scheduled => (false, format!("Not cancelled: {summary}.")),
         RequestStatus::Done => (
             false,
             format!(
-                "Too late to cancel: {} has already taken effect. You can change it again under Services.",
-                r.summary
+                "Too late to cancel: {summary} has already taken effect. You can change it again under Services."
             ),
         ),
-        RequestStatus::Failed => (false, format!("Nothing to cancel: {} had failed.", r.summary)),
+        RequestStatus::Failed => (false, format!("Nothing to cancel: {summary} had failed.")),
     };
     let page = match acting_for {
         Some(id) => format!("{}/requests", crate::acting::staff_home(id)),

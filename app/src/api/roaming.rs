@@ -215,7 +215,7 @@ pub async fn change_roaming(
     };
     let reply = RoamingReply {
         ok: outcome.is_ok(),
-        message: outcome.message(),
+        message: outcome.message(profile.language),
         settings: Some(RoamingState::of(&outcome.settings, profile.language)),
         key: next_key.clone(),
     };

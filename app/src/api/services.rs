@@ -215,21 +215,21 @@ pub(crate) mod ssr {
                 ),
             }
         };
+        let summary = r.summary(language);
         let message = if outcome.repeated {
             format!(
-                "This change was already confirmed ({}: {}). Nothing more was changed or charged.",
-                r.summary,
+                "This change was already confirmed ({summary}: {}). Nothing more was changed or charged.",
                 r.status_text(language)
             )
         } else {
             match (r.status, r.kind) {
                 (RequestStatus::Failed, _) => format!(
                     "Not changed: {}",
-                    r.failure.clone().unwrap_or_else(|| r.summary.clone())
+                    r.failure_text(language).unwrap_or_else(|| summary.clone())
                 ),
-                (RequestStatus::Scheduled, _) => format!("Scheduled: {}.{charged}", r.summary),
-                (RequestStatus::Done, _) => format!("Done: {}.{charged}", r.summary),
-                (RequestStatus::Cancelled, _) => format!("Cancelled: {}.", r.summary),
+                (RequestStatus::Scheduled, _) => format!("Scheduled: {summary}.{charged}"),
+                (RequestStatus::Done, _) => format!("Done: {summary}.{charged}"),
+                (RequestStatus::Cancelled, _) => format!("Cancelled: {summary}."),
             }
         };
         ChangeReply {
@@ -246,7 +246,7 @@ pub async fn load_services(
     line: Option<i64>,
     acting_for: Option<i64>,
 ) -> Result<ServicesOverview, AppError> {
-    let customer = crate::ssr::subject_logging_view(acting_for, "Services")
+    let customer = crate::ssr::subject_logging_view(acting_for, selfcare::audit::Page::Services)
         .await?
         .customer;
     let state = crate::ssr::state()?;

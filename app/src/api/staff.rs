@@ -126,8 +126,10 @@ pub async fn staff_login(
             at: now,
             actor: Actor::Staff(staff),
             customer_id: None,
-            action: "sign_in",
-            detail: "Signed in to the staff console with email and password".into(),
+            event: selfcare::audit::Event::SignIn {
+                door: selfcare::audit::Door::Console,
+                by_phone: false,
+            },
             ip: Some(ip),
         })
         .await?;
@@ -149,8 +151,9 @@ pub async fn staff_logout() -> Result<(), AppError> {
                 at: chrono::Utc::now(),
                 actor: Actor::Staff(session.staff),
                 customer_id: None,
-                action: "sign_out",
-                detail: "Signed out of the staff console".into(),
+                event: selfcare::audit::Event::SignOut {
+                    door: selfcare::audit::Door::Console,
+                },
                 ip: Some(ssr::client_ip()),
             })
             .await?;
@@ -212,8 +215,7 @@ pub async fn search_customers(q: String) -> Result<CustomerSearch, AppError> {
             at: chrono::Utc::now(),
             actor: Actor::Staff(me.staff),
             customer_id: None,
-            action: "staff_search",
-            detail: typed,
+            event: selfcare::audit::Event::StaffSearch { typed },
             ip: Some(ssr::client_ip()),
         })
         .await?;

@@ -79,15 +79,14 @@ pub async fn load_staff_customer(id: i64) -> Result<StaffCustomer, AppError> {
     let state = db.verify_state(customer, now).await?;
     let (overview, timeline) = if access.is_some() {
         // What was looked at is part of the customer's access log.
-        crate::ssr::record_staff_view(
-            me.staff,
-            customer,
-            "Overview: lines, balances and what is due",
-        )
-        .await?;
+        crate::ssr::record_staff_view(me.staff, customer, selfcare::audit::Page::Overview)
+            .await?;
         (
             Some(super::dashboard::ssr::overview(customer).await?),
-            db.access_log(customer, 50).await?,
+            selfcare::support::access::AccessEntry::of_records(
+                db.audit_of(customer, 50).await?,
+                db.profile(customer).await?.language,
+            ),
         )
     } else {
         (None, Vec::new())

@@ -124,6 +124,9 @@ pub async fn load_access_log() -> Result<AccessLogPage, AppError> {
     let db = crate::ssr::state()?.db;
     Ok(AccessLogPage {
         profile: db.profile(customer).await?,
-        entries: db.access_log(customer, 200).await?,
+        entries: selfcare::support::access::AccessEntry::of_records(
+            db.audit_of(customer, 200).await?,
+            db.profile(customer).await?.language,
+        ),
     })
 }

@@ -80,8 +80,10 @@ pub async fn load_team_member(id: i64) -> Result<Member, AppError> {
             at: chrono::Utc::now(),
             actor: Actor::Staff(me.staff),
             customer_id: None,
-            action: "staff_review",
-            detail: format!("{} <{}>", member.name, member.email),
+            event: selfcare::audit::Event::StaffReview(selfcare::audit::Member {
+                name: member.name.clone(),
+                email: member.email.clone(),
+            }),
             ip: Some(crate::ssr::client_ip()),
         })
         .await?;
@@ -93,10 +95,12 @@ pub async fn load_team_member(id: i64) -> Result<Member, AppError> {
             .map(|a| Activity {
                 at: a.at.format("%Y-%m-%d %H:%M").to_string(),
                 what: activity_label(&a.action).to_string(),
-                customer: a
-                    .customer_id
-                    .map(|id| (id.get(), a.customer_name.unwrap_or_default())),
-                detail: a.detail,
+                detail: a.event.words(
+                    a.customer
+                        .as_ref()
+                        .map_or(selfcare::locale::Language::En, |c| c.2),
+                ),
+                customer: a.customer.map(|(id, name, _)| (id.get(), name)),
             })
             .collect(),
         may_change: me.has_role(StaffRole::Admin) && !is_me,

@@ -58,7 +58,7 @@ pub async fn load_usage(
 ) -> Result<UsagePage, AppError> {
     use selfcare::paging::Cursor;
 
-    let customer = crate::ssr::subject_logging_view(acting_for, "Usage")
+    let customer = crate::ssr::subject_logging_view(acting_for, selfcare::audit::Page::Usage)
         .await?
         .customer;
     let db = crate::ssr::state()?.db;
@@ -119,7 +119,7 @@ pub async fn load_lines_overview(
     dir: Option<String>,
     acting_for: Option<i64>,
 ) -> Result<LinesOverview, AppError> {
-    let customer = crate::ssr::subject_logging_view(acting_for, "Usage of every line")
+    let customer = crate::ssr::subject_logging_view(acting_for, selfcare::audit::Page::UsageOfEveryLine)
         .await?
         .customer;
     let db = crate::ssr::state()?.db;

@@ -72,7 +72,7 @@ fn requests(page: Data, first_page: bool) -> impl IntoView {
                     <th scope="row">{lang.format_date_time(r.created_at)}</th>
                     <td data-label="Line">{r.msisdn.display()}</td>
                     // One element per cell: on a phone each cell is one item of the row's grid.
-                    <td data-label="What"><span><strong>{r.kind.label()}</strong>": "{r.summary.clone()}</span></td>
+                    <td data-label="What"><span><strong>{r.kind.label()}</strong>": "{r.summary(lang)}</span></td>
                     <td data-label="Asked by"><span>{r.requested_by.label()}<br/><span class="muted">{r.channel.label()}</span></span></td>
                     <td data-label="Status"><span><span class=status_class>{r.status_text(lang)}</span>
                         {(!times.is_empty()).then(|| view! { <br/><span class="muted">{times}</span> })}
@@ -80,7 +80,7 @@ fn requests(page: Data, first_page: bool) -> impl IntoView {
                             <form method="post" action=CancelRequest::url() class="cancel">
                                 <ActingField />
                                 <input type="hidden" name="request" value=r.id.get() />
-                                <button type="submit" class="secondary" aria-label=format!("Cancel: {}", r.summary)>"Cancel"</button>
+                                <button type="submit" class="secondary" aria-label=format!("Cancel: {}", r.summary(lang))>"Cancel"</button>
                             </form>
                         })}
                     </span></td>

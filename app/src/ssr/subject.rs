@@ -3,6 +3,7 @@
 //! also writes what the member of staff looked at into the customer's access log.
 
 use chrono::Utc;
+use selfcare::audit::{Event, Page};
 use selfcare::ids::{CustomerId, StaffId};
 
 use super::http::set_status;
@@ -31,7 +32,7 @@ impl Subject {
 }
 
 /// The subject of a page that only shows data: for a member of staff, what they looked at
-/// (`looked_at`, in the customer's words) goes into the customer's access log.
+/// (`looked_at`) goes into the customer's access log.
 ///
 /// `acting_for` is the customer id a staff page sends; `None` on the customer's own pages.
 /// With it, only a staff session with an open access to that customer counts (a customer's
@@ -42,7 +43,7 @@ impl Subject {
 /// staff member's access to the customer is not open (never verified, or expired).
 pub async fn subject_logging_view(
     acting_for: Option<i64>,
-    looked_at: &str,
+    looked_at: Page,
 ) -> Result<Subject, AppError> {
     let subject = subject(acting_for).await?;
     if let selfcare_store::Actor::Staff(staff) = subject.by.actor {
@@ -55,7 +56,7 @@ pub async fn subject_logging_view(
 pub async fn record_staff_view(
     staff: StaffId,
     customer: CustomerId,
-    looked_at: &str,
+    looked_at: Page,
 ) -> Result<(), AppError> {
     state()?
         .db
@@ -63,8 +64,7 @@ pub async fn record_staff_view(
             at: Utc::now(),
             actor: selfcare_store::Actor::Staff(staff),
             customer_id: Some(customer),
-            action: "staff_view",
-            detail: looked_at.to_string(),
+            event: Event::StaffView(looked_at),
             ip: Some(client_ip()),
         })
         .await?;

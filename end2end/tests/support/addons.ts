@@ -3,7 +3,7 @@
 // The rules here are the UI contract's (issue 6), written again independently of the Rust code.
 import { Locator, Page, expect } from '@playwright/test';
 import { Customer, lit, one, query } from './db';
-import { Language, displayMsisdn, formatDate, formatMoney, norm, todayUtc } from './format';
+import { Language, askedWords, displayMsisdn, formatDate, formatMoney, norm, todayUtc } from './format';
 
 export interface Addon {
   id: number;
@@ -67,24 +67,36 @@ export interface RequestRow {
   kind: 'activate' | 'switch' | 'end' | 'roaming';
   addon_id: number | null;
   line_addon_id: number | null;
+  /** What was asked, in the customer's words (from the stored `asked`). */
   summary: string;
   charge_cents: number;
   requested_by_kind: string;
   channel: string;
   status: 'done' | 'scheduled' | 'failed' | 'cancelled';
   effective_on: string;
-  failure: string | null;
+  /** Why it failed, as stored: `{ failure: 'refused', refusal: … }` and the like. */
+  failure: { failure: string; [fact: string]: unknown } | null;
   created_at: string;
   completed_at: string | null;
 }
 
 /** Service requests of a line made after `afterId`, by id. */
 export function requestsSince(lineId: number, afterId: number): RequestRow[] {
-  return query<RequestRow>(
-    `SELECT id, customer_id, line_id, kind, addon_id, line_addon_id, summary, charge_cents, requested_by_kind,
-            channel, status, effective_on, failure, created_at, completed_at
-     FROM service_requests WHERE line_id = ${lit(lineId)} AND id > ${afterId} ORDER BY id`,
-  );
+  type Stored = Omit<RequestRow, 'summary' | 'failure'> & { asked: string; failure: string | null; language: Language };
+  return query<Stored>(
+    `SELECT r.id, r.customer_id, r.line_id, r.kind, r.addon_id, r.line_addon_id, r.asked, r.charge_cents,
+            r.requested_by_kind, r.channel, r.status, r.effective_on, r.failure, r.created_at, r.completed_at,
+            c.language
+     FROM service_requests r JOIN customers c ON c.id = r.customer_id
+     WHERE r.line_id = ${lit(lineId)} AND r.id > ${afterId} ORDER BY r.id`,
+  ).map(({ asked, failure, language, ...r }) => {
+    const why = failure === null ? null : JSON.parse(failure);
+    return {
+      ...r,
+      summary: askedWords(asked, r.kind, r.effective_on, why?.failure === 'refused', language),
+      failure: why,
+    };
+  });
 }
 
 export interface LedgerCharge {
@@ -291,7 +303,7 @@ export function statusText(r: RequestRow, language: Language): string {
   if (r.status === 'done') return 'Done';
   if (r.status === 'scheduled') return `Scheduled for ${formatDate(r.effective_on, language)}`;
   if (r.status === 'cancelled') return 'Cancelled';
-  return r.failure ? `Failed: ${r.failure}` : 'Failed';
+  return 'Failed';
 }
 
 /** A row of /requests as the customer reads it (cells' visible text, normalised). */

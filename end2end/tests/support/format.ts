@@ -26,6 +26,36 @@ function symbol(currency: Currency, language: Language): string {
 }
 
 /** `1 234,50 Kč`, `1 234,50 zł`, `1 234,50 €`, `€1,234.50`, `CZK 1,234.50`. */
+/**
+ * What a service request asked for, in the words the portal shows (`ServiceRequest::summary`):
+ * the stored `asked` JSON, worded for `language`. A change refused when asked has no date.
+ */
+export function askedWords(
+  asked: string,
+  kind: string,
+  effectiveOn: string,
+  refused: boolean,
+  language: Language,
+): string {
+  const a = JSON.parse(asked);
+  const onOff = (on: boolean) => (on ? 'on' : 'off');
+  if (a.asked === 'as_written') return a.text;
+  if (a.asked === 'roaming') {
+    const c = a.change;
+    if (c.set === 'switches') return `Roaming ${onOff(c.roaming)}, data roaming ${onOff(c.data_roaming)}`;
+    if (c.set === 'cap') {
+      const cents = Math.round(Number(c.cap.amount) * 100);
+      return `Data-roaming cap ${formatMoney(cents, c.cap.currency, language)}`;
+    }
+    return { lift_cap: 'Lift the data-roaming cap', continue_past_cap: 'Go on with data roaming past the cap', stop_at_cap: 'Stop data roaming at the cap' }[c.set as string]!;
+  }
+  const on = formatDate(effectiveOn, language);
+  if (refused) return kind === 'end' ? `End ${a.name}` : `Take ${a.name}`;
+  if (kind === 'end') return `End ${a.name} on ${on}`;
+  if (kind === 'switch') return `Switch from ${a.replaces.join(', ')} to ${a.name} on ${on}`;
+  return `Take ${a.name} from ${on}`;
+}
+
 export function formatMoney(cents: number, currency: Currency, language: Language): string {
   if (!Number.isSafeInteger(cents)) throw new Error(`not a whole number of cents: ${cents}`);
   const sign = cents < 0 ? '-' : '';

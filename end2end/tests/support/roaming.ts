@@ -1,7 +1,7 @@
 // Roaming settings and roaming requests in the test database, and what the roaming card and
 // the overview must show of them.
 import { Customer, execute, lit, query } from './db';
-import { formatMoney } from './format';
+import { Language, askedWords, formatMoney } from './format';
 
 export interface RoamingRow {
   line_id: number;
@@ -59,10 +59,15 @@ export function lastRequestId(): number {
 
 /** The roaming requests of `customerId` made after request `after`, oldest first. */
 export function roamingRequestsSince(customerId: number, after: number): RoamingRequest[] {
-  return query<RoamingRequest>(
-    `SELECT id, line_id, summary, status, channel, requested_by_kind FROM service_requests
-     WHERE customer_id = ${lit(customerId)} AND kind = 'roaming' AND id > ${lit(after)} ORDER BY id`,
-  );
+  type Stored = Omit<RoamingRequest, 'summary'> & { asked: string; effective_on: string; language: Language };
+  return query<Stored>(
+    `SELECT r.id, r.line_id, r.asked, r.effective_on, r.status, r.channel, r.requested_by_kind, c.language
+     FROM service_requests r JOIN customers c ON c.id = r.customer_id
+     WHERE r.customer_id = ${lit(customerId)} AND r.kind = 'roaming' AND r.id > ${lit(after)} ORDER BY r.id`,
+  ).map(({ asked, effective_on, language, ...r }) => ({
+    ...r,
+    summary: askedWords(asked, 'roaming', effective_on, false, language),
+  }));
 }
 
 /** The default cap in the customer's currency: EUR 50 or the same (CZK 1 250, PLN 215). */

@@ -260,9 +260,12 @@ async fn paper_invoices_switch_once_and_are_audited() {
         );
         assert!(!db.billing_accounts(jana).await.unwrap()[0].paper_invoices);
         let entries = db.audit_of(jana, 10).await.unwrap();
-        let switches: Vec<_> = entries.iter().filter(|e| e.2 == "paper_invoices").collect();
+        let switches: Vec<_> = entries.iter().filter(|e| e.action == "paper_invoices").collect();
         assert_eq!(switches.len(), 1);
-        assert!(switches[0].3.contains("turned off"));
+        assert!(switches[0]
+            .event
+            .words(selfcare::locale::Language::En)
+            .contains("turned off"));
 
         let business = customer(&db, "business@example.com").await;
         let theirs = db.billing_accounts(business).await.unwrap()[0].id;

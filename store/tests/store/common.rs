@@ -50,8 +50,29 @@ where
     }
 }
 
+/// Runs `test` on each engine's database as migration `version` left it (an earlier release's
+/// schema), for the tests of the migrations after it.
+pub async fn for_each_engine_at<F, Fut>(version: i64, test: F)
+where
+    F: Fn(Db) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    sqlite_at(version, &test).await;
+    if postgres_server().is_some() {
+        postgres_at(version, &test).await;
+    }
+}
+
 /// Runs `test` on a fresh SQLite file.
 pub async fn with_sqlite<F, Fut>(test: F)
+where
+    F: Fn(Db) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    sqlite_at(i64::MAX, test).await;
+}
+
+async fn sqlite_at<F, Fut>(version: i64, test: F)
 where
     F: Fn(Db) -> Fut,
     Fut: Future<Output = ()>,
@@ -64,9 +85,12 @@ where
     let db = Db::connect(&format!("sqlite://{}", path.display()))
         .await
         .expect("create the SQLite test database");
-    db.migrate()
-        .await
-        .expect("migrate the SQLite test database");
+    if version == i64::MAX {
+        db.migrate().await
+    } else {
+        db.migrate_to(version).await
+    }
+    .expect("migrate the SQLite test database");
     let outcome = AssertUnwindSafe(test(db.clone())).catch_unwind().await;
     db.close().await;
     for suffix in ["", "-wal", "-shm"] {
@@ -86,6 +110,14 @@ where
     F: Fn(Db) -> Fut,
     Fut: Future<Output = ()>,
 {
+    postgres_at(i64::MAX, test).await;
+}
+
+async fn postgres_at<F, Fut>(version: i64, test: F)
+where
+    F: Fn(Db) -> Fut,
+    Fut: Future<Output = ()>,
+{
     let server = postgres_server().expect("SELFCARE_TEST_POSTGRES names a PostgreSQL server");
     let name = format!("selfcare_test_{:016x}", rand::random::<u64>());
     let admin = sqlx::PgPool::connect(&server)
@@ -99,7 +131,12 @@ where
     let db = Db::connect(&database_url(&server, &name))
         .await
         .expect("connect to the test database");
-    let outcome = match db.migrate().await {
+    let migrated = if version == i64::MAX {
+        db.migrate().await
+    } else {
+        db.migrate_to(version).await
+    };
+    let outcome = match migrated {
         Ok(()) => AssertUnwindSafe(test(db.clone())).catch_unwind().await,
         Err(error) => {
             Err(Box::new(format!("migrating the PostgreSQL test database: {error}")) as _)

@@ -6,6 +6,7 @@ mod common;
 
 mod billing;
 mod credit;
+mod migrations;
 mod portal;
 mod roaming;
 mod seed;

@@ -224,19 +224,26 @@ async fn audit_entries_are_read_back_newest_first() {
     for_each_engine(|db| async move {
         demo(&db).await;
         let who = customer(&db, "demo@example.com").await;
-        for (i, action) in ["sign_in", "sign_out"].into_iter().enumerate() {
+        let door = selfcare::audit::Door::Portal;
+        let events = [
+            selfcare::audit::Event::SignIn {
+                door,
+                by_phone: false,
+            },
+            selfcare::audit::Event::SignOut { door },
+        ];
+        for (i, event) in events.into_iter().enumerate() {
             let entry = AuditEntry {
                 at: now() + Duration::minutes(i as i64),
                 actor: Actor::Customer(who),
                 customer_id: Some(who),
-                action,
-                detail: format!("entry {i}"),
+                event,
                 ip: Some("10.0.0.1".into()),
             };
             db.audit(&entry).await.unwrap();
         }
         let entries = db.audit_of(who, 10).await.unwrap();
-        let actions: Vec<&str> = entries.iter().map(|e| e.2.as_str()).collect();
+        let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
         assert_eq!(actions, ["sign_out", "sign_in"]);
     })
     .await;

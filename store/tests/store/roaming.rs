@@ -8,6 +8,8 @@ use selfcare::dashboard::{low_balances, LowBalance};
 use selfcare::ids::{CustomerId, LineId};
 use selfcare::locale::Language;
 use selfcare::money::Currency;
+use selfcare::services::roaming::RoamingAsked;
+use selfcare::services::Asked;
 use selfcare::services::roaming::{
     default_cap, Cap, CapState, Refusal, RoamingAnswer, RoamingChange, RoamingOutcome,
     RoamingSettings,
@@ -46,20 +48,31 @@ fn czk(text: &str) -> Cap {
     Cap::parse(text, Currency::Czk, Language::Cs).unwrap()
 }
 
-/// The roaming requests of a customer: (line, summary, status, channel, key), oldest first.
+/// The roaming requests of a customer: (line, what was asked in Czech words, status, channel,
+/// key), oldest first.
 async fn requests(db: &Db, who: CustomerId) -> Vec<(LineId, String, String, String, String)> {
-    on_db!(db, |pool| sqlx::query_as(
-        "SELECT line_id, summary, status, channel, idempotency_key FROM service_requests \
+    let rows: Vec<(LineId, String, String, String, String)> = on_db!(db, |pool| sqlx::query_as(
+        "SELECT line_id, asked, status, channel, idempotency_key FROM service_requests \
          WHERE customer_id = $1 AND kind = 'roaming' ORDER BY id"
     )
     .bind(who)
     .fetch_all(pool)
     .await
-    .unwrap())
+    .unwrap());
+    rows.into_iter()
+        .map(|(line, asked, status, channel, key)| {
+            let asked: Asked = serde_json::from_str(&asked).unwrap();
+            let Asked::Roaming { change } = asked else {
+                panic!("a roaming request asks for a roaming change: {asked:?}")
+            };
+            (line, change.words(Language::Cs), status, channel, key)
+        })
+        .collect()
 }
 
+/// The roaming audit entries of a customer, in words, oldest first.
 async fn roaming_audits(db: &Db, who: CustomerId) -> Vec<String> {
-    on_db!(db, |pool| {
+    let stored: Vec<String> = on_db!(db, |pool| {
         sqlx::query_scalar(
         "SELECT detail FROM audit_log WHERE customer_id = $1 AND action = 'roaming_change' ORDER BY id"
     )
@@ -67,7 +80,15 @@ async fn roaming_audits(db: &Db, who: CustomerId) -> Vec<String> {
     .fetch_all(pool)
     .await
     .unwrap()
-    })
+    });
+    stored
+        .iter()
+        .map(|json| {
+            serde_json::from_str::<selfcare::audit::Event>(json)
+                .unwrap()
+                .words(Language::En)
+        })
+        .collect()
 }
 
 /// Stored row: (roaming_on, data_roaming_on, data_cap_cents, data_spent_cents, continue_past_cap).
@@ -151,7 +172,10 @@ async fn roaming_switches_at_once_with_a_request_and_an_audit_entry() {
         );
         // The customer's list of requests shows them, newest first.
         let listed = db.service_requests(who, None, 10).await.unwrap();
-        assert_eq!(listed.items[0].summary, "Roaming on, data roaming on");
+        assert_eq!(
+            listed.items[0].summary(Language::En),
+            "Roaming on, data roaming on"
+        );
     })
     .await;
 }
@@ -273,7 +297,12 @@ async fn a_repeated_key_answers_the_first_request() {
             again.answer,
             RoamingAnswer::Repeated {
                 request,
-                summary: "Roaming on, data roaming off".into()
+                asked: Asked::Roaming {
+                    change: RoamingAsked::Switches {
+                        roaming: true,
+                        data_roaming: false
+                    }
+                }
             }
         );
         assert!(
@@ -299,7 +328,10 @@ async fn a_change_to_the_same_state_writes_no_request() {
             same.answer,
             RoamingAnswer::Refused(Refusal::NothingToChange(_))
         ));
-        assert_eq!(same.message(), "Nothing to change: roaming is already on.");
+        assert_eq!(
+            same.message(Language::En),
+            "Nothing to change: roaming is already on."
+        );
         assert!(same.is_ok());
         let same_cap = Cap::new(cap, Language::Cs).unwrap();
         let same = change(&db, who, line, RoamingChange::SetCap(same_cap), "n2").await;

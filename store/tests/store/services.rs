@@ -8,6 +8,7 @@ use std::sync::Arc;
 use crate::common::{customer, for_each_engine, now, on_db, seeded};
 use chrono::{DateTime, Duration, Utc};
 use selfcare::ids::{AddonId, CustomerId, LineAddonId, LineId};
+use selfcare::locale::Language;
 use selfcare::money::Money;
 use selfcare::services::addons::{Change, LineServices, Preview, Refusal, When};
 use selfcare::services::requests::{RequestKind, RequestStatus};
@@ -284,7 +285,11 @@ async fn ending_inside_the_commitment_costs_the_fee_or_is_refused_and_changes_no
             .await
             .unwrap();
         assert_eq!(outcome.request.status, RequestStatus::Failed);
-        assert!(outcome.request.failure.unwrap().contains("commitment"));
+        assert!(outcome
+            .request
+            .failure_text(Language::En)
+            .unwrap()
+            .contains("commitment"));
         let still = db.line_services(who, tomas_line, now()).await.unwrap();
         assert!(still.active.iter().any(|a| a.id == insurance));
     })
@@ -325,7 +330,11 @@ async fn on_prepaid_the_charge_and_the_activation_happen_together_or_not_at_all(
             .await
             .unwrap();
         assert_eq!(refused.request.status, RequestStatus::Failed);
-        assert!(refused.request.failure.unwrap().contains("Top up"));
+        assert!(refused
+            .request
+            .failure_text(Language::En)
+            .unwrap()
+            .contains("Top up"));
         assert_eq!(active_rows(&db, line, data, now()).await, 0);
         assert_eq!(
             count(
@@ -645,7 +654,10 @@ async fn a_scheduled_prepaid_change_without_credit_fails_with_the_reason() {
         assert_eq!(db.run_scheduled_changes(day).await.unwrap(), 1);
         let request = &db.service_requests(who, None, 1).await.unwrap().items[0];
         assert_eq!(request.status, RequestStatus::Failed);
-        assert!(request.failure.as_deref().unwrap().contains("credit"));
+        assert!(request
+            .failure_text(Language::En)
+            .unwrap()
+            .contains("credit"));
         assert_eq!(active_rows(&db, line, data, day).await, 0);
     })
     .await;

@@ -180,7 +180,7 @@ pub fn addons_view(s: &LineServices, lang: Language) -> AddonsView {
         .iter()
         .map(|r| ScheduledRow {
             id: r.id.get(),
-            summary: r.summary.clone(),
+            summary: r.summary(lang),
             status: r.status_text(lang),
         })
         .collect();
