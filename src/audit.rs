@@ -34,7 +34,9 @@ pub enum Page {
     Usage,
     UsageOfEveryLine,
     Invoices,
-    Invoice { number: String },
+    Invoice {
+        number: String,
+    },
     Payments,
     Credit,
 }
@@ -245,22 +247,18 @@ impl Event {
             Self::CodeVerified { channel } => {
                 format!("By {}; access for 30 minutes", channel.label())
             }
-            Self::StaffOverride { channel, reason } => format!(
-                "By {}, without a code. Reason: {reason}",
-                channel.label()
-            ),
+            Self::StaffOverride { channel, reason } => {
+                format!("By {}, without a code. Reason: {reason}", channel.label())
+            }
             Self::StaffView(page) => page.words(),
             Self::StaffSearch { typed } => typed.clone(),
             Self::StaffReview(member) => who(member),
             Self::StaffAdd { member, role } => {
                 format!("{}: added as {}", who(member), role.as_str())
             }
-            Self::StaffRole { member, from, to } => format!(
-                "{}: role {} → {}",
-                who(member),
-                from.as_str(),
-                to.as_str()
-            ),
+            Self::StaffRole { member, from, to } => {
+                format!("{}: role {} → {}", who(member), from.as_str(), to.as_str())
+            }
             Self::StaffDisable(member) => format!("{}: disabled", who(member)),
             Self::StaffEnable(member) => format!("{}: enabled", who(member)),
             Self::StaffPassword => "Changed their password; their other sessions ended".into(),
@@ -268,16 +266,12 @@ impl Event {
                 "Paper invoices turned {} for billing account {account}",
                 if *on { "on" } else { "off" }
             ),
-            Self::LowCreditThreshold {
-                threshold: Some(t),
-            } => format!(
+            Self::LowCreditThreshold { threshold: Some(t) } => format!(
                 "Low-credit warning set at {} {}",
                 t.amount,
                 t.currency.code()
             ),
-            Self::LowCreditThreshold { threshold: None } => {
-                "Low-credit warning turned off".into()
-            }
+            Self::LowCreditThreshold { threshold: None } => "Low-credit warning turned off".into(),
             Self::VoucherTopUp { voucher, msisdn } => {
                 format!("Voucher {voucher} redeemed on {}", msisdn.display())
             }
@@ -301,13 +295,19 @@ impl Event {
                 msisdn.display(),
                 channel.as_str()
             ),
-            Self::RequestCancel { request: r, channel } => format!(
+            Self::RequestCancel {
+                request: r,
+                channel,
+            } => format!(
                 "{}, before it took effect ({})",
                 request(r),
                 channel.label()
             ),
             Self::ScheduledChangeDone(r) => request(r),
-            Self::ScheduledChangeFailed { request: r, failure } => {
+            Self::ScheduledChangeFailed {
+                request: r,
+                failure,
+            } => {
                 format!("{}: {}", request(r), failure.words(language))
             }
             Self::AsWritten { text } => text.clone(),

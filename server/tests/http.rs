@@ -348,7 +348,10 @@ async fn paper_invoices_switch_by_a_plain_form_post() {
     assert!(!app.db.billing_accounts(customer).await.unwrap()[0].paper_invoices);
     let audited = app.db.audit_of(customer, 20).await.unwrap();
     assert_eq!(
-        audited.iter().filter(|e| e.action == "paper_invoices").count(),
+        audited
+            .iter()
+            .filter(|e| e.action == "paper_invoices")
+            .count(),
         1
     );
 

@@ -92,7 +92,10 @@ pub struct ServiceRequest {
 impl ServiceRequest {
     /// What was asked, in words: "Take Data 5 GB from 1. 12. 2026".
     pub fn summary(&self, language: crate::locale::Language) -> String {
-        let refused = self.failure.as_ref().is_some_and(super::Failure::when_asked);
+        let refused = self
+            .failure
+            .as_ref()
+            .is_some_and(super::Failure::when_asked);
         self.asked
             .words(self.kind, self.effective_on, refused, language)
     }

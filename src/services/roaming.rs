@@ -261,8 +261,13 @@ impl Refusal {
 #[serde(tag = "set", rename_all = "snake_case")]
 pub enum RoamingAsked {
     /// Roaming or data roaming switched: both switches as they were left.
-    Switches { roaming: bool, data_roaming: bool },
-    Cap { cap: Money },
+    Switches {
+        roaming: bool,
+        data_roaming: bool,
+    },
+    Cap {
+        cap: Money,
+    },
     LiftCap,
     ContinuePastCap,
     StopAtCap,
@@ -304,7 +309,10 @@ pub enum RoamingAnswer {
     /// Made now, and recorded by `request`; `message` says what happened.
     Changed { request: RequestId, message: String },
     /// The same submission (its key) was made before: that request, nothing more changed.
-    Repeated { request: RequestId, asked: super::Asked },
+    Repeated {
+        request: RequestId,
+        asked: super::Asked,
+    },
     /// Not made, nothing written.
     Refused(Refusal),
 }
@@ -621,7 +629,10 @@ mod tests {
             .apply(RoamingChange::Roaming(false), Language::En, now())
             .unwrap();
         assert!(!applied.settings.roaming_on && !applied.settings.data_roaming_on);
-        assert_eq!(applied.asked.words(Language::En), "Roaming off, data roaming off");
+        assert_eq!(
+            applied.asked.words(Language::En),
+            "Roaming off, data roaming off"
+        );
         assert!(applied.message.contains("Data roaming is off too"));
         assert_eq!(applied.settings.updated_at, Some(now()));
         // And back on: data roaming stays off until asked for.
@@ -629,7 +640,10 @@ mod tests {
             .settings
             .apply(RoamingChange::Roaming(true), Language::En, now())
             .unwrap();
-        assert_eq!(again.asked.words(Language::En), "Roaming on, data roaming off");
+        assert_eq!(
+            again.asked.words(Language::En),
+            "Roaming on, data roaming off"
+        );
     }
 
     #[test]
@@ -676,7 +690,10 @@ mod tests {
             .unwrap();
         assert_eq!(applied.settings.cap_state(), CapState::Continued);
         assert!(applied.settings.data_roaming_works());
-        assert_eq!(applied.asked.words(Language::En), "Go on with data roaming past the cap");
+        assert_eq!(
+            applied.asked.words(Language::En),
+            "Go on with data roaming past the cap"
+        );
         assert!(matches!(
             applied
                 .settings
@@ -708,13 +725,19 @@ mod tests {
         assert!(!same_cap.settings.data_cap.continue_past_cap);
         assert_eq!(same_cap.settings.cap_state(), CapState::Reached);
         assert!(same_cap.message.contains("stops until you choose to go on"));
-        assert_eq!(same_cap.asked.words(Language::En), "Data-roaming cap €50.00");
+        assert_eq!(
+            same_cap.asked.words(Language::En),
+            "Data-roaming cap €50.00"
+        );
         let lifted = going_on
             .apply(RoamingChange::LiftCap, Language::En, now())
             .unwrap();
         assert_eq!(lifted.settings.cap_state(), CapState::NoCap);
         assert!(lifted.settings.data_roaming_works());
-        assert_eq!(lifted.asked.words(Language::En), "Lift the data-roaming cap");
+        assert_eq!(
+            lifted.asked.words(Language::En),
+            "Lift the data-roaming cap"
+        );
     }
 
     #[test]

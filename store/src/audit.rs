@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{on_db, Db, Result};
+use super::{on_conn, on_db, Conn, Db, Result};
 use selfcare::audit::{Event, Record};
 use selfcare::ids::CustomerId;
 
@@ -58,12 +58,11 @@ impl Actor {
     }
 }
 
-/// Writes an [`AuditEntry`] with `$executor`: a pool, or a transaction (`&mut *tx`) so the entry
-/// commits or rolls back with the change it records. Either engine.
-macro_rules! insert_audit {
-    ($entry:expr, $executor:expr) => {{
-        let entry: &$crate::AuditEntry = $entry;
-        let (kind, actor_id) = entry.actor.kind_and_id();
+/// Writes an [`AuditEntry`] with `conn`: a transaction's (`&mut *tx`), so the entry commits or
+/// rolls back with the change it records, or one from the pool.
+pub(crate) async fn insert_audit(conn: impl Into<Conn<'_>>, entry: &AuditEntry) -> Result<()> {
+    let (kind, actor_id) = entry.actor.kind_and_id();
+    on_conn!(conn.into(), |c| {
         sqlx::query(
             "INSERT INTO audit_log (at, actor_kind, actor_id, customer_id, action, detail, ip) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -73,22 +72,26 @@ macro_rules! insert_audit {
         .bind(actor_id)
         .bind(entry.customer_id)
         .bind(entry.event.action())
-        .bind($crate::audit::event_json(&entry.event))
+        .bind(event_json(&entry.event))
         .bind(&entry.ip)
-        .execute($executor)
-        .await?
-        .rows_affected()
-    }};
+        .execute(c)
+        .await?;
+    });
+    Ok(())
 }
-pub(crate) use insert_audit;
 
 impl Db {
     pub async fn audit(&self, entry: &AuditEntry) -> Result<()> {
-        on_db!(self, |pool| insert_audit!(entry, pool));
+        on_db!(self, |pool| insert_audit(
+            &mut *pool.acquire().await?,
+            entry
+        )
+        .await?);
         Ok(())
     }
 
     /// The newest audit entries about one customer, newest first.
+    #[allow(clippy::type_complexity)] // one row of the SELECT below, read once
     pub async fn audit_of(&self, customer: CustomerId, limit: i64) -> Result<Vec<Record>> {
         let rows: Vec<(i64, DateTime<Utc>, String, Option<String>, String, String)> =
             on_db!(self, |pool| {

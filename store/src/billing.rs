@@ -6,7 +6,8 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
 use super::{
-    corrupt, earliest_day, far_future, latest_day, on_db, Actor, AuditEntry, Db, Result, StoreError,
+    corrupt, earliest_day, far_future, insert_audit, latest_day, on_db, Actor, AuditEntry, Db,
+    Result, StoreError,
 };
 use selfcare::billing::invoices::{
     explain_difference, totals, BilledLine, Charge, ChargeCategory, InvoiceDetail, InvoiceStatus,
@@ -484,7 +485,7 @@ impl Db {
                 .await?
                 .is_some();
             if changed {
-                super::insert_audit!(&entry, &mut *tx);
+                insert_audit(&mut *tx, &entry).await?;
             }
             tx.commit().await?;
             (changed, exists)

@@ -195,7 +195,7 @@ impl Db {
             .rows_affected()
                 > 0;
             if changed {
-                insert_audit!(&entry, &mut *tx);
+                insert_audit(&mut *tx, &entry).await?;
             }
             tx.commit().await?;
             changed
@@ -249,7 +249,7 @@ impl Db {
             )));
         }
         let today = now.date_naive();
-        let hash = crate::secrets::voucher_hash(&code);
+        let hash = crate::secrets::voucher_hash(code);
         let currency = target.credit.currency;
         let entry = AuditEntry {
             at: now,
@@ -310,7 +310,7 @@ impl Db {
                     .bind(format!("Voucher {}", code.masked()))
                     .execute(&mut *tx)
                     .await?;
-                    insert_audit!(&entry, &mut *tx);
+                    insert_audit(&mut *tx, &entry).await?;
                     tx.commit().await?;
                     Some((amount, balance, expires_on))
                 }

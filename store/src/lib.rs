@@ -5,7 +5,8 @@
 //!
 //! # Layout
 //!
-//! - this file: [`Db`], connecting, [`StoreError`] and the [`on_db!`] macro.
+//! - this file: [`Db`], connecting, [`StoreError`], the [`on_db!`] macro and [`Conn`], one
+//!   connection of either engine for the functions features share inside a transaction.
 //! - `auth.rs`: sign-in lookups, attempts, sessions, staff users.
 //! - `staff.rs`: staff sign-in and sessions, and the staff console's customer search.
 //! - `dashboard.rs`: the overview of one customer.
@@ -77,6 +78,39 @@ macro_rules! on_db {
     };
 }
 pub(crate) use on_db;
+
+/// One open connection of either engine, borrowed for a few statements: a transaction's
+/// (`&mut *tx`) or one taken from the pool. What several features read or write the same way (a
+/// service request, an audit entry, a line's state) is a function over it, so it runs inside
+/// the caller's transaction on both engines.
+pub(crate) enum Conn<'c> {
+    Sqlite(&'c mut sqlx::SqliteConnection),
+    Postgres(&'c mut sqlx::PgConnection),
+}
+
+impl<'c> From<&'c mut sqlx::SqliteConnection> for Conn<'c> {
+    fn from(c: &'c mut sqlx::SqliteConnection) -> Self {
+        Self::Sqlite(c)
+    }
+}
+
+impl<'c> From<&'c mut sqlx::PgConnection> for Conn<'c> {
+    fn from(c: &'c mut sqlx::PgConnection) -> Self {
+        Self::Postgres(c)
+    }
+}
+
+/// [`on_db!`] for a [`Conn`]: the body is compiled once per engine, `$c` the engine's
+/// connection.
+macro_rules! on_conn {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::Conn::Sqlite($c) => $body,
+            $crate::Conn::Postgres($c) => $body,
+        }
+    };
+}
+pub(crate) use on_conn;
 
 /// Locks a line for the rest of the transaction with a no-op `UPDATE` (PostgreSQL: the row's
 /// lock; SQLite: the write lock), so every change of a line's services runs one after the

@@ -5,11 +5,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::audit::insert_audit;
 use super::billing::page;
-use super::{corrupt, far_future, on_db, Actor, AuditEntry, Db, Result};
+use super::{corrupt, far_future, on_conn, on_db, Actor, AuditEntry, Conn, Db, Result};
+use selfcare::audit::{Event, RequestDone};
 use selfcare::ids::{AddonId, CustomerId, LineAddonId, LineId, Msisdn, RequestId};
 use selfcare::money::Money;
 use selfcare::paging::{Cursor, Page};
-use selfcare::audit::{Event, RequestDone};
 use selfcare::services::requests::{
     Channel, RequestKind, RequestStatus, RequestedBy, ServiceRequest,
 };
@@ -67,14 +67,16 @@ pub(crate) fn read_asked(stored: &str) -> Result<Asked> {
     serde_json::from_str(stored).map_err(|_| corrupt("request"))
 }
 
-/// Writes a [`NewRequest`] with `$executor` (a transaction, so the request commits with the
-/// change it records) and evaluates to its id. Either engine.
-macro_rules! insert_request {
-    ($request:expr, $executor:expr) => {{
-        let r: &$crate::NewRequest<'_> = $request;
-        let (by_kind, by_id) = r.by.actor.kind_and_id();
-        let done = r.status != ::selfcare::services::requests::RequestStatus::Scheduled;
-        let id: ::selfcare::ids::RequestId = sqlx::query_scalar(
+/// Writes a [`NewRequest`] with `conn` (a transaction's, so the request commits with the change
+/// it records) and returns its id.
+pub(crate) async fn insert_request(
+    conn: impl Into<Conn<'_>>,
+    r: &NewRequest<'_>,
+) -> Result<RequestId> {
+    let (by_kind, by_id) = r.by.actor.kind_and_id();
+    let done = r.status != RequestStatus::Scheduled;
+    let id = on_conn!(conn.into(), |c| {
+        sqlx::query_scalar(
             "INSERT INTO service_requests (customer_id, line_id, idempotency_key, kind, addon_id, \
              line_addon_id, asked, charge_cents, requested_by_kind, requested_by_id, channel, \
              status, effective_on, failure, created_at, completed_at) \
@@ -87,22 +89,21 @@ macro_rules! insert_request {
         .bind(r.kind.as_str())
         .bind(r.addon)
         .bind(r.line_addon)
-        .bind($crate::requests::asked_json(&r.asked))
+        .bind(asked_json(&r.asked))
         .bind(r.charge_cents)
         .bind(by_kind)
         .bind(by_id)
         .bind(r.by.channel.as_str())
         .bind(r.status.as_str())
         .bind(r.effective_on)
-        .bind(r.failure.as_ref().map($crate::requests::failure_json))
+        .bind(r.failure.as_ref().map(failure_json))
         .bind(r.now)
         .bind(done.then_some(r.now))
-        .fetch_one($executor)
-        .await?;
-        id
-    }};
+        .fetch_one(c)
+        .await?
+    });
+    Ok(id)
 }
-pub(crate) use insert_request;
 
 #[derive(sqlx::FromRow)]
 pub(super) struct RequestRow {
@@ -126,8 +127,7 @@ pub(super) struct RequestRow {
 
 /// The columns of a [`RequestRow`], from `service_requests r`, `lines l`, `customers c` and
 /// (left-joined) `staff_users s`.
-pub(super) const REQUEST_COLUMNS: &str =
-    "r.id, r.line_id, l.msisdn, r.kind, r.addon_id, r.asked, \
+pub(super) const REQUEST_COLUMNS: &str = "r.id, r.line_id, l.msisdn, r.kind, r.addon_id, r.asked, \
      r.charge_cents, r.requested_by_kind, s.name AS staff_name, r.channel, r.status, \
      r.effective_on, r.failure, r.created_at, r.completed_at, c.currency";
 
@@ -264,7 +264,7 @@ impl Db {
                     },
                     ip: None,
                 };
-                insert_audit!(&entry, &mut *tx);
+                insert_audit(&mut *tx, &entry).await?;
             }
             tx.commit().await?;
         });

@@ -18,20 +18,20 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{
-    corrupt, insert_audit, insert_request, lock_line, on_db, AuditEntry, Db, NewRequest, Requester,
-    Result, StoreError,
-};
 use super::requests::read_asked;
+use super::{
+    corrupt, insert_audit, insert_request, lock_line, on_conn, on_db, AuditEntry, Conn, Db,
+    NewRequest, Requester, Result, StoreError,
+};
 use selfcare::audit::Event;
 use selfcare::ids::{CustomerId, LineId, Msisdn, RequestId};
 use selfcare::locale::Language;
 use selfcare::money::{Currency, Money};
 use selfcare::services::requests::{RequestKind, RequestStatus};
-use selfcare::services::Asked;
 use selfcare::services::roaming::{
     DataCap, RoamingAnswer, RoamingChange, RoamingOutcome, RoamingSettings,
 };
+use selfcare::services::Asked;
 
 /// The columns of a line's `roaming_settings r` row, left-joined: all `None` when the line has
 /// no row. Read by the overview too (`#[sqlx(flatten)]`), so both show the same defaults.
@@ -114,25 +114,33 @@ impl TryFrom<RoamingRow> for LineRoaming {
     }
 }
 
-/// Reads a [`LineRoaming`] with `$ex`; evaluates to `Result<LineRoaming>`, `NotFound` when the
-/// line is not the customer's.
-macro_rules! line_roaming {
-    ($ex:expr, $customer:expr, $line:expr) => {{
-        let row: Option<RoamingRow> = sqlx::query_as(&roaming_sql())
-            .bind($line)
-            .bind($customer)
-            .fetch_optional($ex)
-            .await?;
-        row.ok_or(StoreError::NotFound)
-            .and_then(LineRoaming::try_from)
-    }};
+/// Reads a [`LineRoaming`] with `conn`; `NotFound` when the line is not the customer's.
+async fn line_roaming(
+    conn: impl Into<Conn<'_>>,
+    customer: CustomerId,
+    line: LineId,
+) -> Result<LineRoaming> {
+    let row: Option<RoamingRow> = on_conn!(conn.into(), |c| {
+        sqlx::query_as(&roaming_sql())
+            .bind(line)
+            .bind(customer)
+            .fetch_optional(c)
+            .await?
+    });
+    row.ok_or(StoreError::NotFound)
+        .and_then(LineRoaming::try_from)
 }
 
 impl Db {
     /// The roaming settings of one of the customer's lines; another customer's line (or a
     /// terminated one) is `NotFound`, like a missing one.
     pub async fn roaming(&self, customer: CustomerId, line: LineId) -> Result<RoamingSettings> {
-        let found = on_db!(self, |pool| line_roaming!(pool, customer, line)?);
+        let found = on_db!(self, |pool| line_roaming(
+            &mut *pool.acquire().await?,
+            customer,
+            line
+        )
+        .await?);
         Ok(found.settings)
     }
 
@@ -160,7 +168,7 @@ impl Db {
             if !locked {
                 return Err(StoreError::NotFound);
             }
-            let current = line_roaming!(&mut *tx, customer, line)?;
+            let current = line_roaming(&mut *tx, customer, line).await?;
             let earlier: Option<(RequestId, String)> = sqlx::query_as(
                 "SELECT id, asked FROM service_requests \
                  WHERE customer_id = $1 AND idempotency_key = $2",
@@ -227,7 +235,7 @@ impl Db {
                 failure: None,
                 now,
             };
-            let request = insert_request!(&request, &mut *tx);
+            let request = insert_request(&mut *tx, &request).await?;
             let entry = AuditEntry {
                 at: now,
                 actor: by.actor,
@@ -239,7 +247,7 @@ impl Db {
                 },
                 ip,
             };
-            insert_audit!(&entry, &mut *tx);
+            insert_audit(&mut *tx, &entry).await?;
             tx.commit().await?;
             Ok(RoamingOutcome {
                 settings: applied.settings,

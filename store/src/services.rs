@@ -24,9 +24,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::requests::{failure_json, read_asked, RequestRow, REQUEST_COLUMNS, REQUEST_JOINS};
 use super::usage::start_of;
 use super::{
-    corrupt, insert_audit, insert_request, lock_line, on_db, Actor, AuditEntry, Db, NewRequest,
-    Requester, Result, StoreError,
+    corrupt, insert_audit, insert_request, lock_line, on_conn, on_db, Actor, AuditEntry, Conn, Db,
+    NewRequest, Requester, Result, StoreError,
 };
+use selfcare::audit::{AddonChange, Event, RequestDone};
 use selfcare::customer::{CustomerKind, LineStatus, PaymentType};
 use selfcare::ids::{AddonId, CustomerId, LineAddonId, LineId, Msisdn, RequestId};
 use selfcare::money::{Currency, Money};
@@ -34,7 +35,6 @@ use selfcare::services::addons::{
     preview, ActiveAddon, Addon, BillingPeriod, Change, ChangeOutcome, LineServices, LineTerms,
     Period, Preview, Refusal, ServiceLine, When,
 };
-use selfcare::audit::{AddonChange, Event, RequestDone};
 use selfcare::services::requests::{RequestKind, RequestStatus, ServiceRequest};
 use selfcare::services::{Asked, Failure};
 
@@ -116,69 +116,67 @@ struct LineState {
     starting: Vec<(AddonId, NaiveDate)>,
 }
 
-/// Reads a [`LineState`] with `$ex`; evaluates to `Result<LineState>`, `NotFound` when the
-/// line is not the customer's.
-macro_rules! line_state {
-    ($ex:expr, $customer:expr, $line:expr, $now:expr) => {{
-        let now: DateTime<Utc> = $now;
+/// Reads a [`LineState`] with `conn`; `NotFound` when the line is not the customer's.
+async fn line_state(
+    conn: impl Into<Conn<'_>>,
+    customer: CustomerId,
+    line: LineId,
+    now: DateTime<Utc>,
+) -> Result<LineState> {
+    on_conn!(conn.into(), |c| {
         let head: Option<HeadRow> = sqlx::query_as(HEAD_SQL)
-            .bind($line)
-            .bind($customer)
+            .bind(line)
+            .bind(customer)
             .bind(now.date_naive())
-            .fetch_optional($ex)
+            .fetch_optional(&mut *c)
             .await?;
-        match head {
-            None => Err(StoreError::NotFound),
-            Some(head) => {
-                let currency =
-                    Currency::from_code(&head.currency).ok_or_else(|| corrupt("currency"))?;
-                let active: Vec<ActiveRow> = sqlx::query_as(ACTIVE_SQL)
-                    .bind($line)
-                    .bind(now)
-                    .fetch_all($ex)
-                    .await?;
-                let addons: Vec<AddonRow> = sqlx::query_as(
-                    "SELECT id, code, name, description, conditions, price_cents, billing_period, \
-                     commitment_months, early_end_fee_cents, payment_types, may_start_next_period, \
-                     available FROM addons WHERE currency = $1 ORDER BY id",
-                )
-                .bind(currency.code())
-                .fetch_all($ex)
-                .await?;
-                let kinds: Vec<(AddonId, String)> = sqlx::query_as(
-                    "SELECT k.addon_id, k.kind FROM addon_customer_kinds k \
-                     JOIN addons a ON a.id = k.addon_id WHERE a.currency = $1",
-                )
-                .bind(currency.code())
-                .fetch_all($ex)
-                .await?;
-                let incompatible: Vec<(AddonId, AddonId)> = sqlx::query_as(
-                    "SELECT i.addon_id, i.other_addon_id FROM addon_incompatibilities i \
-                     JOIN addons a ON a.id = i.addon_id WHERE a.currency = $1",
-                )
-                .bind(currency.code())
-                .fetch_all($ex)
-                .await?;
-                let starting: Vec<(AddonId, NaiveDate)> = sqlx::query_as(
-                    "SELECT addon_id, effective_on FROM service_requests \
-                     WHERE line_id = $1 AND status = 'scheduled' AND addon_id IS NOT NULL",
-                )
-                .bind($line)
-                .fetch_all($ex)
-                .await?;
-                LineState::assemble(
-                    head,
-                    currency,
-                    active,
-                    addons,
-                    &kinds,
-                    &incompatible,
-                    starting,
-                    now,
-                )
-            }
-        }
-    }};
+        let head = head.ok_or(StoreError::NotFound)?;
+        let currency = Currency::from_code(&head.currency).ok_or_else(|| corrupt("currency"))?;
+        let active: Vec<ActiveRow> = sqlx::query_as(ACTIVE_SQL)
+            .bind(line)
+            .bind(now)
+            .fetch_all(&mut *c)
+            .await?;
+        let addons: Vec<AddonRow> = sqlx::query_as(
+            "SELECT id, code, name, description, conditions, price_cents, billing_period, \
+             commitment_months, early_end_fee_cents, payment_types, may_start_next_period, \
+             available FROM addons WHERE currency = $1 ORDER BY id",
+        )
+        .bind(currency.code())
+        .fetch_all(&mut *c)
+        .await?;
+        let kinds: Vec<(AddonId, String)> = sqlx::query_as(
+            "SELECT k.addon_id, k.kind FROM addon_customer_kinds k \
+             JOIN addons a ON a.id = k.addon_id WHERE a.currency = $1",
+        )
+        .bind(currency.code())
+        .fetch_all(&mut *c)
+        .await?;
+        let incompatible: Vec<(AddonId, AddonId)> = sqlx::query_as(
+            "SELECT i.addon_id, i.other_addon_id FROM addon_incompatibilities i \
+             JOIN addons a ON a.id = i.addon_id WHERE a.currency = $1",
+        )
+        .bind(currency.code())
+        .fetch_all(&mut *c)
+        .await?;
+        let starting: Vec<(AddonId, NaiveDate)> = sqlx::query_as(
+            "SELECT addon_id, effective_on FROM service_requests \
+             WHERE line_id = $1 AND status = 'scheduled' AND addon_id IS NOT NULL",
+        )
+        .bind(line)
+        .fetch_all(&mut *c)
+        .await?;
+        LineState::assemble(
+            head,
+            currency,
+            active,
+            addons,
+            &kinds,
+            &incompatible,
+            starting,
+            now,
+        )
+    })
 }
 
 impl LineState {
@@ -314,21 +312,23 @@ fn ids_of(change: Change) -> (Option<AddonId>, Option<LineAddonId>) {
     }
 }
 
-/// Applies a previewed change that takes effect now, with `$ex` (a transaction): ends what it
-/// replaces or ends, starts what it takes, and takes a prepaid charge from credit with a ledger
-/// entry. Evaluates to `Result<Option<i64>>`: the credit left on prepaid.
-macro_rules! apply_now {
-    ($ex:expr, $state:expr, $preview:expr, $now:expr) => {{
-        let state: &LineState = $state;
-        let p: &Preview = $preview;
-        let now: DateTime<Utc> = $now;
-        let line = state.line.id;
+/// Applies a previewed change that takes effect now, with `conn` (a transaction's): ends what
+/// it replaces or ends, starts what it takes, and takes a prepaid charge from credit with a
+/// ledger entry. Returns the credit left on prepaid.
+async fn apply_now(
+    conn: impl Into<Conn<'_>>,
+    state: &LineState,
+    p: &Preview,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
+    let line = state.line.id;
+    on_conn!(conn.into(), |c| {
         for replaced in &p.replaces {
             sqlx::query("UPDATE line_addons SET ended_at = $1 WHERE id = $2 AND line_id = $3")
                 .bind(now)
                 .bind(replaced.id)
                 .bind(line)
-                .execute($ex)
+                .execute(&mut *c)
                 .await?;
         }
         match p.change {
@@ -351,7 +351,7 @@ macro_rules! apply_now {
                 .bind(now)
                 .bind(p.commitment_until)
                 .bind(ends)
-                .execute($ex)
+                .execute(&mut *c)
                 .await?;
             }
             Change::End { line_addon, .. } => {
@@ -362,7 +362,7 @@ macro_rules! apply_now {
                 .bind(now)
                 .bind(line_addon)
                 .bind(line)
-                .execute($ex)
+                .execute(&mut *c)
                 .await?;
             }
         }
@@ -376,7 +376,7 @@ macro_rules! apply_now {
             )
             .bind(charge)
             .bind(line)
-            .fetch_optional($ex)
+            .fetch_optional(&mut *c)
             .await?;
             let balance = balance.ok_or_else(|| StoreError::Conflict("credit changed"))?;
             sqlx::query(
@@ -391,17 +391,17 @@ macro_rules! apply_now {
                 RequestKind::End => format!("Early end fee: {}", p.name),
                 _ => format!("Add-on {}", p.name),
             })
-            .execute($ex)
+            .execute(&mut *c)
             .await?;
-            Ok::<_, StoreError>(Some(balance))
+            Ok(Some(balance))
         } else {
             let credit: i64 = sqlx::query_scalar("SELECT credit_cents FROM lines WHERE id = $1")
                 .bind(line)
-                .fetch_one($ex)
+                .fetch_one(&mut *c)
                 .await?;
-            Ok::<_, StoreError>(state.terms.credit.map(|_| credit))
+            Ok(state.terms.credit.map(|_| credit))
         }
-    }};
+    })
 }
 
 impl Db {
@@ -445,7 +445,7 @@ impl Db {
              ORDER BY r.effective_on, r.id"
         );
         let (state, scheduled) = on_db!(self, |pool| {
-            let state = line_state!(pool, customer, line, now)?;
+            let state = line_state(&mut *pool.acquire().await?, customer, line, now).await?;
             let scheduled: Vec<RequestRow> = sqlx::query_as(&sql)
                 .bind(line)
                 .bind(customer)
@@ -479,7 +479,13 @@ impl Db {
         change: Change,
         now: DateTime<Utc>,
     ) -> Result<std::result::Result<Preview, Refusal>> {
-        let state = on_db!(self, |pool| line_state!(pool, customer, line, now)?);
+        let state = on_db!(self, |pool| line_state(
+            &mut *pool.acquire().await?,
+            customer,
+            line,
+            now
+        )
+        .await?);
         Ok(state.preview(change))
     }
 
@@ -516,7 +522,7 @@ impl Db {
                 tx.rollback().await?;
                 (id, true, None)
             } else {
-                let state = line_state!(&mut *tx, customer, line, now)?;
+                let state = line_state(&mut *tx, customer, line, now).await?;
                 let checked = state.preview(change).and_then(|p| {
                     if p.charge == confirmed {
                         Ok(p)
@@ -560,7 +566,7 @@ impl Db {
                         if change.when() == When::NextPeriod {
                             request.status = RequestStatus::Scheduled;
                         } else {
-                            credit = apply_now!(&mut *tx, &state, &p, now)?;
+                            credit = apply_now(&mut *tx, &state, &p, now).await?;
                         }
                         let entry = AuditEntry {
                             at: now,
@@ -584,10 +590,10 @@ impl Db {
                             },
                             ip,
                         };
-                        insert_audit!(&entry, &mut *tx);
+                        insert_audit(&mut *tx, &entry).await?;
                     }
                 }
-                let id = insert_request!(&request, &mut *tx);
+                let id = insert_request(&mut *tx, &request).await?;
                 tx.commit().await?;
                 (id, false, credit)
             }
@@ -643,7 +649,13 @@ impl Db {
             let mut tx = pool.begin().await?;
             // A terminated line is not locked; the request then fails below.
             let _ = lock_line!(&mut *tx, customer, line);
-            type Claimed = (Option<AddonId>, Option<LineAddonId>, String, String, NaiveDate);
+            type Claimed = (
+                Option<AddonId>,
+                Option<LineAddonId>,
+                String,
+                String,
+                NaiveDate,
+            );
             let claimed: Option<Claimed> = sqlx::query_as(
                 "UPDATE service_requests SET status = 'done', completed_at = $1 \
                  WHERE id = $2 AND status = 'scheduled' \
@@ -673,7 +685,7 @@ impl Db {
                 },
                 (None, None) => return Err(corrupt("scheduled request")),
             };
-            let outcome = match line_state!(&mut *tx, customer, line, now) {
+            let outcome = match line_state(&mut *tx, customer, line, now).await {
                 Ok(state) => Some(state),
                 // The line was terminated meanwhile.
                 Err(StoreError::NotFound) => None,
@@ -684,7 +696,7 @@ impl Db {
                 Some(state) => match state.preview(change) {
                     Err(refusal) => Some(Failure::RefusedOnItsDay { refusal }),
                     Ok(p) => {
-                        apply_now!(&mut *tx, state, &p, now)?;
+                        apply_now(&mut *tx, state, &p, now).await?;
                         sqlx::query("UPDATE service_requests SET charge_cents = $1 WHERE id = $2")
                             .bind(p.charge.cents())
                             .bind(id)
@@ -716,7 +728,7 @@ impl Db {
                 },
                 ip: None,
             };
-            insert_audit!(&entry, &mut *tx);
+            insert_audit(&mut *tx, &entry).await?;
             tx.commit().await?;
             Ok(true)
         })

@@ -9,30 +9,34 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{insert_audit, on_db, Actor, AuditEntry, Db, Result, StoreError};
+use super::{insert_audit, on_conn, on_db, Actor, AuditEntry, Conn, Db, Result, StoreError};
+use selfcare::audit::Event;
 use selfcare::auth::RecentFailures;
 use selfcare::ids::{CustomerId, StaffId};
 use selfcare::services::requests::Channel;
-use selfcare::audit::Event;
 use selfcare::support::access::{AccessVia, LiveCode, StaffAccess, Verified, VerifyState};
 use selfcare::support::codes::{
     codes_locked_until, CodeRefused, OneTimeCode, ACCESS_VALIDITY, CODE_LOCK, CODE_VALIDITY,
     MAX_WRONG_CODES,
 };
 
-/// Wrong codes for a customer inside the lock window, read with `$ex`.
-macro_rules! wrong_codes {
-    ($ex:expr, $customer:expr, $now:expr) => {{
-        let (count, oldest): (i64, Option<DateTime<Utc>>) = sqlx::query_as(
+/// Wrong codes for a customer inside the lock window, read with `conn`.
+async fn wrong_codes(
+    conn: impl Into<Conn<'_>>,
+    customer: CustomerId,
+    now: DateTime<Utc>,
+) -> Result<RecentFailures> {
+    let (count, oldest): (i64, Option<DateTime<Utc>>) = on_conn!(conn.into(), |c| {
+        sqlx::query_as(
             "SELECT COUNT(*), MIN(at) FROM code_attempts \
              WHERE customer_id = $1 AND at > $2 AND succeeded = FALSE",
         )
-        .bind($customer)
-        .bind($now - CODE_LOCK)
-        .fetch_one($ex)
-        .await?;
-        RecentFailures { count, oldest }
-    }};
+        .bind(customer)
+        .bind(now - CODE_LOCK)
+        .fetch_one(c)
+        .await?
+    });
+    Ok(RecentFailures { count, oldest })
 }
 
 fn channel_of(text: &str) -> Result<Channel> {
@@ -95,7 +99,7 @@ impl Db {
             .bind(expires_at)
             .execute(&mut *tx)
             .await?;
-            insert_audit!(&entry, &mut *tx);
+            insert_audit(&mut *tx, &entry).await?;
             tx.commit().await?;
         });
         Ok((code, expires_at))
@@ -114,7 +118,7 @@ impl Db {
         code: &OneTimeCode,
         now: DateTime<Utc>,
     ) -> Result<std::result::Result<StaffAccess, CodeRefused>> {
-        let hash = crate::secrets::code_hash(&code, customer);
+        let hash = crate::secrets::code_hash(code, customer);
         on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
             let exists = sqlx::query(
@@ -127,7 +131,7 @@ impl Db {
             if exists != 1 {
                 return Err(StoreError::NotFound);
             }
-            let wrong = wrong_codes!(&mut *tx, customer, now);
+            let wrong = wrong_codes(&mut *tx, customer, now).await?;
             if let Some(until) = codes_locked_until(wrong, now) {
                 let entry = AuditEntry {
                     at: now,
@@ -139,7 +143,7 @@ impl Db {
                     },
                     ip: None,
                 };
-                insert_audit!(&entry, &mut *tx);
+                insert_audit(&mut *tx, &entry).await?;
                 tx.commit().await?;
                 return Ok(Err(CodeRefused::Locked { until }));
             }
@@ -193,7 +197,7 @@ impl Db {
                     event: Event::CodeVerified { channel },
                     ip: None,
                 };
-                insert_audit!(&entry, &mut *tx);
+                insert_audit(&mut *tx, &entry).await?;
                 Ok(access)
             } else {
                 let tries_left = (MAX_WRONG_CODES - wrong.count - 1).max(0);
@@ -211,7 +215,7 @@ impl Db {
                     },
                     ip: None,
                 };
-                insert_audit!(&entry, &mut *tx);
+                insert_audit(&mut *tx, &entry).await?;
                 Err(CodeRefused::Wrong { tries_left })
             };
             tx.commit().await?;
@@ -262,7 +266,7 @@ impl Db {
             .bind(customer)
             .execute(&mut *tx)
             .await?;
-            insert_audit!(&entry, &mut *tx);
+            insert_audit(&mut *tx, &entry).await?;
             tx.commit().await?;
         });
         Ok(access)
@@ -336,7 +340,7 @@ impl Db {
             .bind(now)
             .fetch_optional(pool)
             .await?;
-            let wrong = wrong_codes!(pool, customer, now);
+            let wrong = wrong_codes(&mut *pool.acquire().await?, customer, now).await?;
             (live, verified, wrong)
         });
         Ok(VerifyState {

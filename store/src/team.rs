@@ -7,10 +7,10 @@ use chrono::{DateTime, Utc};
 
 use super::audit::{insert_audit, read_event};
 use super::{corrupt, on_db, Actor, AuditEntry, Db, Result};
-use selfcare::locale::Language;
+use selfcare::audit::{Event, Member};
 use selfcare::auth::StaffRole;
 use selfcare::ids::{CustomerId, StaffId};
-use selfcare::audit::{Event, Member};
+use selfcare::locale::Language;
 use selfcare::support::team::{NewStaff, StaffAccount, TeamChange, TeamRefusal};
 
 /// One thing a member of staff did, from the audit log.
@@ -146,7 +146,7 @@ impl Db {
             .fetch_optional(&mut *tx)
             .await?;
             if id.is_some() {
-                insert_audit!(&entry, &mut *tx);
+                insert_audit(&mut *tx, &entry).await?;
                 tx.commit().await?;
             }
             id
@@ -213,7 +213,7 @@ impl Db {
                             event: change.event(&before),
                             ip: Some(ip.to_string()),
                         };
-                        insert_audit!(&entry, &mut *tx);
+                        insert_audit(&mut *tx, &entry).await?;
                     }
                     tx.commit().await?;
                     Ok((after, changed))
@@ -264,7 +264,7 @@ impl Db {
                 .bind(keep)
                 .execute(&mut *tx)
                 .await?;
-            insert_audit!(&entry, &mut *tx);
+            insert_audit(&mut *tx, &entry).await?;
             tx.commit().await?;
         });
         Ok(())

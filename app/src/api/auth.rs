@@ -70,8 +70,8 @@ pub async fn login(
     use super::sign_in::{check_password, new_session, Refusal, CUSTOMERS};
     use crate::ssr;
     use chrono::Utc;
-    use selfcare::ids::LoginIdentifier;
     use selfcare::audit::{Door, Event};
+    use selfcare::ids::LoginIdentifier;
     use selfcare_store::{Actor, AuditEntry};
 
     let state = ssr::state()?;

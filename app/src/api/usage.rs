@@ -119,9 +119,10 @@ pub async fn load_lines_overview(
     dir: Option<String>,
     acting_for: Option<i64>,
 ) -> Result<LinesOverview, AppError> {
-    let customer = crate::ssr::subject_logging_view(acting_for, selfcare::audit::Page::UsageOfEveryLine)
-        .await?
-        .customer;
+    let customer =
+        crate::ssr::subject_logging_view(acting_for, selfcare::audit::Page::UsageOfEveryLine)
+            .await?
+            .customer;
     let db = crate::ssr::state()?.db;
     let (sort, direction) = LineSort::from_query(
         sort.as_deref().unwrap_or_default(),

@@ -298,16 +298,19 @@ export function dateTime(stored: string, language: Language): string {
   return `${formatDate(at.toISOString().slice(0, 10), language)} ${hh}:${mm}`;
 }
 
-/** The status of a request in words, as /requests and the notices write it. */
-export function statusText(r: RequestRow, language: Language): string {
+/**
+ * The status of a request in words, as /requests writes it. A failure is stored as data, so the
+ * caller that knows why it failed passes those words (`why`), as the page words them.
+ */
+function statusText(r: RequestRow, language: Language, why?: string): string {
   if (r.status === 'done') return 'Done';
   if (r.status === 'scheduled') return `Scheduled for ${formatDate(r.effective_on, language)}`;
   if (r.status === 'cancelled') return 'Cancelled';
-  return 'Failed';
+  return why === undefined ? 'Failed' : `Failed: ${why}`;
 }
 
-/** A row of /requests as the customer reads it (cells' visible text, normalised). */
-export function requestRow(c: Customer, r: RequestRow, msisdn: string): Record<string, string> {
+/** A row of /requests as the customer reads it (cells' visible text, normalised); `why` as for `statusText`. */
+export function requestRow(c: Customer, r: RequestRow, msisdn: string, why?: string): Record<string, string> {
   const completed = !r.completed_at || r.status === 'scheduled'
     ? ''
     : `${r.status === 'cancelled' ? ' on' : ' Completed'} ${dateTime(r.completed_at, c.language)}`;
@@ -317,7 +320,7 @@ export function requestRow(c: Customer, r: RequestRow, msisdn: string): Record<s
     What: `${KIND_LABEL[r.kind]}: ${r.summary}`,
     'Asked by': 'You Self-service portal',
     // A scheduled change has its Cancel button under the status.
-    Status: `${statusText(r, c.language)}${completed}${r.status === 'scheduled' ? ' Cancel' : ''}`,
+    Status: `${statusText(r, c.language, why)}${completed}${r.status === 'scheduled' ? ' Cancel' : ''}`,
     Charge: r.charge_cents === 0 || r.status === 'cancelled' ? '—' : formatMoney(r.charge_cents, c.currency, c.language),
   });
 }

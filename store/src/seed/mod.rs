@@ -45,7 +45,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;
 
-use super::{on_db, Db, Result, StoreError};
+use super::{on_conn, on_db, Conn, Db, Result, StoreError};
 use crate::secrets::hash_password;
 use selfcare::credit::VoucherCode;
 use selfcare::customer::CustomerKind;

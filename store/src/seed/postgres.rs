@@ -213,7 +213,7 @@ pub(super) async fn copy_batch(
         copy.send(table.bytes.as_slice()).await?;
         copy.finish().await?;
     }
-    write_staff_and_demo_mark!(tx, batch);
+    write_staff_and_demo_mark(&mut *tx, &batch.staff, batch.marks_demo).await?;
     tx.commit().await?;
     Ok(())
 }

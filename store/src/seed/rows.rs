@@ -391,6 +391,37 @@ pub(super) trait TableSink<'r> {
     fn rows<T: SeedRow>(&mut self, rows: &'r [T]);
 }
 
+/// The staff users of a batch (demo staff, kept if there) and, for the demo batch, the
+/// `demo_data` mark, in the batch's own transaction (`conn`): the mark is there exactly when the
+/// demo customers are.
+pub(super) async fn write_staff_and_demo_mark(
+    conn: impl Into<Conn<'_>>,
+    staff: &[StaffRow],
+    marks_demo: bool,
+) -> Result<()> {
+    on_conn!(conn.into(), |c| {
+        for member in staff {
+            sqlx::query(
+                "INSERT INTO staff_users (email, name, role, password_hash, created_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (email) DO NOTHING",
+            )
+            .bind(member.email)
+            .bind(member.name)
+            .bind(member.role)
+            .bind(&member.password_hash)
+            .bind(member.created_at)
+            .execute(&mut *c)
+            .await?;
+        }
+        if marks_demo {
+            sqlx::query("INSERT INTO app_meta (key, value) VALUES ('demo_data', '1')")
+                .execute(&mut *c)
+                .await?;
+        }
+    });
+    Ok(())
+}
+
 /// Rows written together in one transaction.
 #[derive(Default)]
 pub(super) struct Batch<'c> {

@@ -51,34 +51,6 @@ impl<'r> Fields<'r> for sqlx::query_builder::Separated<'_, 'r, sqlx::Sqlite, &'s
     }
 }
 
-/// The staff users of a batch (demo staff, kept if there) and, for the demo batch, the
-/// `demo_data` mark, in the batch's own transaction `$tx`: the mark is there exactly when the
-/// demo customers are. A macro, like [`insert_all!`], so it expands for each engine's
-/// transaction.
-macro_rules! write_staff_and_demo_mark {
-    ($tx:ident, $batch:expr) => {
-        for staff in &$batch.staff {
-            sqlx::query(
-                "INSERT INTO staff_users (email, name, role, password_hash, created_at) \
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (email) DO NOTHING",
-            )
-            .bind(staff.email)
-            .bind(staff.name)
-            .bind(staff.role)
-            .bind(&staff.password_hash)
-            .bind(staff.created_at)
-            .execute(&mut *$tx)
-            .await?;
-        }
-        if $batch.marks_demo {
-            sqlx::query("INSERT INTO app_meta (key, value) VALUES ('demo_data', '1')")
-                .execute(&mut *$tx)
-                .await?;
-        }
-    };
-}
-pub(super) use write_staff_and_demo_mark;
-
 /// SQLite: writes a batch in one transaction with multi-row INSERTs, parents before children.
 /// (PostgreSQL takes the batch encoded for COPY, see [`copy_batch`].)
 pub(super) async fn write_batch(pool: &sqlx::SqlitePool, batch: &Batch<'_>) -> Result<()> {
@@ -89,7 +61,7 @@ pub(super) async fn write_batch(pool: &sqlx::SqlitePool, batch: &Batch<'_>) -> R
     for mut insert in inserts.0 {
         insert.build().execute(&mut *tx).await?;
     }
-    write_staff_and_demo_mark!(tx, batch);
+    write_staff_and_demo_mark(&mut *tx, &batch.staff, batch.marks_demo).await?;
     tx.commit().await?;
     Ok(())
 }

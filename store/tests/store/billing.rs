@@ -260,7 +260,10 @@ async fn paper_invoices_switch_once_and_are_audited() {
         );
         assert!(!db.billing_accounts(jana).await.unwrap()[0].paper_invoices);
         let entries = db.audit_of(jana, 10).await.unwrap();
-        let switches: Vec<_> = entries.iter().filter(|e| e.action == "paper_invoices").collect();
+        let switches: Vec<_> = entries
+            .iter()
+            .filter(|e| e.action == "paper_invoices")
+            .collect();
         assert_eq!(switches.len(), 1);
         assert!(switches[0]
             .event

@@ -93,9 +93,17 @@ async fn a_voucher_credits_the_line_once() {
         assert_eq!(db.credit_line(who, line).await.unwrap().credit, balance);
         assert_eq!(ledger_rows(&db, line).await, rows_before + 1);
         let audits = db.audit_of(who, 20).await.unwrap();
-        assert_eq!(audits.iter().filter(|a| a.action == "voucher_top_up").count(), 1);
+        assert_eq!(
+            audits
+                .iter()
+                .filter(|a| a.action == "voucher_top_up")
+                .count(),
+            1
+        );
         assert!(
-            !audits.iter().any(|a| format!("{:?}", a.event).contains(voucher.digits())),
+            !audits
+                .iter()
+                .any(|a| format!("{:?}", a.event).contains(voucher.digits())),
             "never the whole code"
         );
     })

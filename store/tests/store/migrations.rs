@@ -19,7 +19,12 @@ const BEFORE_EVENTS_AS_DATA: i64 = 9;
 /// Service requests as the release before wrote them: (kind, status, summary, failure).
 const OLD_REQUESTS: [(&str, &str, &str, Option<&str>); 5] = [
     ("roaming", "done", "Roaming off, data roaming off", None),
-    ("roaming", "done", "Data-roaming cap 2\u{a0}000,00\u{a0}Kč", None),
+    (
+        "roaming",
+        "done",
+        "Data-roaming cap 2\u{a0}000,00\u{a0}Kč",
+        None,
+    ),
     ("activate", "done", "Take Data 5 GB from 25. 11. 2026", None),
     (
         "activate",
@@ -37,19 +42,35 @@ const OLD_REQUESTS: [(&str, &str, &str, Option<&str>); 5] = [
 
 /// Audit entries as the release before wrote them: (actor kind, action, detail).
 const OLD_AUDIT: [(&str, &str, &str); 9] = [
-    ("customer", "sign_in", "Signed in to the portal with phone number and password"),
+    (
+        "customer",
+        "sign_in",
+        "Signed in to the portal with phone number and password",
+    ),
     ("customer", "sign_out", "Signed out"),
     ("staff", "staff_view", "Invoice 2026-000123"),
     ("staff", "staff_view", "Usage of every line"),
     ("staff", "staff_search", "nováková"),
-    ("customer", "low_credit_threshold", "Low-credit warning turned off"),
-    ("customer", "code_issued", "For Phone, valid until 10:15 UTC"),
+    (
+        "customer",
+        "low_credit_threshold",
+        "Low-credit warning turned off",
+    ),
+    (
+        "customer",
+        "code_issued",
+        "For Phone, valid until 10:15 UTC",
+    ),
     (
         "staff",
         "staff_override",
         "By Phone, without a code. Reason: Customer in hospital, wife calling",
     ),
-    ("customer", "roaming_change", "Roaming off, data roaming off on +420 601 123 456 (portal)"),
+    (
+        "customer",
+        "roaming_change",
+        "Roaming off, data roaming off on +420 601 123 456 (portal)",
+    ),
 ];
 
 async fn write_old_rows(db: &Db, who: CustomerId) {
@@ -91,7 +112,11 @@ async fn write_old_rows(db: &Db, who: CustomerId) {
             )
             .bind(now() + Duration::minutes(i as i64))
             .bind(actor)
-            .bind(if actor == "staff" { Some(1_i64) } else { Some(who.get()) })
+            .bind(if actor == "staff" {
+                Some(1_i64)
+            } else {
+                Some(who.get())
+            })
             .bind(who)
             .bind(action)
             .bind(detail)
@@ -166,10 +191,7 @@ async fn old_requests_and_audit_entries_survive_as_data_and_read_as_before() {
             })
         );
         assert_eq!(*event(3), Event::StaffView(Page::UsageOfEveryLine));
-        assert_eq!(
-            *event(5),
-            Event::LowCreditThreshold { threshold: None }
-        );
+        assert_eq!(*event(5), Event::LowCreditThreshold { threshold: None });
         assert!(matches!(event(7), Event::AsWritten { .. }));
 
         // The access log lists the same entries, in the same words.

@@ -9,11 +9,11 @@ use selfcare::ids::{CustomerId, LineId};
 use selfcare::locale::Language;
 use selfcare::money::Currency;
 use selfcare::services::roaming::RoamingAsked;
-use selfcare::services::Asked;
 use selfcare::services::roaming::{
     default_cap, Cap, CapState, Refusal, RoamingAnswer, RoamingChange, RoamingOutcome,
     RoamingSettings,
 };
+use selfcare::services::Asked;
 use selfcare_store::{Db, Requester, StoreError};
 
 /// The demo customer (CZK) and the first of her lines (roaming and data roaming on).

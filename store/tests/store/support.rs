@@ -6,8 +6,8 @@
 use crate::common::{customer, for_each_engine, now, on_db, seeded};
 use chrono::Duration;
 use selfcare::ids::{CustomerId, StaffId};
-use selfcare::services::requests::Channel;
 use selfcare::locale::Language;
+use selfcare::services::requests::Channel;
 use selfcare::support::access::{AccessEntry, AccessVia};
 use selfcare::support::codes::{CodeRefused, OneTimeCode};
 use selfcare_store::Db;

@@ -33,7 +33,11 @@ async fn team_audit(db: &Db) -> Vec<(Option<i64>, String, String)> {
     rows.into_iter()
         .map(|(actor, action, json)| {
             let event: selfcare::audit::Event = serde_json::from_str(&json).unwrap();
-            assert_eq!(event.action(), action, "the stored event is tagged with its action");
+            assert_eq!(
+                event.action(),
+                action,
+                "the stored event is tagged with its action"
+            );
             (actor, action, event.words(selfcare::locale::Language::En))
         })
         .collect()
