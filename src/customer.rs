@@ -74,8 +74,3 @@ pub struct MatchedLine {
     pub msisdn: crate::ids::Msisdn,
     pub label: Option<String>,
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-}

@@ -46,10 +46,38 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // The request's fields did not read as the function's typed arguments: a form or
+            // link out of date or tampered with. The sender's doing, so a 4xx.
+            ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
+                #[cfg(feature = "ssr")]
+                tracing::warn!(%detail, "server function arguments refused");
+                let _ = detail;
+                Self::Invalid {
+                    field: "form".into(),
+                    message: "This form could not be read. Please open the page again and retry."
+                        .into(),
+                }
+            }
+            other => {
+                #[cfg(feature = "ssr")]
+                tracing::error!(error = %other, "server function failed");
+                let _ = other;
+                Self::Internal
+            }
+        }
+    }
+
+    /// The error's body, and (to the server-function client) its status: server_fn answers
+    /// every error with 500 otherwise. A form posted without JavaScript keeps the redirect
+    /// back to its page that `leptos_axum` gives it.
+    fn ser(&self) -> leptos::server_fn::Bytes {
         #[cfg(feature = "ssr")]
-        tracing::error!(error = %value, "server function failed");
-        let _ = value;
-        Self::Internal
+        if !crate::ssr::is_plain_form_post() {
+            crate::ssr::set_status(self.status());
+        }
+        <JsonEncoding as leptos::server_fn::Encodes<Self>>::encode(self)
+            .unwrap_or_else(|_| leptos::server_fn::Bytes::from_static(b"\"Internal\""))
     }
 }
 

@@ -320,13 +320,7 @@ async fn an_invoice_pdf_is_only_its_owners() {
 async fn paper_invoices_switch_by_a_plain_form_post() {
     let app = spawn_app().await;
     let demo = app.signed_in_cookie("demo@example.com").await;
-    let customer = app
-        .db
-        .login_candidate(&selfcare::ids::LoginIdentifier::parse("demo@example.com").unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .customer_id;
+    let customer = customer_id(&app, "demo@example.com").await;
     let account = app.db.billing_accounts(customer).await.unwrap()[0].id;
     let post = |account: i64, paper: &'static str| {
         app.client
@@ -358,13 +352,7 @@ async fn paper_invoices_switch_by_a_plain_form_post() {
     let (_, html) = app.page("/invoices", &demo).await;
     assert!(html.contains("You receive invoices electronically only."));
 
-    let other = app
-        .db
-        .login_candidate(&selfcare::ids::LoginIdentifier::parse("business@example.com").unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .customer_id;
+    let other = customer_id(&app, "business@example.com").await;
     let theirs = app.db.billing_accounts(other).await.unwrap()[0].id;
     let res = post(theirs.get(), "true").await.unwrap();
     assert_eq!(res.status(), StatusCode::FOUND);
@@ -549,4 +537,67 @@ async fn the_line_overview_downloads_sorted_as_the_page_shows_it() {
         "the page's order"
     );
     assert!(html.contains(r#"aria-sort="descending""#));
+}
+
+/// Server functions read their arguments as the domain's types (a line id, a roaming change
+/// named in words): a change nobody offers, a line id that is no number or a missing field is
+/// the sender's mistake, answered with a 4xx and a sentence, never a 500; a known change is made.
+#[tokio::test]
+async fn a_server_function_refuses_arguments_of_the_wrong_type_with_a_4xx() {
+    let app = spawn_app().await;
+    let demo = app.signed_in_cookie("demo@example.com").await;
+    let customer = customer_id(&app, "demo@example.com").await;
+    let line = app.db.service_lines(customer).await.unwrap()[0].id.get();
+    let post = |fields: Vec<(&'static str, String)>| {
+        app.client
+            .post(app.url("/api/change_roaming"))
+            .header(ORIGIN, &app.base)
+            .header(COOKIE, &demo)
+            .form(&fields)
+            .send()
+    };
+    let field = |name: &'static str, value: &str| (name, value.to_string());
+    for (why, fields) in [
+        (
+            "unknown change",
+            vec![
+                field("line", &line.to_string()),
+                field("change", "everything-on"),
+                field("key", "typed-1"),
+            ],
+        ),
+        (
+            "line not a number",
+            vec![
+                field("line", "abc"),
+                field("change", "data-off"),
+                field("key", "typed-2"),
+            ],
+        ),
+        (
+            "no line",
+            vec![field("change", "data-off"), field("key", "typed-3")],
+        ),
+    ] {
+        let res = post(fields).await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{why}");
+        let body = res.text().await.unwrap();
+        assert!(
+            body.contains("This form could not be read"),
+            "{why}: {body}"
+        );
+    }
+    let res = post(vec![
+        field("line", &line.to_string()),
+        field("change", "stop-at-cap"),
+        field("key", "typed-4"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains(r#""ok":true"#) && body.contains(r#""settings":{"#),
+        "{body}"
+    );
 }

@@ -205,10 +205,12 @@ pub struct ChangeOutcome {
     pub prepaid: bool,
 }
 
-/// When a change takes effect.
+/// When a change takes effect; forms and links say `now` or `next`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum When {
     Now,
+    #[serde(rename = "next")]
     NextPeriod,
 }
 
@@ -236,6 +238,42 @@ pub enum Change {
     Activate { addon: AddonId, when: When },
     /// End an active add-on.
     End { line_addon: LineAddonId, when: When },
+}
+
+/// What a change does, as forms and links say it: `activate` an add-on of the catalog, or
+/// `end` one active on the line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeAction {
+    Activate,
+    End,
+}
+
+impl ChangeAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Activate => "activate",
+            Self::End => "end",
+        }
+    }
+}
+
+impl Change {
+    /// The change a form or link asks for: `id` is the catalog's add-on to activate, or the
+    /// line's add-on to end. It comes from the client, and the store finds it only on the
+    /// signed-in customer's own line.
+    pub fn of(action: ChangeAction, id: i64, when: When) -> Self {
+        match action {
+            ChangeAction::Activate => Self::Activate {
+                addon: AddonId::trusted(id),
+                when,
+            },
+            ChangeAction::End => Self::End {
+                line_addon: LineAddonId::trusted(id),
+                when,
+            },
+        }
+    }
 }
 
 impl Change {
@@ -645,6 +683,33 @@ mod tests {
             addon: AddonId::trusted(id),
             when: When::Now,
         }
+    }
+
+    #[test]
+    fn a_form_names_the_change_and_when_in_words() {
+        let read = |json: &str| serde_json::from_str::<(ChangeAction, When)>(json).unwrap();
+        assert_eq!(
+            read(r#"["activate","now"]"#),
+            (ChangeAction::Activate, When::Now)
+        );
+        assert_eq!(
+            read(r#"["end","next"]"#),
+            (ChangeAction::End, When::NextPeriod)
+        );
+        assert!(serde_json::from_str::<ChangeAction>(r#""delete""#).is_err());
+        for when in [When::Now, When::NextPeriod] {
+            assert_eq!(
+                serde_json::to_string(&when).unwrap(),
+                format!("\"{}\"", when.as_str())
+            );
+        }
+        assert_eq!(
+            Change::of(ChangeAction::End, 7, When::Now),
+            Change::End {
+                line_addon: LineAddonId::trusted(7),
+                when: When::Now
+            }
+        );
     }
 
     #[test]

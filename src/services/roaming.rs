@@ -220,6 +220,60 @@ pub enum RoamingChange {
     StopAtCap,
 }
 
+/// What a roaming form asks for, as its `change` field says it (`roaming-on`, `cap`, …); a
+/// new cap comes with the amount typed, read by [`RoamingAction::change`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RoamingAction {
+    RoamingOn,
+    RoamingOff,
+    DataOn,
+    DataOff,
+    Cap,
+    LiftCap,
+    Continue,
+    StopAtCap,
+}
+
+impl RoamingAction {
+    /// As the form sends it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::RoamingOn => "roaming-on",
+            Self::RoamingOff => "roaming-off",
+            Self::DataOn => "data-on",
+            Self::DataOff => "data-off",
+            Self::Cap => "cap",
+            Self::LiftCap => "lift-cap",
+            Self::Continue => "continue",
+            Self::StopAtCap => "stop-at-cap",
+        }
+    }
+
+    /// The change asked for; for [`Self::Cap`], `cap` is the amount typed, in the line's
+    /// currency and the customer's way of writing numbers.
+    ///
+    /// # Errors
+    /// When the cap typed is not an allowed amount.
+    pub fn change(
+        self,
+        cap: Option<&str>,
+        currency: Currency,
+        language: Language,
+    ) -> Result<RoamingChange, InputError> {
+        Ok(match self {
+            Self::RoamingOn => RoamingChange::Roaming(true),
+            Self::RoamingOff => RoamingChange::Roaming(false),
+            Self::DataOn => RoamingChange::DataRoaming(true),
+            Self::DataOff => RoamingChange::DataRoaming(false),
+            Self::Cap => RoamingChange::SetCap(Cap::parse(cap.unwrap_or(""), currency, language)?),
+            Self::LiftCap => RoamingChange::LiftCap,
+            Self::Continue => RoamingChange::ContinuePastCap,
+            Self::StopAtCap => RoamingChange::StopAtCap,
+        })
+    }
+}
+
 /// Why a change is not made. Nothing is written for any of these.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Refusal {
@@ -529,6 +583,41 @@ impl RoamingSettings {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_roaming_form_names_its_change_in_words() {
+        let all = [
+            RoamingAction::RoamingOn,
+            RoamingAction::RoamingOff,
+            RoamingAction::DataOn,
+            RoamingAction::DataOff,
+            RoamingAction::Cap,
+            RoamingAction::LiftCap,
+            RoamingAction::Continue,
+            RoamingAction::StopAtCap,
+        ];
+        for action in all {
+            let sent = format!("\"{}\"", action.as_str());
+            assert_eq!(
+                serde_json::from_str::<RoamingAction>(&sent).unwrap(),
+                action
+            );
+        }
+        assert!(serde_json::from_str::<RoamingAction>(r#""everything-on""#).is_err());
+        let (czk, cs) = (Currency::Czk, Language::Cs);
+        assert_eq!(
+            RoamingAction::DataOff.change(None, czk, cs).unwrap(),
+            RoamingChange::DataRoaming(false)
+        );
+        assert_eq!(
+            RoamingAction::Cap.change(Some("500"), czk, cs).unwrap(),
+            RoamingChange::SetCap(Cap::new(Money::from_cents(50_000, czk), cs).unwrap())
+        );
+        assert_eq!(
+            RoamingAction::Cap.change(None, czk, cs).unwrap_err().field,
+            "cap"
+        );
+    }
 
     fn eur(cents: i64) -> Money {
         Money::from_cents(cents, Currency::Eur)

@@ -197,7 +197,7 @@ pub async fn load_payments(
 /// Turns paper invoices on or off for one of the customer's accounts; answers the setting now
 /// in force. Setting what is already set changes nothing, so a double submit is harmless.
 #[server(prefix = "/api", endpoint = "paper_invoices")]
-pub async fn set_paper_invoices(account: i64, paper: bool) -> Result<bool, AppError> {
+pub async fn set_paper_invoices(account: AccountId, paper: bool) -> Result<bool, AppError> {
     use selfcare_store::Actor;
 
     let customer = crate::ssr::customer()?;
@@ -205,7 +205,7 @@ pub async fn set_paper_invoices(account: i64, paper: bool) -> Result<bool, AppEr
     let saved = db
         .set_paper_invoices(
             customer,
-            AccountId::trusted(account),
+            account,
             paper,
             Actor::Customer(customer),
             Some(crate::ssr::client_ip()),

@@ -8,6 +8,7 @@ use selfcare::customer::Profile;
 use selfcare::money::Money;
 use serde::{Deserialize, Serialize};
 
+use crate::api::Reply;
 use crate::error::AppError;
 
 /// `/credit`.
@@ -21,29 +22,14 @@ pub struct CreditOverview {
     pub older: Option<String>,
     pub threshold: Option<Money>,
     /// The outcome of a form posted without JavaScript, shown once.
-    pub notice: Option<Reply>,
+    pub notice: Option<Reply<Option<Credited>>>,
 }
 
-/// What a form post answers, in words for the customer.
+/// After a voucher top-up: the line's new balance and expiry, formatted.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Reply {
-    pub ok: bool,
-    pub message: String,
-    /// After a top-up: the new balance and expiry, formatted.
-    pub balance: Option<String>,
+pub struct Credited {
+    pub balance: String,
     pub expires: Option<String>,
-}
-
-impl Reply {
-    /// A refusal: nothing changed, and this says why.
-    pub fn refused(message: impl Into<String>) -> Self {
-        Self {
-            ok: false,
-            message: message.into(),
-            balance: None,
-            expires: None,
-        }
-    }
 }
 
 pub const LEDGER_PER_PAGE: u32 = 20;
@@ -99,7 +85,7 @@ pub async fn load_credit(
 /// Tops up one of the customer's prepaid lines with a voucher code. A repeated request for a
 /// voucher that already credited this line is answered as done, never credited twice.
 #[server(prefix = "/api", endpoint = "redeem_voucher")]
-pub async fn redeem_voucher(line: i64, code: String) -> Result<Reply, AppError> {
+pub async fn redeem_voucher(line: i64, code: String) -> Result<Reply<Option<Credited>>, AppError> {
     use selfcare::credit::{TopUp, VoucherCode};
     use selfcare::ids::LineId;
 
@@ -145,20 +131,17 @@ pub async fn redeem_voucher(line: i64, code: String) -> Result<Reply, AppError> 
         }) => Reply {
             ok: true,
             message: format!("Voucher {} credited: {}.", code.masked(), amount.format_signed(lang)),
-            balance: Some(balance.format(lang)),
-            expires: expires_on.map(|d| lang.format_date(d)),
+            data: Some(Credited {
+                balance: balance.format(lang),
+                expires: expires_on.map(|d| lang.format_date(d)),
+            }),
         },
-        Ok(TopUp::AlreadyCredited { amount, at }) => Reply {
-            ok: true,
-            message: format!(
+        Ok(TopUp::AlreadyCredited { amount, at }) => Reply::done(format!(
                 "Voucher {} was already credited to this line on {}: {}. Nothing more was charged or credited.",
                 code.masked(),
                 lang.format_date(at.date_naive()),
                 amount.format(lang)
-            ),
-            balance: None,
-            expires: None,
-        },
+            )),
         Err(refusal) => Reply::refused(refusal.to_string()),
     };
     Ok(crate::ssr::reply::answer(reply, &back_to))
@@ -166,7 +149,7 @@ pub async fn redeem_voucher(line: i64, code: String) -> Result<Reply, AppError> 
 
 /// Sets the credit under which the overview warns; an empty amount turns the warning off.
 #[server(prefix = "/api", endpoint = "low_credit_threshold")]
-pub async fn set_low_credit_threshold(amount: String) -> Result<Reply, AppError> {
+pub async fn set_low_credit_threshold(amount: String) -> Result<Reply<Option<Credited>>, AppError> {
     let customer = crate::ssr::customer()?;
     let db = crate::ssr::state()?.db;
     let profile = db.profile(customer).await?;
@@ -201,13 +184,5 @@ pub async fn set_low_credit_threshold(amount: String) -> Result<Reply, AppError>
         ),
         None => "The low-credit warning is off.".into(),
     };
-    Ok(crate::ssr::reply::answer(
-        Reply {
-            ok: true,
-            message,
-            balance: None,
-            expires: None,
-        },
-        back_to,
-    ))
+    Ok(crate::ssr::reply::answer(Reply::done(message), back_to))
 }

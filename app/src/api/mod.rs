@@ -18,9 +18,34 @@ pub mod usage;
 
 use serde::{Deserialize, Serialize};
 
-/// The outcome of a form that answers in words only, shown once on the page it returns to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FormReply {
+/// What a form answers, shown once on the page it returns to (without JavaScript,
+/// `ssr::reply` carries it there in the one reply cookie): whether it was done, in words, and
+/// what the feature adds in `data` (the request a change made, the settings as they now are;
+/// nothing, `()`, for a form that answers in words only).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reply<T = ()> {
     pub ok: bool,
     pub message: String,
+    pub data: T,
+}
+
+impl<T: Default> Reply<T> {
+    /// Words only: `ok` says whether it was done.
+    pub fn new(ok: bool, message: impl Into<String>) -> Self {
+        Self {
+            ok,
+            message: message.into(),
+            data: T::default(),
+        }
+    }
+
+    /// It was done, and this says what.
+    pub fn done(message: impl Into<String>) -> Self {
+        Self::new(true, message)
+    }
+
+    /// Nothing changed, and this says why.
+    pub fn refused(message: impl Into<String>) -> Self {
+        Self::new(false, message)
+    }
 }

@@ -3,10 +3,11 @@
 
 use leptos::prelude::*;
 use selfcare::customer::Profile;
+use selfcare::ids::RequestId;
 use selfcare::services::requests::ServiceRequest;
 use serde::{Deserialize, Serialize};
 
-use crate::api::FormReply;
+use crate::api::Reply;
 use crate::error::AppError;
 
 /// `/requests`.
@@ -16,7 +17,7 @@ pub struct RequestsPage {
     pub requests: Vec<ServiceRequest>,
     pub older: Option<String>,
     /// The outcome of a cancellation posted without JavaScript, shown once.
-    pub notice: Option<FormReply>,
+    pub notice: Option<Reply>,
 }
 
 pub const REQUESTS_PER_PAGE: u32 = 20;
@@ -48,19 +49,16 @@ pub async fn load_requests(
 /// Cancels one of the customer's scheduled changes before it takes effect (a member of staff
 /// acting for the customer may too; the cancellation is audited with who asked).
 #[server(prefix = "/api", endpoint = "cancel_request")]
-pub async fn cancel_request(request: i64, acting_for: Option<i64>) -> Result<FormReply, AppError> {
-    use selfcare::ids::RequestId;
+pub async fn cancel_request(
+    request: RequestId,
+    acting_for: Option<i64>,
+) -> Result<Reply, AppError> {
     use selfcare::services::requests::RequestStatus;
 
     let subject = crate::ssr::subject(acting_for).await?;
     let db = crate::ssr::state()?.db;
     let r = db
-        .cancel_request(
-            subject.customer,
-            RequestId::trusted(request),
-            subject.by,
-            chrono::Utc::now(),
-        )
+        .cancel_request(subject.customer, request, subject.by, chrono::Utc::now())
         .await?;
     let summary = r.summary(db.profile(subject.customer).await?.language);
     let (ok, message) = match r.status {
@@ -79,7 +77,7 @@ pub async fn cancel_request(request: i64, acting_for: Option<i64>) -> Result<For
         None => "/requests".to_string(),
     };
     Ok(crate::ssr::reply::answer(
-        FormReply { ok, message },
+        Reply::new(ok, message),
         &format!("{page}#request-{request}"),
     ))
 }

@@ -3,9 +3,11 @@
 //! customer's own lines, and another customer's answers like a missing one.
 
 use leptos::prelude::*;
-use selfcare::services::roaming::CapState;
+use selfcare::ids::LineId;
+use selfcare::services::roaming::{CapState, RoamingAction};
 use serde::{Deserialize, Serialize};
 
+use crate::api::Reply;
 use crate::error::AppError;
 
 /// A line's roaming settings as the card shows them: the switches, the cap's state, and the
@@ -82,73 +84,41 @@ pub struct RoamingView {
     /// Sent with the next change: the same submission twice changes things once.
     pub key: String,
     /// The outcome of a form posted without JavaScript, shown once.
-    pub notice: Option<RoamingReply>,
+    pub notice: Option<Reply<RoamingNow>>,
 }
 
-/// What a change answers, in words for the customer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RoamingReply {
-    /// Whether it was done (also "already done" and "nothing to change").
-    pub ok: bool,
-    pub message: String,
-    /// The settings as they now are (none when the line was not found).
+/// What a change of roaming answers besides its words (its `ok` is also true for "already
+/// done" and "nothing to change").
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoamingNow {
+    /// The settings as they now are (none when the change was refused or the line not found).
     pub settings: Option<RoamingState>,
     /// A fresh key for the next change.
     pub key: String,
 }
 
-#[cfg(feature = "ssr")]
-mod ssr {
-    use selfcare::services::roaming::{Cap, RoamingChange};
-
-    use crate::error::AppError;
-
-    /// Reads the form's `change` (and `cap`, for a new cap).
-    pub fn change_of(
-        change: &str,
-        cap: Option<&str>,
-        currency: selfcare::money::Currency,
-        language: selfcare::locale::Language,
-    ) -> Result<RoamingChange, AppError> {
-        Ok(match change {
-            "roaming-on" => RoamingChange::Roaming(true),
-            "roaming-off" => RoamingChange::Roaming(false),
-            "data-on" => RoamingChange::DataRoaming(true),
-            "data-off" => RoamingChange::DataRoaming(false),
-            "cap" => RoamingChange::SetCap(Cap::parse(cap.unwrap_or(""), currency, language)?),
-            "lift-cap" => RoamingChange::LiftCap,
-            "continue" => RoamingChange::ContinuePastCap,
-            "stop-at-cap" => RoamingChange::StopAtCap,
-            _ => {
-                return Err(AppError::Invalid {
-                    field: "change".into(),
-                    message: "Choose what to change.".into(),
-                })
-            }
-        })
-    }
-}
-
 /// The roaming card of one of the customer's lines, with a fresh key for its forms and the
 /// outcome of a form just posted without JavaScript.
 #[server(prefix = "/api", endpoint = "roaming")]
-pub async fn load_roaming(line: i64, acting_for: Option<i64>) -> Result<RoamingView, AppError> {
-    use selfcare::ids::LineId;
+pub async fn load_roaming(line: LineId, acting_for: Option<i64>) -> Result<RoamingView, AppError> {
     use selfcare::services::roaming::{default_cap, Cap};
 
     let customer = crate::ssr::subject(acting_for).await?.customer;
     let state = crate::ssr::state()?;
     let db = &state.db;
-    let settings = db.roaming(customer, LineId::trusted(line)).await?;
+    let settings = db.roaming(customer, line).await?;
     let language = db.profile(customer).await?.language;
-    let notice = crate::ssr::reply::take::<RoamingReply>();
+    let notice = crate::ssr::reply::take::<Reply<RoamingNow>>();
     let currency = settings.currency();
     let key = selfcare_store::secrets::idempotency_key();
     Ok(RoamingView {
         default_cap: default_cap(currency).format(language),
         max_cap: Cap::max(currency).format(language),
-        notice: notice.map(|reply| RoamingReply {
-            key: key.clone(),
+        notice: notice.map(|reply| Reply {
+            data: RoamingNow {
+                key: key.clone(),
+                ..reply.data
+            },
             ..reply
         }),
         key,
@@ -157,18 +127,16 @@ pub async fn load_roaming(line: i64, acting_for: Option<i64>) -> Result<RoamingV
     })
 }
 
-/// Changes roaming on one of the customer's lines: `change` is `roaming-on`, `roaming-off`,
-/// `data-on`, `data-off`, `cap` (with `cap`, the amount typed), `lift-cap`, `continue` (go on
-/// past the reached cap) or `stop-at-cap`. The same `key` twice changes things once.
+/// Changes roaming on one of the customer's lines as `change` asks (with `cap`, the amount
+/// typed, for a new cap). The same `key` twice changes things once.
 #[server(prefix = "/api", endpoint = "change_roaming")]
 pub async fn change_roaming(
-    line: i64,
-    change: String,
+    line: LineId,
+    change: RoamingAction,
     cap: Option<String>,
     key: String,
     acting_for: Option<i64>,
-) -> Result<RoamingReply, AppError> {
-    use selfcare::ids::LineId;
+) -> Result<Reply<RoamingNow>, AppError> {
     use selfcare_store::StoreError;
 
     let subject = crate::ssr::subject(acting_for).await?;
@@ -178,24 +146,26 @@ pub async fn change_roaming(
     let profile = db.profile(customer).await?;
     let back_to = format!("{home}/services?line={line}#roaming");
     let next_key = selfcare_store::secrets::idempotency_key();
-    let refused = |message: String| RoamingReply {
+    let refused = |message: String| Reply {
         ok: false,
         message,
-        settings: None,
-        key: next_key.clone(),
+        data: RoamingNow {
+            settings: None,
+            key: next_key.clone(),
+        },
     };
     let key = match selfcare::ids::IdempotencyKey::parse(&key) {
         Ok(key) => key,
         Err(e) => return Ok(crate::ssr::reply::answer(refused(e.message), &back_to)),
     };
-    let change = match ssr::change_of(&change, cap.as_deref(), profile.currency, profile.language) {
+    let change = match change.change(cap.as_deref(), profile.currency, profile.language) {
         Ok(change) => change,
-        Err(e) => return Ok(crate::ssr::reply::answer(refused(e.to_string()), &back_to)),
+        Err(e) => return Ok(crate::ssr::reply::answer(refused(e.message), &back_to)),
     };
     let outcome = db
         .change_roaming(
             customer,
-            LineId::trusted(line),
+            line,
             change,
             key.as_str(),
             subject.by,
@@ -213,11 +183,13 @@ pub async fn change_roaming(
         }
         Err(e) => return Err(e.into()),
     };
-    let reply = RoamingReply {
+    let reply = Reply {
         ok: outcome.is_ok(),
         message: outcome.message(profile.language),
-        settings: Some(RoamingState::of(&outcome.settings, profile.language)),
-        key: next_key.clone(),
+        data: RoamingNow {
+            settings: Some(RoamingState::of(&outcome.settings, profile.language)),
+            key: next_key,
+        },
     };
     Ok(crate::ssr::reply::answer(reply, &back_to))
 }

@@ -5,9 +5,11 @@
 
 use leptos::prelude::*;
 use selfcare::customer::Profile;
-use selfcare::services::addons::ServiceLine;
+use selfcare::ids::{LineId, RequestId};
+use selfcare::services::addons::{Change, ChangeAction, ServiceLine, When};
 use serde::{Deserialize, Serialize};
 
+use crate::api::Reply;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -22,17 +24,17 @@ pub struct ServicesOverview {
     /// without lines.
     pub shown: Option<(ServiceLine, AddonsView)>,
     /// The outcome of a change confirmed without JavaScript, shown once.
-    pub notice: Option<ChangeReply>,
+    pub notice: Option<Reply<Option<RequestId>>>,
 }
 
 /// What a change of an add-on is, as links and forms carry it: `activate` an add-on of the
 /// catalog, or `end` an add-on active on the line, `now` or from the `next` period.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeRequest {
-    pub line: i64,
-    pub action: String,
+    pub line: LineId,
+    pub action: ChangeAction,
     pub id: i64,
-    pub when: String,
+    pub when: When,
 }
 
 impl ChangeRequest {
@@ -42,28 +44,33 @@ impl ChangeRequest {
             "{}?line={}&{}={}",
             crate::acting::href("/services/change"),
             self.line,
-            self.action,
+            self.action.as_str(),
             self.id
         );
-        if self.when == "next" {
+        if self.when == When::NextPeriod {
             url.push_str("&when=next");
         }
         url
     }
 
-    pub fn with_when(&self, when: &str) -> Self {
+    pub fn with_when(&self, when: When) -> Self {
         Self {
-            when: when.to_string(),
+            when,
             ..self.clone()
         }
+    }
+
+    /// The change, for the rules.
+    pub fn change(&self) -> Change {
+        Change::of(self.action, self.id, self.when)
     }
 }
 
 /// One line's add-ons as the services page shows them, already in words for the customer's
-/// language (see `components::addons::addons_view`).
+/// language (built by `api::services::words`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AddonsView {
-    pub line: i64,
+    pub line: LineId,
     /// Prepaid: the credit on the line, formatted.
     pub credit: Option<String>,
     pub active: Vec<ActiveRow>,
@@ -155,42 +162,17 @@ pub struct ChangeView {
     pub key: String,
 }
 
-/// What confirming a change answers, in words for the customer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChangeReply {
-    pub ok: bool,
-    pub message: String,
-    /// The service request made (or found), for a link to it.
-    pub request: Option<i64>,
-}
-
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
-    use selfcare::ids::{AddonId, LineAddonId};
+    use selfcare::ids::RequestId;
     use selfcare::locale::Language;
-    use selfcare::services::addons::{Change, ChangeOutcome, When};
+    use selfcare::services::addons::ChangeOutcome;
     use selfcare::services::requests::RequestStatus;
 
-    use super::{ChangeReply, ChangeRequest};
-    use crate::error::AppError;
+    use super::Reply;
 
-    pub fn change_of(request: &ChangeRequest) -> Result<Change, AppError> {
-        let when = When::parse(Some(request.when.as_str()));
-        match request.action.as_str() {
-            "activate" => Ok(Change::Activate {
-                addon: AddonId::trusted(request.id),
-                when,
-            }),
-            "end" => Ok(Change::End {
-                line_addon: LineAddonId::trusted(request.id),
-                when,
-            }),
-            _ => Err(AppError::NotFound),
-        }
-    }
-
-    /// The outcome of a confirmation in words.
-    pub fn reply(outcome: &ChangeOutcome, language: Language) -> ChangeReply {
+    /// The outcome of a confirmation in words, with the request it made (or found).
+    pub fn reply(outcome: &ChangeOutcome, language: Language) -> Reply<Option<RequestId>> {
         let r = &outcome.request;
         let charged = if r.charge.is_zero() {
             String::new()
@@ -232,10 +214,10 @@ pub(crate) mod ssr {
                 (RequestStatus::Cancelled, _) => format!("Cancelled: {summary}."),
             }
         };
-        ChangeReply {
+        Reply {
             ok: r.status != RequestStatus::Failed,
             message,
-            request: Some(r.id.get()),
+            data: Some(r.id),
         }
     }
 }
@@ -288,13 +270,11 @@ pub async fn preview_change(
     request: ChangeRequest,
     acting_for: Option<i64>,
 ) -> Result<ChangeView, AppError> {
-    use selfcare::ids::LineId;
-
     let customer = crate::ssr::subject(acting_for).await?.customer;
     let db = crate::ssr::state()?.db;
-    let change = ssr::change_of(&request)?;
+    let change = request.change();
     let now = chrono::Utc::now();
-    let line = LineId::trusted(request.line);
+    let line = request.line;
     let services = db.line_services(customer, line, now).await?;
     let language = db.profile(customer).await?.language;
     let preview = db
@@ -316,15 +296,14 @@ pub async fn preview_change(
 /// same `key` twice changes things once.
 #[server(prefix = "/api", endpoint = "change_addon")]
 pub async fn change_addon(
-    line: i64,
-    action: String,
+    line: LineId,
+    action: ChangeAction,
     id: i64,
-    when: String,
+    when: When,
     key: String,
     charge: i64,
     acting_for: Option<i64>,
-) -> Result<ChangeReply, AppError> {
-    use selfcare::ids::LineId;
+) -> Result<Reply<Option<RequestId>>, AppError> {
     use selfcare::money::Money;
     use selfcare_store::StoreError;
 
@@ -333,18 +312,12 @@ pub async fn change_addon(
     let home = subject.home();
     let db = crate::ssr::state()?.db;
     let profile = db.profile(customer).await?;
-    let request = ChangeRequest {
-        line,
-        action,
-        id,
-        when,
-    };
-    let change = ssr::change_of(&request)?;
+    let change = Change::of(action, id, when);
     let key = selfcare::ids::IdempotencyKey::parse(&key)?;
     let outcome = db
         .change_addon(
             customer,
-            LineId::trusted(line),
+            line,
             change,
             Money::from_cents(charge, profile.currency),
             key.as_str(),
@@ -357,11 +330,7 @@ pub async fn change_addon(
         Ok(outcome) => outcome,
         Err(StoreError::NotFound) => {
             return crate::ssr::not_found(|| {
-                let refused = ChangeReply {
-                    ok: false,
-                    message: AppError::NotFound.to_string(),
-                    request: None,
-                };
+                let refused = Reply::refused(AppError::NotFound.to_string());
                 crate::ssr::reply::answer(refused, &format!("{home}/services#notice"))
             })
         }

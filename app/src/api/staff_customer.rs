@@ -9,7 +9,7 @@ use selfcare::support::access::{AccessEntry, StaffAccess};
 use serde::{Deserialize, Serialize};
 
 use crate::api::dashboard::Overview;
-use crate::api::FormReply;
+use crate::api::Reply;
 use crate::error::AppError;
 
 /// `/staff/customers/:id`.
@@ -26,7 +26,7 @@ pub struct StaffCustomer {
     pub overview: Option<Overview>,
     pub timeline: Vec<AccessEntry>,
     /// The outcome of a form posted without JavaScript, shown once.
-    pub notice: Option<FormReply>,
+    pub notice: Option<Reply>,
 }
 
 /// Whom the console's page of a customer is about, above its navigation.
@@ -60,7 +60,7 @@ pub async fn acting_header(customer: i64) -> Result<Option<ActingCustomer>, AppE
 
 /// Answers a form of the customer's page; see [`crate::ssr::reply::answer`].
 #[cfg(feature = "ssr")]
-fn answer(reply: FormReply, customer: i64) -> FormReply {
+fn answer(reply: Reply, customer: i64) -> Reply {
     crate::ssr::reply::answer(reply, &crate::acting::staff_home(customer))
 }
 
@@ -79,8 +79,7 @@ pub async fn load_staff_customer(id: i64) -> Result<StaffCustomer, AppError> {
     let state = db.verify_state(customer, now).await?;
     let (overview, timeline) = if access.is_some() {
         // What was looked at is part of the customer's access log.
-        crate::ssr::record_staff_view(me.staff, customer, selfcare::audit::Page::Overview)
-            .await?;
+        crate::ssr::record_staff_view(me.staff, customer, selfcare::audit::Page::Overview).await?;
         (
             Some(super::dashboard::ssr::overview(customer).await?),
             selfcare::support::access::AccessEntry::of_records(
@@ -110,13 +109,13 @@ pub async fn verify_customer_code(
     customer: i64,
     channel: String,
     code: String,
-) -> Result<FormReply, AppError> {
+) -> Result<Reply, AppError> {
     use selfcare::ids::CustomerId;
     use selfcare::support::codes::{support_channel, OneTimeCode};
 
     let me = crate::ssr::staff()?;
     let db = crate::ssr::state()?.db;
-    let refused = |message: String| FormReply { ok: false, message };
+    let refused = |message: String| Reply::refused(message);
     let (channel, code) = match (support_channel(&channel), OneTimeCode::parse(&code)) {
         (Ok(channel), Ok(code)) => (channel, code),
         (Err(e), _) | (_, Err(e)) => return Ok(answer(refused(e.message), customer)),
@@ -131,13 +130,10 @@ pub async fn verify_customer_code(
         )
         .await?
     {
-        Ok(access) => FormReply {
-            ok: true,
-            message: format!(
-                "Verified. Read the check phrase to the customer: “{}”. Access for 30 minutes.",
-                access.check_phrase.unwrap_or_default()
-            ),
-        },
+        Ok(access) => Reply::done(format!(
+            "Verified. Read the check phrase to the customer: “{}”. Access for 30 minutes.",
+            access.check_phrase.unwrap_or_default()
+        )),
         Err(why) => refused(why.to_string()),
     };
     Ok(answer(reply, customer))
@@ -149,7 +145,7 @@ pub async fn open_customer(
     customer: i64,
     channel: String,
     reason: String,
-) -> Result<FormReply, AppError> {
+) -> Result<Reply, AppError> {
     use selfcare::auth::StaffRole;
     use selfcare::ids::CustomerId;
     use selfcare::support::access::parse_reason;
@@ -157,7 +153,7 @@ pub async fn open_customer(
 
     let me = crate::ssr::require_role(StaffRole::Supervisor)?;
     let db = crate::ssr::state()?.db;
-    let refused = |message: String| FormReply { ok: false, message };
+    let refused = |message: String| Reply::refused(message);
     let (channel, reason) = match (support_channel(&channel), parse_reason(&reason)) {
         (Ok(channel), Ok(reason)) => (channel, reason),
         (Err(e), _) | (_, Err(e)) => return Ok(answer(refused(e.message), customer)),
@@ -171,10 +167,7 @@ pub async fn open_customer(
     )
     .await?;
     Ok(answer(
-        FormReply {
-            ok: true,
-            message: "Opened without a code. The customer sees your name and the reason.".into(),
-        },
+        Reply::done("Opened without a code. The customer sees your name and the reason."),
         customer,
     ))
 }

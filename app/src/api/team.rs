@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use selfcare::support::team::StaffAccount;
 use serde::{Deserialize, Serialize};
 
-use crate::api::FormReply;
+use crate::api::Reply;
 use crate::error::AppError;
 
 /// How many of a member's latest actions their page lists.
@@ -19,7 +19,7 @@ pub struct Team {
     pub members: Vec<StaffAccount>,
     /// Whether the viewer is an admin (adds and changes members).
     pub may_manage: bool,
-    pub notice: Option<FormReply>,
+    pub notice: Option<Reply>,
 }
 
 /// One thing a member of staff did, as their page lists it.
@@ -42,7 +42,7 @@ pub struct Member {
     pub may_change: bool,
     /// Whether the viewer is this member.
     pub is_me: bool,
-    pub notice: Option<FormReply>,
+    pub notice: Option<Reply>,
 }
 
 /// The whole team; supervisors and admins only.
@@ -117,7 +117,7 @@ pub async fn add_team_member(
     name: String,
     role: String,
     password: String,
-) -> Result<FormReply, AppError> {
+) -> Result<Reply, AppError> {
     use selfcare::auth::StaffRole;
     use selfcare::support::team::{check_staff_password, NewStaff};
     use selfcare_store::secrets::hash_password;
@@ -126,7 +126,7 @@ pub async fn add_team_member(
     let me = crate::ssr::require_role(StaffRole::Admin)?;
     let db = crate::ssr::state()?.db;
     let answer = |ok: bool, message: String| {
-        crate::ssr::reply::answer(FormReply { ok, message }, "/staff/team")
+        crate::ssr::reply::answer(Reply::new(ok, message), "/staff/team")
     };
     let new = match NewStaff::parse(&email, &name, &role)
         .and_then(|new| check_staff_password(&password).map(|()| new))
@@ -170,7 +170,7 @@ pub async fn change_team_member(
     member: i64,
     change: String,
     role: Option<String>,
-) -> Result<FormReply, AppError> {
+) -> Result<Reply, AppError> {
     use selfcare::auth::StaffRole;
     use selfcare::support::team::TeamChange;
 
@@ -178,7 +178,7 @@ pub async fn change_team_member(
     let db = crate::ssr::state()?.db;
     let page = format!("/staff/team/{member}");
     let answer =
-        |ok: bool, message: String| crate::ssr::reply::answer(FormReply { ok, message }, &page);
+        |ok: bool, message: String| crate::ssr::reply::answer(Reply::new(ok, message), &page);
     let change = match TeamChange::parse(&change, role.as_deref()) {
         Ok(change) => change,
         Err(e) => return Ok(answer(false, e.message)),
@@ -215,7 +215,7 @@ pub async fn change_team_member(
 /// `/staff/password`: what the page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasswordPage {
-    pub notice: Option<FormReply>,
+    pub notice: Option<Reply>,
 }
 
 /// The password page's state: the outcome of the last change, once.
@@ -234,7 +234,7 @@ pub async fn change_staff_password(
     current: String,
     new: String,
     again: String,
-) -> Result<FormReply, AppError> {
+) -> Result<Reply, AppError> {
     use super::sign_in::{check_password, Refusal};
     use selfcare::support::team::check_staff_password;
     use selfcare_store::secrets::hash_password;
@@ -242,7 +242,7 @@ pub async fn change_staff_password(
     let me = crate::ssr::staff()?;
     let state = crate::ssr::state()?;
     let answer = |ok: bool, message: String| {
-        crate::ssr::reply::answer(FormReply { ok, message }, "/staff/password")
+        crate::ssr::reply::answer(Reply::new(ok, message), "/staff/password")
     };
     if new != again {
         return Ok(answer(

@@ -10,11 +10,14 @@ use crate::acting::href;
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
+use selfcare::ids::RequestId;
+use selfcare::services::addons::{ChangeAction, When};
 
 use crate::api::services::{
-    ActiveRow, AddonsView, CatalogCard, CatalogState, ChangeAddon, ChangeReply, ChangeRequest,
-    ChangeView, PreviewView,
+    ActiveRow, AddonsView, CatalogCard, CatalogState, ChangeAddon, ChangeRequest, ChangeView,
+    PreviewView,
 };
+use crate::api::Reply;
 
 /// The facts of a previewed change (worded by the server: `api::services::words`).
 pub fn preview_facts(view: &ChangeView, preview: &PreviewView) -> impl IntoView {
@@ -59,10 +62,10 @@ pub fn preview_facts(view: &ChangeView, preview: &PreviewView) -> impl IntoView 
 fn confirm_fields(view: &ChangeView, preview: &PreviewView) -> impl IntoView {
     let r = &view.request;
     view! {
-        <input type="hidden" name="line" value=r.line />
-        <input type="hidden" name="action" value=r.action.clone() />
+        <input type="hidden" name="line" value=r.line.get() />
+        <input type="hidden" name="action" value=r.action.as_str() />
         <input type="hidden" name="id" value=r.id />
-        <input type="hidden" name="when" value=r.when.clone() />
+        <input type="hidden" name="when" value=r.when.as_str() />
         <input type="hidden" name="key" value=view.key.clone() />
         <input type="hidden" name="charge" value=preview.charge />
         <crate::acting::ActingField />
@@ -80,9 +83,9 @@ pub fn preview_page(view: ChangeView) -> impl IntoView {
         }),
         Ok(preview) => {
             let choice = preview.may_choose_when.then(|| {
-                let now = view.request.with_when("now");
-                let next = view.request.with_when("next");
-                let is_next = view.request.when == "next";
+                let now = view.request.with_when(When::Now);
+                let next = view.request.with_when(When::NextPeriod);
+                let is_next = view.request.when == When::NextPeriod;
                 view! {
                     <nav class="focus" aria-label="When">
                         <a href=now.url() data-swap="change" aria-current=(!is_next).then_some("true")>"Now"</a>
@@ -115,18 +118,18 @@ fn change_link(request: ChangeRequest, label: String, class: &'static str) -> im
 }
 
 /// The outcome of a change, with a link to the request it made.
-pub fn notice_view(n: ChangeReply) -> impl IntoView {
+pub fn notice_view(n: Reply<Option<RequestId>>) -> impl IntoView {
     view! {
         <super::Outcome ok=n.ok>
             {n.message}" "
-            {n.request.map(|id| view! { <a href=format!("{}#request-{id}", href("/requests"))>"Follow the request"</a> })}
+            {n.data.map(|id| view! { <a href=format!("{}#request-{}", href("/requests"), id.get())>"Follow the request"</a> })}
         </super::Outcome>
     }
 }
 
 /// The add-ons of one line, with the outcome of the last change (`notice`).
 #[component]
-pub fn AddonsPanel(addons: AddonsView, notice: Option<ChangeReply>) -> impl IntoView {
+pub fn AddonsPanel(addons: AddonsView, notice: Option<Reply<Option<RequestId>>>) -> impl IntoView {
     let line = addons.line;
     let notice = notice.map(notice_view);
     let active_row = move |a: ActiveRow| {
@@ -134,9 +137,9 @@ pub fn AddonsPanel(addons: AddonsView, notice: Option<ChangeReply>) -> impl Into
             change_link(
                 ChangeRequest {
                     line,
-                    action: "end".into(),
+                    action: ChangeAction::End,
                     id: a.id,
-                    when: "now".into(),
+                    when: When::Now,
                 },
                 "End…".into(),
                 "button secondary",
@@ -198,9 +201,9 @@ pub fn AddonsPanel(addons: AddonsView, notice: Option<ChangeReply>) -> impl Into
             CatalogState::Offered(label) => EitherOf3::C(change_link(
                 ChangeRequest {
                     line,
-                    action: "activate".into(),
+                    action: ChangeAction::Activate,
                     id: addon.id,
-                    when: "now".into(),
+                    when: When::Now,
                 },
                 label,
                 "button primary",

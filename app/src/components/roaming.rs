@@ -11,7 +11,8 @@
 use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use selfcare::services::roaming::CapState;
+use selfcare::ids::LineId;
+use selfcare::services::roaming::{CapState, RoamingAction};
 
 use crate::api::roaming::{load_roaming, ChangeRoaming, RoamingView};
 use crate::components::ErrorNotice;
@@ -19,7 +20,7 @@ use crate::components::ErrorNotice;
 /// Roaming, data roaming and the spending cap of `line` (one of the signed-in customer's, or
 /// in the staff console of the customer acted for).
 #[component]
-pub fn RoamingSection(line: i64) -> impl IntoView {
+pub fn RoamingSection(line: LineId) -> impl IntoView {
     let acting_for = crate::acting::acting_for();
     let data = Resource::new(move || line, move |line| load_roaming(line, acting_for));
     view! {
@@ -47,17 +48,17 @@ fn on_off(on: bool) -> &'static str {
 
 /// A form of the card: `change` and the hidden fields every change sends, then `children`.
 fn change_form(
-    line: i64,
+    line: LineId,
     key: &str,
     class: &'static str,
-    change: &'static str,
+    change: RoamingAction,
     children: AnyView,
 ) -> impl IntoView {
     view! {
         <form action=ChangeRoaming::url() method="post" class=class>
-            <input type="hidden" name="line" value=line />
+            <input type="hidden" name="line" value=line.get() />
             <input type="hidden" name="key" value=key.to_string() />
-            <input type="hidden" name="change" value=change />
+            <input type="hidden" name="change" value=change.as_str() />
             <crate::acting::ActingField />
             {children}
         </form>
@@ -65,7 +66,7 @@ fn change_form(
 }
 
 /// The card's state and forms.
-fn roaming_card(line: i64, view: RoamingView) -> impl IntoView {
+fn roaming_card(line: LineId, view: RoamingView) -> impl IntoView {
     let RoamingView {
         settings: s,
         currency: code,
@@ -85,7 +86,7 @@ fn roaming_card(line: i64, view: RoamingView) -> impl IntoView {
         CapState::Reached => EitherOf4::B(view! {
             <div class="notice error" id="roaming-cap-state">
                 <p>"Data roaming has stopped: the cap for this billing period is spent."</p>
-                {form("roaming-form", "continue", view! {
+                {form("roaming-form", RoamingAction::Continue, view! {
                     <button type="submit" class="primary">"Go on with data roaming past the cap"</button>
                 }.into_any())}
                 <p class="muted">"Until the period ends, data abroad is then charged at the roaming rates with no limit. Changing the cap stops at the new cap again."</p>
@@ -94,7 +95,7 @@ fn roaming_card(line: i64, view: RoamingView) -> impl IntoView {
         CapState::Continued => EitherOf4::C(view! {
             <div class="notice" id="roaming-cap-state">
                 <p>"You chose to go on with data roaming past the cap for the rest of this billing period."</p>
-                {form("roaming-form", "stop-at-cap", view! {
+                {form("roaming-form", RoamingAction::StopAtCap, view! {
                     <button type="submit" class="secondary">"Stop at the cap again"</button>
                 }.into_any())}
             </div>
@@ -133,12 +134,12 @@ fn roaming_card(line: i64, view: RoamingView) -> impl IntoView {
         </dl>
         {cap_state}
         <div class="roaming-switches">
-            {form("roaming-form", if roaming_on { "roaming-off" } else { "roaming-on" }, view! {
+            {form("roaming-form", if roaming_on { RoamingAction::RoamingOff } else { RoamingAction::RoamingOn }, view! {
                 <button type="submit" class="secondary">
                     {if roaming_on { "Turn roaming off" } else { "Turn roaming on" }}
                 </button>
             }.into_any())}
-            {form("roaming-form", if data_on { "data-off" } else { "data-on" }, view! {
+            {form("roaming-form", if data_on { RoamingAction::DataOff } else { RoamingAction::DataOn }, view! {
                 <button type="submit" class="secondary" disabled=!roaming_on
                     aria-describedby=(!roaming_on).then_some("data-needs-roaming")>
                     {if data_on { "Turn data roaming off" } else { "Turn data roaming on" }}
@@ -152,7 +153,7 @@ fn roaming_card(line: i64, view: RoamingView) -> impl IntoView {
                 "Data roaming needs roaming: turn roaming on first."
             }}
         </p>
-        {form("roaming-cap-form", "cap", view! {
+        {form("roaming-cap-form", RoamingAction::Cap, view! {
             <label for="roaming-cap-input">{format!("Data-roaming cap in {code}")}</label>
             <div class="roaming-cap-row">
                 <input id="roaming-cap-input" name="cap" type="text" inputmode="decimal"
@@ -166,7 +167,7 @@ fn roaming_card(line: i64, view: RoamingView) -> impl IntoView {
                 )}
             </p>
         }.into_any())}
-        {has_cap.then(|| form("roaming-form", "lift-cap", view! {
+        {has_cap.then(|| form("roaming-form", RoamingAction::LiftCap, view! {
             <button type="submit" class="secondary">"Lift the cap"</button>
         }.into_any()))}
     }

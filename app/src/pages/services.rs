@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use selfcare::customer::PaymentType;
+use selfcare::ids::LineId;
+use selfcare::services::addons::{ChangeAction, When};
 
 use crate::acting::href;
 use crate::api::services::{load_services, preview_change, ChangeRequest, ServicesOverview};
@@ -68,7 +70,7 @@ fn services(page: ServicesOverview) -> impl IntoView {
     view! {
         {chooser}
         {head}
-        <RoamingSection line=current.get() />
+        <RoamingSection line=current />
         <AddonsPanel addons notice=page.notice />
     }
     .into_any()
@@ -79,21 +81,19 @@ fn services(page: ServicesOverview) -> impl IntoView {
 pub fn ChangePage() -> impl IntoView {
     let query = use_query_map().get_untracked();
     let number = |key: &str| query.get(key).and_then(|v| v.parse::<i64>().ok());
+    let when = When::parse(query.get("when").as_deref());
     let request = match (number("line"), number("activate"), number("end")) {
-        (Some(line), Some(id), _) => Some(ChangeRequest {
-            line,
-            action: "activate".into(),
-            id,
-            when: query.get("when").unwrap_or_else(|| "now".into()),
-        }),
-        (Some(line), None, Some(id)) => Some(ChangeRequest {
-            line,
-            action: "end".into(),
-            id,
-            when: query.get("when").unwrap_or_else(|| "now".into()),
-        }),
+        (Some(line), Some(id), _) => Some((line, ChangeAction::Activate, id)),
+        (Some(line), None, Some(id)) => Some((line, ChangeAction::End, id)),
         _ => None,
-    };
+    }
+    .map(|(line, action, id)| ChangeRequest {
+        // A number from the address: every query it reaches is scoped to the signed-in customer.
+        line: LineId::trusted(line),
+        action,
+        id,
+        when,
+    });
     let acting_for = crate::acting::acting_for();
     let data = Resource::new(
         move || request.clone(),

@@ -6,7 +6,6 @@ use axum::http::{header, HeaderValue};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 
-use super::state::state;
 use crate::error::AppError;
 
 pub(crate) fn parts() -> Result<Parts, AppError> {
@@ -24,18 +23,6 @@ pub fn is_plain_form_post() -> bool {
     })
 }
 
-/// Answers a form post made without JavaScript: a redirect to `back_to`, with `value` (an
-/// encoded outcome, see [`flash`]) in the one-minute cookie `name` for that page to show once.
-/// A call from the server-function client gets the reply itself and nothing of this.
-pub fn redirect_plain_post(name: &str, value: &str, back_to: &str) {
-    if is_plain_form_post() {
-        if let Ok(state) = state() {
-            set_cookie(&state.cookies.flash(name, value));
-        }
-        leptos_axum::redirect(back_to);
-    }
-}
-
 /// Another customer's id answers like a missing one: to a form posted without JavaScript,
 /// `page()` (a reply that redirects to a page saying "Not found."); to the server-function
 /// client, a 404.
@@ -45,15 +32,6 @@ pub fn not_found<R>(page: impl FnOnce() -> R) -> Result<R, AppError> {
     }
     set_status(404);
     Err(AppError::NotFound)
-}
-
-/// Reads the flash cookie `name` and clears it: its outcome is shown once.
-pub fn take_flash(name: &str) -> Option<String> {
-    let value = cookie(name)?;
-    if let Ok(state) = state() {
-        set_cookie(&state.cookies.clear_flash(name));
-    }
-    Some(value)
 }
 
 /// A cookie of the request being handled, by name.

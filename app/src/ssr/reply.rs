@@ -3,9 +3,11 @@
 //! (`selfcare_reply`) that the page reads once. A call from the server-function client (the
 //! island) gets the reply itself and no cookie.
 //!
-//! Any serde type can be a reply: [`answer`] writes it as `<tag>.<JSON as hex>` (hex keeps any
-//! character cookie-safe), where the tag names the reply's type, and [`take::<T>`] reads only a
-//! reply of type `T`: a page never shows (nor clears) a reply meant for another page's type.
+//! A reply is an [`crate::api::Reply<T>`] (or, for the few answers that are not a notice, any
+//! serde type: a code just issued, a sign-in refused): [`answer`] writes it as
+//! `<tag>.<JSON as hex>` (hex keeps any character cookie-safe), where the tag names the reply's
+//! type, and [`take::<T>`] reads only a reply of type `T`: a page never shows (nor clears) a
+//! reply meant for another page's type. So the forms of one page answer the same type.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;

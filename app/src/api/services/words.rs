@@ -225,7 +225,7 @@ pub fn addons_view(s: &LineServices, lang: Language) -> AddonsView {
         })
         .collect();
     AddonsView {
-        line: s.line.id.get(),
+        line: s.line.id,
         credit: s.terms.credit.map(|c| c.format(lang)),
         active,
         scheduled,

@@ -15,7 +15,7 @@ use crate::api::team::{
     load_password_page, load_team, load_team_member, AddTeamMember, ChangeStaffPassword,
     ChangeTeamMember, Member, Team,
 };
-use crate::api::FormReply;
+use crate::api::Reply;
 use crate::components::{ErrorNotice, Outcome};
 use crate::pages::staff::frame::StaffFrame;
 
@@ -60,7 +60,7 @@ pub fn TeamMemberPage() -> impl IntoView {
     }
 }
 
-fn notice(reply: Option<FormReply>) -> impl IntoView {
+fn notice(reply: Option<Reply>) -> impl IntoView {
     reply.map(|n| {
         view! {
             <Outcome ok=n.ok>{n.message}</Outcome>
