@@ -7,18 +7,19 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use selfcare::ids::CustomerId;
 
 /// The customer a member of staff is acting for; absent on the customer's own pages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ActingFor(pub i64);
+pub struct ActingFor(pub CustomerId);
 
 /// The customer the page is acting for, in the staff console.
-pub fn acting_for() -> Option<i64> {
+pub fn acting_for() -> Option<CustomerId> {
     use_context::<ActingFor>().map(|a| a.0)
 }
 
 /// The console's pages of a customer: `/staff/customers/7`.
-pub fn staff_home(customer: i64) -> String {
+pub fn staff_home(customer: CustomerId) -> String {
     format!("/staff/customers/{customer}")
 }
 
@@ -40,14 +41,16 @@ pub fn in_console<V: IntoView>(page: fn() -> V) -> impl IntoView {
         .get("id")
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    provide_context(ActingFor(id));
+    // A number from the address: the server functions the page calls act for it only with
+    // the staff member's open access to that customer (`ssr::subject`).
+    provide_context(ActingFor(CustomerId::trusted(id)));
     page()
 }
 
 /// The hidden field that makes a form's post act for the customer, in the console.
 #[component]
 pub fn ActingField() -> impl IntoView {
-    acting_for().map(|id| view! { <input type="hidden" name="acting_for" value=id /> })
+    acting_for().map(|id| view! { <input type="hidden" name="acting_for" value=id.get() /> })
 }
 
 /// Marks the staff console's pages, so an error asks staff to sign in at `/staff/login`.

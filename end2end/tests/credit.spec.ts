@@ -601,7 +601,7 @@ test.describe('With JavaScript', () => {
     const replies = await Promise.all(
       responses.map(async (r) => {
         expect(r.status()).toBe(200);
-        return (await r.json()) as { ok: boolean; message: string; balance: string | null; expires: string | null };
+        return (await r.json()) as { ok: boolean; message: string; data: { balance: string; expires: string | null } | null };
       }),
     );
     const at = voucher(code).redeemed_at!;
@@ -611,11 +611,10 @@ test.describe('With JavaScript', () => {
     expect(won[0]).toEqual({
       ok: true,
       message: credited(customer, code, 3300),
-      balance: money(customer, state.credit_cents + 3300),
-      expires: date(customer, expires),
+      data: { balance: money(customer, state.credit_cents + 3300), expires: date(customer, expires) },
     });
     const rest = replies.filter((r) => r !== won[0]);
-    for (const r of rest) expect(r).toEqual({ ok: true, message: alreadyCredited(customer, code, 3300, at), balance: null, expires: null });
+    for (const r of rest) expect(r).toEqual({ ok: true, message: alreadyCredited(customer, code, 3300, at), data: null });
     expectCreditedOnce(customer, state, audits, code, 3300, expires);
 
     // The page agrees.

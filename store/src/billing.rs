@@ -18,7 +18,7 @@ use selfcare::customer::{CustomerKind, Profile};
 use selfcare::ids::{AccountId, CustomerId, LineId, Msisdn};
 use selfcare::locale::Language;
 use selfcare::money::{Currency, Money};
-use selfcare::paging::{Cursor, Page};
+use selfcare::paging::{Cursor, CursorKey, Page};
 
 /// Which invoices a list shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -210,18 +210,7 @@ impl Db {
             .bind(i64::from(limit) + 1)
             .fetch_all(pool)
             .await?);
-        page(
-            rows,
-            limit,
-            |r| {
-                Cursor {
-                    key: r.issued_on,
-                    id: r.id,
-                }
-                .encode()
-            },
-            summaries,
-        )
+        page(rows, limit, |r| (r.issued_on, r.id), summaries)
     }
 
     /// The years the customer has invoices in, newest first, and the lines they were for:
@@ -404,13 +393,7 @@ impl Db {
         page(
             rows,
             limit,
-            |r| {
-                Cursor {
-                    key: r.received_at,
-                    id: r.id,
-                }
-                .encode()
-            },
+            |r| (r.received_at, r.id),
             |rows| rows.into_iter().map(Payment::try_from).collect(),
         )
     }
@@ -509,16 +492,23 @@ fn billed_lines(rows: Vec<(LineId, String, Option<String>)>) -> Vec<BilledLine> 
 }
 
 /// Cuts `limit + 1` rows to a page: the extra row only tells that another page follows.
-pub(super) fn page<R, T>(
+pub(super) fn page<R, T, K: CursorKey>(
     mut rows: Vec<R>,
     limit: u32,
-    cursor: impl Fn(&R) -> String,
+    cursor: impl Fn(&R) -> (K, i64),
     convert: impl FnOnce(Vec<R>) -> Result<Vec<T>>,
 ) -> Result<Page<T>> {
     let limit = limit as usize;
     let more = rows.len() > limit;
     rows.truncate(limit);
-    let next = if more { rows.last().map(&cursor) } else { None };
+    let next = if more {
+        rows.last().map(|r| {
+            let (key, id) = cursor(r);
+            Cursor { key, id }.encode()
+        })
+    } else {
+        None
+    };
     Ok(Page {
         items: convert(rows)?,
         next,

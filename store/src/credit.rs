@@ -125,13 +125,7 @@ impl Db {
         page(
             rows,
             limit,
-            |r| {
-                Cursor {
-                    key: r.at,
-                    id: r.id,
-                }
-                .encode()
-            },
+            |r| (r.at, r.id),
             |rows| {
                 rows.into_iter()
                     .map(|r| {

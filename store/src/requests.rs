@@ -194,13 +194,7 @@ impl Db {
         page(
             rows,
             limit,
-            |r| {
-                Cursor {
-                    key: r.created_at,
-                    id: r.id.get(),
-                }
-                .encode()
-            },
+            |r| (r.created_at, r.id.get()),
             |rows| rows.into_iter().map(ServiceRequest::try_from).collect(),
         )
     }

@@ -130,13 +130,7 @@ impl Db {
         super::billing::page(
             rows,
             limit,
-            |r| {
-                Cursor {
-                    key: r.started_at,
-                    id: r.id,
-                }
-                .encode()
-            },
+            |r| (r.started_at, r.id),
             |rows| rows.into_iter().map(UsageRecord::try_from).collect(),
         )
     }

@@ -8,17 +8,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::api::SignInPage;
 use crate::error::AppError;
-
-/// What the login page shows.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LoginPageState {
-    pub error: Option<String>,
-    /// What was typed in the identifier field before a failed attempt.
-    pub identifier: String,
-    /// Whether the demo data (and its sign-ins) is loaded.
-    pub demo: bool,
-}
 
 /// The signed-in customer as the page header shows them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,30 +25,18 @@ pub const INVALID_CREDENTIALS: &str = "The email, phone number or password is no
 
 /// The login page's state; signed-in visitors are sent on to `next`.
 #[server(prefix = "/api", endpoint = "login_page")]
-pub async fn login_page(next: Option<String>) -> Result<LoginPageState, AppError> {
-    use super::sign_in::CUSTOMERS;
-    use crate::ssr;
+pub async fn login_page(next: Option<String>) -> Result<SignInPage, AppError> {
     use selfcare::ids::LoginIdentifier;
 
-    if ssr::session().is_some() {
-        leptos_axum::redirect(&CUSTOMERS.next(next.as_deref()));
-    }
-    let mut page = LoginPageState {
-        demo: ssr::state()?.db.has_demo_data().await?,
-        ..Default::default()
+    let input = |typed: &str| {
+        LoginIdentifier::parse(typed)
+            .err()
+            .map_or_else(|| INVALID_CREDENTIALS.into(), |e| e.message)
     };
-    if let Some((message, identifier)) = CUSTOMERS.last_refusal(
-        |typed| {
-            LoginIdentifier::parse(typed)
-                .err()
-                .map_or_else(|| INVALID_CREDENTIALS.into(), |e| e.message)
-        },
-        INVALID_CREDENTIALS,
-    ) {
-        page.error = Some(message);
-        page.identifier = identifier;
-    }
-    Ok(page)
+    let signed_in = crate::ssr::session().is_some();
+    super::sign_in::CUSTOMERS
+        .page(signed_in, next.as_deref(), input, INVALID_CREDENTIALS)
+        .await
 }
 
 /// Signs a customer in with an email address or phone number and a password.

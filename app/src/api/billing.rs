@@ -9,6 +9,7 @@ use selfcare::billing::invoices::{BilledLine, InvoiceDetail, InvoiceSummary};
 use selfcare::billing::payments::PaymentInstructions;
 use selfcare::customer::Profile;
 use selfcare::ids::AccountId;
+use selfcare::ids::CustomerId;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
@@ -105,7 +106,7 @@ pub async fn load_invoices(
     line: Option<i64>,
     year: Option<i32>,
     after: Option<String>,
-    acting_for: Option<i64>,
+    acting_for: Option<CustomerId>,
 ) -> Result<InvoiceList, AppError> {
     use selfcare::ids::LineId;
     use selfcare::paging::Cursor;
@@ -149,7 +150,7 @@ pub async fn load_invoices(
 #[server(prefix = "/api", endpoint = "invoice")]
 pub async fn load_invoice(
     number: String,
-    acting_for: Option<i64>,
+    acting_for: Option<CustomerId>,
 ) -> Result<InvoicePage, AppError> {
     let looked_at = selfcare::audit::Page::Invoice {
         number: number.clone(),
@@ -170,7 +171,7 @@ pub async fn load_invoice(
 #[server(prefix = "/api", endpoint = "payments")]
 pub async fn load_payments(
     after: Option<String>,
-    acting_for: Option<i64>,
+    acting_for: Option<CustomerId>,
 ) -> Result<PaymentList, AppError> {
     use selfcare::paging::Cursor;
     use selfcare_store::InvoiceFilter;

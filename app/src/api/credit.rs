@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use selfcare::credit::{CreditLine, LedgerEntry};
 use selfcare::customer::Profile;
+use selfcare::ids::CustomerId;
 use selfcare::money::Money;
 use serde::{Deserialize, Serialize};
 
@@ -39,7 +40,7 @@ pub const LEDGER_PER_PAGE: u32 = 20;
 pub async fn load_credit(
     line: Option<i64>,
     after: Option<String>,
-    acting_for: Option<i64>,
+    acting_for: Option<CustomerId>,
 ) -> Result<CreditOverview, AppError> {
     use selfcare::paging::Cursor;
 

@@ -49,3 +49,12 @@ impl<T: Default> Reply<T> {
         Self::new(false, message)
     }
 }
+
+/// What a sign-in page shows (`/login`, `/staff/login`): why the last try was refused, what was
+/// typed in its account field, and whether the demo data (and its sign-ins) is loaded.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInPage {
+    pub error: Option<String>,
+    pub typed: String,
+    pub demo: bool,
+}

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use selfcare::customer::Profile;
+use selfcare::ids::CustomerId;
 use selfcare::ids::RequestId;
 use selfcare::services::requests::ServiceRequest;
 use serde::{Deserialize, Serialize};
@@ -26,7 +27,7 @@ pub const REQUESTS_PER_PAGE: u32 = 20;
 #[server(prefix = "/api", endpoint = "requests")]
 pub async fn load_requests(
     after: Option<String>,
-    acting_for: Option<i64>,
+    acting_for: Option<CustomerId>,
 ) -> Result<RequestsPage, AppError> {
     use selfcare::paging::Cursor;
 
@@ -51,7 +52,7 @@ pub async fn load_requests(
 #[server(prefix = "/api", endpoint = "cancel_request")]
 pub async fn cancel_request(
     request: RequestId,
-    acting_for: Option<i64>,
+    acting_for: Option<CustomerId>,
 ) -> Result<Reply, AppError> {
     use selfcare::services::requests::RequestStatus;
 

@@ -3,6 +3,7 @@
 //! customer's own lines, and another customer's answers like a missing one.
 
 use leptos::prelude::*;
+use selfcare::ids::CustomerId;
 use selfcare::ids::LineId;
 use selfcare::services::roaming::{CapState, RoamingAction};
 use serde::{Deserialize, Serialize};
@@ -100,7 +101,10 @@ pub struct RoamingNow {
 /// The roaming card of one of the customer's lines, with a fresh key for its forms and the
 /// outcome of a form just posted without JavaScript.
 #[server(prefix = "/api", endpoint = "roaming")]
-pub async fn load_roaming(line: LineId, acting_for: Option<i64>) -> Result<RoamingView, AppError> {
+pub async fn load_roaming(
+    line: LineId,
+    acting_for: Option<CustomerId>,
+) -> Result<RoamingView, AppError> {
     use selfcare::services::roaming::{default_cap, Cap};
 
     let customer = crate::ssr::subject(acting_for).await?.customer;
@@ -135,7 +139,7 @@ pub async fn change_roaming(
     change: RoamingAction,
     cap: Option<String>,
     key: String,
-    acting_for: Option<i64>,
+    acting_for: Option<CustomerId>,
 ) -> Result<Reply<RoamingNow>, AppError> {
     use selfcare_store::StoreError;
 

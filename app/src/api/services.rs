@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 use selfcare::customer::Profile;
+use selfcare::ids::CustomerId;
 use selfcare::ids::{LineId, RequestId};
 use selfcare::services::addons::{Change, ChangeAction, ServiceLine, When};
 use serde::{Deserialize, Serialize};
@@ -226,7 +227,7 @@ pub(crate) mod ssr {
 #[server(prefix = "/api", endpoint = "services")]
 pub async fn load_services(
     line: Option<i64>,
-    acting_for: Option<i64>,
+    acting_for: Option<CustomerId>,
 ) -> Result<ServicesOverview, AppError> {
     let customer = crate::ssr::subject_logging_view(acting_for, selfcare::audit::Page::Services)
         .await?
@@ -268,7 +269,7 @@ pub async fn load_services(
 #[server(prefix = "/api", endpoint = "preview_change")]
 pub async fn preview_change(
     request: ChangeRequest,
-    acting_for: Option<i64>,
+    acting_for: Option<CustomerId>,
 ) -> Result<ChangeView, AppError> {
     let customer = crate::ssr::subject(acting_for).await?.customer;
     let db = crate::ssr::state()?.db;
@@ -302,7 +303,7 @@ pub async fn change_addon(
     when: When,
     key: String,
     charge: i64,
-    acting_for: Option<i64>,
+    acting_for: Option<CustomerId>,
 ) -> Result<Reply<Option<RequestId>>, AppError> {
     use selfcare::money::Money;
     use selfcare_store::StoreError;

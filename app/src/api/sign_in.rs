@@ -10,6 +10,7 @@ use selfcare_store::secrets::{spend_a_verification, verify_password, SessionToke
 
 use serde::{Deserialize, Serialize};
 
+use crate::api::SignInPage;
 use crate::error::AppError;
 use crate::ssr::{self, reply};
 
@@ -83,23 +84,38 @@ impl Door {
         )
     }
 
-    /// The sign-in page's message for the last refusal, and what was typed; read once.
-    /// `input` words the refusal of what was typed, `invalid` a wrong password.
-    pub fn last_refusal(
+    /// The sign-in page's state: a visitor `signed_in` at this door already is sent on to
+    /// `next`; the last refusal is read back once, with what was typed. `input` words the
+    /// refusal of what was typed, `invalid` a wrong password.
+    ///
+    /// # Errors
+    /// Without the app's state, or when the database cannot say whether it holds demo data.
+    pub async fn page(
         &self,
+        signed_in: bool,
+        next: Option<&str>,
         input: impl FnOnce(&str) -> String,
         invalid: &str,
-    ) -> Option<(String, String)> {
-        let SignInRefusal { kind, typed } = reply::take()?;
-        let message = match kind.as_str() {
-            "input" => input(&typed),
-            k if k.starts_with("throttled-") => format!(
-                "Too many failed sign-in attempts. Try again in {}.",
-                k.trim_start_matches("throttled-").replace('_', " ")
-            ),
-            _ => invalid.to_string(),
+    ) -> Result<SignInPage, AppError> {
+        if signed_in {
+            leptos_axum::redirect(&self.next(next));
+        }
+        let mut page = SignInPage {
+            demo: ssr::state()?.db.has_demo_data().await?,
+            ..Default::default()
         };
-        Some((message, typed))
+        if let Some(SignInRefusal { kind, typed }) = reply::take() {
+            page.error = Some(match kind.as_str() {
+                "input" => input(&typed),
+                k if k.starts_with("throttled-") => format!(
+                    "Too many failed sign-in attempts. Try again in {}.",
+                    k.trim_start_matches("throttled-").replace('_', " ")
+                ),
+                _ => invalid.to_string(),
+            });
+            page.typed = typed;
+        }
+        Ok(page)
     }
 
     /// Lets the signed-in visitor in: their new session's cookie, the last refusal forgotten,

@@ -13,17 +13,8 @@ use selfcare::auth::StaffRole;
 use selfcare::customer::CustomerMatch;
 use serde::{Deserialize, Serialize};
 
+use crate::api::SignInPage;
 use crate::error::AppError;
-
-/// What the staff sign-in page shows.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaffLoginState {
-    pub error: Option<String>,
-    /// The email typed before a failed attempt.
-    pub email: String,
-    /// Whether the demo data (and its staff sign-ins) is loaded.
-    pub demo: bool,
-}
 
 /// The signed-in member of staff as the staff header shows them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,25 +49,12 @@ pub fn role_name(role: StaffRole) -> &'static str {
 
 /// The staff sign-in page's state; a signed-in member of staff is sent on to `next`.
 #[server(prefix = "/api/staff", endpoint = "login_page")]
-pub async fn staff_login_page(next: Option<String>) -> Result<StaffLoginState, AppError> {
-    use super::sign_in::STAFF;
-    use crate::ssr;
-
-    if ssr::staff_session().is_some() {
-        leptos_axum::redirect(&STAFF.next(next.as_deref()));
-    }
-    let mut page = StaffLoginState {
-        demo: ssr::state()?.db.has_demo_data().await?,
-        ..Default::default()
-    };
-    if let Some((message, email)) = STAFF.last_refusal(
-        |_| "Enter your work email address and password.".into(),
-        INVALID_STAFF_CREDENTIALS,
-    ) {
-        page.error = Some(message);
-        page.email = email;
-    }
-    Ok(page)
+pub async fn staff_login_page(next: Option<String>) -> Result<SignInPage, AppError> {
+    let input = |_: &str| "Enter your work email address and password.".to_string();
+    let signed_in = crate::ssr::staff_session().is_some();
+    super::sign_in::STAFF
+        .page(signed_in, next.as_deref(), input, INVALID_STAFF_CREDENTIALS)
+        .await
 }
 
 /// Signs a member of staff in with their work email and password.

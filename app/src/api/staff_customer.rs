@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
+use selfcare::ids::CustomerId;
 use selfcare::support::access::{AccessEntry, StaffAccess};
 use serde::{Deserialize, Serialize};
 
@@ -15,7 +16,7 @@ use crate::error::AppError;
 /// `/staff/customers/:id`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffCustomer {
-    pub id: i64,
+    pub id: CustomerId,
     pub name: String,
     /// `+420 601 123 456 (Jana)`.
     pub lines: Vec<String>,
@@ -42,12 +43,9 @@ pub struct ActingCustomer {
 /// The customer the agent acts for on this page, while their access is open (else nothing:
 /// the page itself then asks to verify the caller).
 #[server(prefix = "/api/staff", endpoint = "acting_header")]
-pub async fn acting_header(customer: i64) -> Result<Option<ActingCustomer>, AppError> {
-    use selfcare::ids::CustomerId;
-
+pub async fn acting_header(customer: CustomerId) -> Result<Option<ActingCustomer>, AppError> {
     let me = crate::ssr::staff()?;
     let db = crate::ssr::state()?.db;
-    let customer = CustomerId::trusted(customer);
     let Some(access) = db.staff_access(me.staff, customer, Utc::now()).await? else {
         return Ok(None);
     };
@@ -60,18 +58,16 @@ pub async fn acting_header(customer: i64) -> Result<Option<ActingCustomer>, AppE
 
 /// Answers a form of the customer's page; see [`crate::ssr::reply::answer`].
 #[cfg(feature = "ssr")]
-fn answer(reply: Reply, customer: i64) -> Reply {
+fn answer(reply: Reply, customer: CustomerId) -> Reply {
     crate::ssr::reply::answer(reply, &crate::acting::staff_home(customer))
 }
 
 /// One customer as the signed-in agent may see them now.
 #[server(prefix = "/api/staff", endpoint = "customer")]
-pub async fn load_staff_customer(id: i64) -> Result<StaffCustomer, AppError> {
-    use selfcare::ids::CustomerId;
-
+pub async fn load_staff_customer(id: CustomerId) -> Result<StaffCustomer, AppError> {
     let me = crate::ssr::staff()?;
     let db = crate::ssr::state()?.db;
-    let customer = CustomerId::trusted(id);
+    let customer = id;
     let now = chrono::Utc::now();
     let name = db.customer_name(customer).await?;
     let lines = db.service_lines(customer).await?;
@@ -106,11 +102,10 @@ pub async fn load_staff_customer(id: i64) -> Result<StaffCustomer, AppError> {
 /// The agent types the code the customer reads out, and the channel they are on.
 #[server(prefix = "/api/staff", endpoint = "verify_code")]
 pub async fn verify_customer_code(
-    customer: i64,
+    customer: CustomerId,
     channel: String,
     code: String,
 ) -> Result<Reply, AppError> {
-    use selfcare::ids::CustomerId;
     use selfcare::support::codes::{support_channel, OneTimeCode};
 
     let me = crate::ssr::staff()?;
@@ -121,13 +116,7 @@ pub async fn verify_customer_code(
         (Err(e), _) | (_, Err(e)) => return Ok(answer(refused(e.message), customer)),
     };
     let reply = match db
-        .verify_code(
-            me.staff,
-            CustomerId::trusted(customer),
-            channel,
-            &code,
-            chrono::Utc::now(),
-        )
+        .verify_code(me.staff, customer, channel, &code, chrono::Utc::now())
         .await?
     {
         Ok(access) => Reply::done(format!(
@@ -142,12 +131,11 @@ pub async fn verify_customer_code(
 /// A supervisor opens a customer's data without a code, for a reason the customer will read.
 #[server(prefix = "/api/staff", endpoint = "open_customer")]
 pub async fn open_customer(
-    customer: i64,
+    customer: CustomerId,
     channel: String,
     reason: String,
 ) -> Result<Reply, AppError> {
     use selfcare::auth::StaffRole;
-    use selfcare::ids::CustomerId;
     use selfcare::support::access::parse_reason;
     use selfcare::support::codes::support_channel;
 
@@ -158,14 +146,8 @@ pub async fn open_customer(
         (Ok(channel), Ok(reason)) => (channel, reason),
         (Err(e), _) | (_, Err(e)) => return Ok(answer(refused(e.message), customer)),
     };
-    db.open_without_code(
-        me.staff,
-        CustomerId::trusted(customer),
-        channel,
-        &reason,
-        chrono::Utc::now(),
-    )
-    .await?;
+    db.open_without_code(me.staff, customer, channel, &reason, chrono::Utc::now())
+        .await?;
     Ok(answer(
         Reply::done("Opened without a code. The customer sees your name and the reason."),
         customer,

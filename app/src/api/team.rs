@@ -4,6 +4,7 @@
 //! colleague's work is audited too.
 
 use leptos::prelude::*;
+use selfcare::ids::CustomerId;
 use selfcare::support::team::StaffAccount;
 use serde::{Deserialize, Serialize};
 
@@ -29,7 +30,7 @@ pub struct Activity {
     pub at: String,
     pub what: String,
     /// The customer it touched: id and name.
-    pub customer: Option<(i64, String)>,
+    pub customer: Option<(CustomerId, String)>,
     pub detail: String,
 }
 
@@ -100,7 +101,7 @@ pub async fn load_team_member(id: i64) -> Result<Member, AppError> {
                         .as_ref()
                         .map_or(selfcare::locale::Language::En, |c| c.2),
                 ),
-                customer: a.customer.map(|(id, name, _)| (id.get(), name)),
+                customer: a.customer.map(|(id, name, _)| (id, name)),
             })
             .collect(),
         may_change: me.has_role(StaffRole::Admin) && !is_me,

@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 use selfcare::dashboard::LineOverview;
+use selfcare::ids::CustomerId;
 use selfcare::locale::Language;
 use selfcare::usage::{LineSort, PeriodUsage, SortDirection, UsageFilter, UsageRecord};
 use serde::{Deserialize, Serialize};
@@ -54,7 +55,7 @@ pub async fn load_usage(
     from: Option<String>,
     to: Option<String>,
     after: Option<String>,
-    acting_for: Option<i64>,
+    acting_for: Option<CustomerId>,
 ) -> Result<UsagePage, AppError> {
     use selfcare::paging::Cursor;
 
@@ -117,7 +118,7 @@ pub async fn load_usage(
 pub async fn load_lines_overview(
     sort: Option<String>,
     dir: Option<String>,
-    acting_for: Option<i64>,
+    acting_for: Option<CustomerId>,
 ) -> Result<LinesOverview, AppError> {
     let customer =
         crate::ssr::subject_logging_view(acting_for, selfcare::audit::Page::UsageOfEveryLine)

@@ -39,7 +39,7 @@ pub fn LoginPage() -> impl IntoView {
                         match state.await {
                             Err(error) => view! { <ErrorNotice error /> }.into_any(),
                             Ok(page) => view! {
-                                {sign_in_form(Login::url(), CUSTOMER_FIELD, page.identifier, page.error, next)}
+                                {sign_in_form(Login::url(), CUSTOMER_FIELD, page.typed, page.error, next)}
                                 {page.demo.then(|| view! {
                                     <section class="card demo" aria-labelledby="demo-heading">
                                         <h2 id="demo-heading">"Demo sign-ins"</h2>

@@ -25,7 +25,7 @@ impl Subject {
     /// `/staff/customers/7` in the console. Redirects after a form post go under it.
     pub fn home(&self) -> String {
         match self.by.actor {
-            selfcare_store::Actor::Staff(_) => crate::acting::staff_home(self.customer.get()),
+            selfcare_store::Actor::Staff(_) => crate::acting::staff_home(self.customer),
             _ => String::new(),
         }
     }
@@ -42,7 +42,7 @@ impl Subject {
 /// [`AppError::Unauthorized`] without the session needed; [`AppError::NotVerified`] when the
 /// staff member's access to the customer is not open (never verified, or expired).
 pub async fn subject_logging_view(
-    acting_for: Option<i64>,
+    acting_for: Option<CustomerId>,
     looked_at: Page,
 ) -> Result<Subject, AppError> {
     let subject = subject(acting_for).await?;
@@ -73,7 +73,7 @@ pub async fn record_staff_view(
 
 /// The subject of a change; see [`subject_logging_view`]. The change itself is audited by the store, with
 /// this requester.
-pub async fn subject(acting_for: Option<i64>) -> Result<Subject, AppError> {
+pub async fn subject(acting_for: Option<CustomerId>) -> Result<Subject, AppError> {
     use selfcare_store::{Actor, Requester};
 
     let Some(id) = acting_for else {
@@ -84,7 +84,7 @@ pub async fn subject(acting_for: Option<i64>) -> Result<Subject, AppError> {
         });
     };
     let me = staff()?;
-    let customer = CustomerId::trusted(id);
+    let customer = id;
     match state()?
         .db
         .staff_access(me.staff, customer, Utc::now())

@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
+use selfcare::ids::CustomerId;
 use selfcare::support::codes::SUPPORT_CHANNELS;
 
 use crate::api::staff_customer::{
@@ -17,7 +18,7 @@ use crate::pages::staff::frame::{CustomerNav, StaffFrame};
 #[component]
 pub fn StaffCustomerPage() -> impl IntoView {
     // Routed through `acting::in_console`: links in the overview lead to the console's pages.
-    let id = crate::acting::acting_for().unwrap_or(0);
+    let id = crate::acting::acting_for().unwrap_or(CustomerId::trusted(0));
     let data = Resource::new(move || id, load_staff_customer);
     view! {
         <StaffFrame title="Customer">
@@ -74,7 +75,7 @@ fn customer(c: StaffCustomer) -> impl IntoView {
                     <p class="notice error" role="alert">{format!("Codes are locked until {} UTC after five wrong codes.", until.format("%H:%M"))}</p>
                 })}
                 <form method="post" action=VerifyCustomerCode::url() class="form">
-                    <input type="hidden" name="customer" value=c.id />
+                    <input type="hidden" name="customer" value=c.id.get() />
                     {channel_choice()}
                     <label for="code">"Code the customer reads out"</label>
                     <input id="code" name="code" type="text" inputmode="numeric" autocomplete="off" maxlength="12" required />
@@ -84,7 +85,7 @@ fn customer(c: StaffCustomer) -> impl IntoView {
                     <details class="override">
                         <summary>"Open without a code (supervisors)"</summary>
                         <form method="post" action=OpenCustomer::url() class="form">
-                            <input type="hidden" name="customer" value=c.id />
+                            <input type="hidden" name="customer" value=c.id.get() />
                             {channel_choice()}
                             <label for="reason">"Reason (the customer will read it)"</label>
                             <textarea id="reason" name="reason" required minlength="10" maxlength="500"></textarea>

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use selfcare::auth::StaffRole;
+use selfcare::ids::CustomerId;
 
 use crate::acting::{href, StaffConsole};
 use crate::api::staff::{role_name, staff_header, StaffLogout};
@@ -53,7 +54,7 @@ pub fn StaffFrame(title: &'static str, children: Children) -> impl IntoView {
 /// and when the access ends, above the customer's navigation.
 #[component]
 pub fn ActingBar() -> impl IntoView {
-    let id = crate::acting::acting_for().unwrap_or(0);
+    let id = crate::acting::acting_for().unwrap_or(CustomerId::trusted(0));
     let header = Resource::new(move || id, acting_header);
     view! {
         <Suspense>

@@ -39,7 +39,7 @@ pub fn StaffLoginPage() -> impl IntoView {
                         match state.await {
                             Err(error) => view! { <ErrorNotice error /> }.into_any(),
                             Ok(page) => view! {
-                                {sign_in_form(StaffLogin::url(), STAFF_FIELD, page.email, page.error, next)}
+                                {sign_in_form(StaffLogin::url(), STAFF_FIELD, page.typed, page.error, next)}
                                 <p class="muted">"Customers sign in at "<a href="/login">"the customer portal"</a>"."</p>
                                 {page.demo.then(|| view! {
                                     <section class="card demo" aria-labelledby="demo-heading">
