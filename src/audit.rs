@@ -27,6 +27,8 @@ pub enum Door {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "page", rename_all = "snake_case")]
 pub enum Page {
+    /// The console's page of the customer before verification: their name and lines only.
+    Lookup,
     /// The console's page of the customer: lines, balances and what is due.
     Overview,
     Services,
@@ -45,6 +47,7 @@ impl Page {
     /// In words for the customer's access log: "Invoice 2026-000123".
     pub fn words(&self) -> String {
         match self {
+            Self::Lookup => "Name and lines, before verification".into(),
             Self::Overview => "Overview: lines, balances and what is due".into(),
             Self::Services => "Services".into(),
             Self::Requests => "Requests".into(),

@@ -20,13 +20,19 @@ pub trait CursorKey: Sized {
     fn from_text(text: &str) -> Option<Self>;
 }
 
+/// The years a cursor may name: every date the portal stores, and none that one of its
+/// databases could not bind (PostgreSQL's timestamps end in 294276, its dates start in 4713 BC).
+const CURSOR_YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+
 impl CursorKey for NaiveDate {
     fn to_text(&self) -> String {
         self.format("%Y-%m-%d").to_string()
     }
 
     fn from_text(text: &str) -> Option<Self> {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+        NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .ok()
+            .filter(|d| CURSOR_YEARS.contains(&chrono::Datelike::year(d)))
     }
 }
 
@@ -37,6 +43,7 @@ impl CursorKey for DateTime<Utc> {
 
     fn from_text(text: &str) -> Option<Self> {
         DateTime::from_timestamp_micros(text.parse().ok()?)
+            .filter(|t| CURSOR_YEARS.contains(&chrono::Datelike::year(t)))
     }
 }
 
@@ -86,6 +93,16 @@ impl<K: CursorKey> Cursor<K> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cursor_outside_what_a_database_can_store_is_not_valid() {
+        assert!(Cursor::<NaiveDate>::decode("+262142-01-01_1").is_err());
+        assert!(Cursor::<NaiveDate>::decode("-4800-01-01_1").is_err());
+        assert!(Cursor::<DateTime<Utc>>::decode("9223372036854775807_1").is_err());
+        assert!(Cursor::<DateTime<Utc>>::decode("-90000000000000000_1").is_err());
+        assert!(Cursor::<NaiveDate>::decode("2026-10-03_99999999999999999999").is_err());
+        assert!(Cursor::<NaiveDate>::decode("2026-10-03_-1").is_ok());
+    }
 
     #[test]
     fn cursors_survive_the_address_bar() {

@@ -61,6 +61,8 @@ use pages::{login::LoginPage, not_found::NotFound};
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    ssr::set_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -11,7 +11,7 @@ use selfcare_store::secrets::hash_password;
 use selfcare_store::Actor;
 
 use crate::config::{ServeConfig, DEFAULT_DATABASE_URL};
-use crate::startup::{connect_and_migrate, seed_with_progress, Application};
+use crate::startup::{connect_and_migrate, seed_with_progress, server_secret, Application};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -32,12 +32,13 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Serve the portal (the default). Migrates first; an empty SQLite database also gets the
-    /// demo data. PostgreSQL is never seeded by `serve`.
+    /// Serve the portal (the default). Migrates first; with `--demo`, an empty database also
+    /// gets the demo data.
     Serve(ServeConfig),
     /// Apply the database migrations and exit.
     Migrate,
-    /// Load the demo sign-ins (once) and N generated customers.
+    /// Load the demo sign-ins (once) and N generated customers, into an empty or a demo
+    /// database only.
     Seed {
         /// How many customers to generate.
         #[arg(long, default_value_t = 1000)]
@@ -87,6 +88,9 @@ pub async fn run() -> anyhow::Result<()> {
             seed: rng_seed,
         }) => {
             let db = connect_and_migrate(url).await?;
+            // The vouchers are hashed under the database's own secret (a seeded database is a
+            // demo one), or SELFCARE_SECRET.
+            selfcare_store::secrets::install_secret(server_secret(&db, &cli.serve, true).await?);
             let report = seed_with_progress(&db, customers, rng_seed).await?;
             println!(
                 "Seeded {} customers, {} lines, {} invoices, {} usage records{}.",

@@ -16,12 +16,32 @@ pub struct ServeConfig {
     #[arg(long, env = "SELFCARE_ADDR", default_value = "127.0.0.1:3000")]
     pub addr: SocketAddr,
     /// Behind HTTPS: mark the session cookie `Secure` and give it the `__Host-` prefix.
-    #[arg(long, env = "SELFCARE_SECURE_COOKIES", default_value_t = false)]
+    #[arg(long, env = "SELFCARE_SECURE_COOKIES", value_parser = clap::builder::BoolishValueParser::new())]
     pub secure_cookies: bool,
     /// Behind a load balancer: take the client address from `X-Forwarded-For`.
-    #[arg(long, env = "SELFCARE_TRUST_PROXY", default_value_t = false)]
+    #[arg(long, env = "SELFCARE_TRUST_PROXY", value_parser = clap::builder::BoolishValueParser::new())]
     pub trust_proxy: bool,
-    /// Customers the first run adds to the demo data on an empty SQLite database.
+    /// With `--trust-proxy`: how many proxies of the operator's own stand in front (each adds
+    /// one `X-Forwarded-For` entry); the client is the entry that many from the right.
+    #[arg(long, env = "SELFCARE_PROXY_HOPS", default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..))]
+    pub proxy_hops: u8,
+    /// Failed sign-ins allowed from one address (an IPv6 /64) per 15 minutes: high, since
+    /// many subscribers share an address behind carrier-grade NAT. Per account it is 5.
+    #[arg(long, env = "SELFCARE_ADDRESS_FAILURES", default_value_t = selfcare::auth::ADDRESS_FAILURES)]
+    pub address_failures: i64,
+    /// The server secret that keys the stored hashes of one-time codes and vouchers (at least
+    /// 32 characters; `openssl rand -hex 32`). Required unless the database is a demo one,
+    /// which keeps its own.
+    #[arg(long, env = "SELFCARE_SECRET", hide_env_values = true)]
+    pub secret: Option<String>,
+    /// During a rotation, the secret before `SELFCARE_SECRET`: hashes made with it still match.
+    #[arg(long, env = "SELFCARE_SECRET_PREVIOUS", hide_env_values = true)]
+    pub secret_previous: Option<String>,
+    /// Load the demo data into an empty database: sign-ins whose passwords the sign-in pages
+    /// print, and generated customers. For trying the portal out, never for a real install.
+    #[arg(long, env = "SELFCARE_DEMO", value_parser = clap::builder::BoolishValueParser::new())]
+    pub demo: bool,
+    /// Customers `--demo` adds to the demo sign-ins.
     #[arg(long, env = "SELFCARE_DEMO_CUSTOMERS", default_value_t = 200)]
     pub demo_customers: u64,
     #[command(flatten)]
@@ -93,6 +113,11 @@ impl Default for ServeConfig {
             addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
             secure_cookies: false,
             trust_proxy: false,
+            proxy_hops: 1,
+            address_failures: selfcare::auth::ADDRESS_FAILURES,
+            secret: None,
+            secret_previous: None,
+            demo: false,
             demo_customers: 200,
             bank: BankConfig::default(),
         }

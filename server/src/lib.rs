@@ -5,6 +5,8 @@
 //!
 //! - `cli.rs`: the commands (`serve`, `migrate`, `seed`, `staff add`) and what each does.
 //! - `config.rs`: settings from flags and the environment.
+//! - `headers.rs`: the security headers of every response (CSP, HSTS, framing, caching).
+//! - `limits.rs`: what a request may cost: body size, time, connections per address.
 //! - `invoice_pdf.rs`: an invoice as a PDF (A4, embedded fonts from `fonts/`, the payment QR code).
 //! - `router.rs`: the axum router: Leptos pages and server functions, static files, `/healthz`.
 //! - `startup.rs`: [`startup::Application`]: connect, migrate, first-run demo data, payee, router,
@@ -15,7 +17,9 @@
 
 pub mod cli;
 pub mod config;
+pub mod headers;
 pub mod invoice_pdf;
+pub mod limits;
 pub mod router;
 pub mod session;
 pub mod startup;

@@ -28,6 +28,33 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
+/// The routes the router serves besides Leptos's pages and server functions: the invoice PDF and
+/// the CSV downloads (signed in), and the health check.
+pub const INVOICE_PDF: &str = "/invoices/{number}/pdf";
+pub const LINE_RECORDS_CSV: &str = "/usage/{line}/records.csv";
+pub const LINES_CSV: &str = "/usage/lines.csv";
+pub const HEALTH: &str = "/healthz";
+
+/// Every route the portal answers, as the router knows them, with its method: the pages (GET),
+/// the server functions (`/api/...`, POST), the downloads and the health check. Paths keep their
+/// placeholders (`/invoices/{number}`). The attack battery probes exactly these, so a new page
+/// or function is probed without being listed anywhere.
+pub fn registry() -> Vec<(String, axum::http::Method)> {
+    let mut routes: Vec<(String, axum::http::Method)> = route_list()
+        .iter()
+        .map(|r| (r.path().to_string(), axum::http::Method::GET))
+        .collect();
+    routes.extend(
+        leptos::server_fn::axum::server_fn_paths().map(|(path, method)| (path.to_string(), method)),
+    );
+    for path in [INVOICE_PDF, LINE_RECORDS_CSV, LINES_CSV, HEALTH] {
+        routes.push((path.to_string(), axum::http::Method::GET));
+    }
+    routes.sort();
+    routes.dedup();
+    routes
+}
+
 /// Builds the whole application for `state`, serving static files from `options.site_root`.
 pub fn app(state: AppState, options: LeptosOptions, config: &ServeConfig) -> Router {
     let routes = route_list();
@@ -59,22 +86,19 @@ pub fn app(state: AppState, options: LeptosOptions, config: &ServeConfig) -> Rou
         );
     let session_layer = session::Layer {
         db: state.db.clone(),
-        trust_proxy: config.trust_proxy,
+        proxy_hops: config.trust_proxy.then_some(usize::from(config.proxy_hops)),
         cookies: state.cookies.clone(),
     };
 
     Router::new()
-        .route("/healthz", get(healthz).with_state(state.db.clone()))
+        .route(HEALTH, get(healthz).with_state(state.db.clone()))
+        .route(INVOICE_PDF, get(invoice_pdf).with_state(state.clone()))
         .route(
-            "/invoices/{number}/pdf",
-            get(invoice_pdf).with_state(state.clone()),
-        )
-        .route(
-            "/usage/{line}/records.csv",
+            LINE_RECORDS_CSV,
             get(crate::usage_csv::records).with_state(state.clone()),
         )
         .route(
-            "/usage/lines.csv",
+            LINES_CSV,
             get(crate::usage_csv::lines).with_state(state.clone()),
         )
         .leptos_routes_with_context(&options, routes, context.clone(), render_shell)
@@ -84,12 +108,23 @@ pub fn app(state: AppState, options: LeptosOptions, config: &ServeConfig) -> Rou
             session_layer,
             session::layer,
         ))
+        // Outside the session layer: a body too large is refused before any database work.
+        .layer(axum::middleware::from_fn(crate::limits::body))
         // Pages are made per request: the fastest gzip level costs a fraction of the default's
         // CPU for a few per cent more bytes. Static files go out precompressed (above).
         .layer(
             tower_http::compression::CompressionLayer::new()
                 .quality(tower_http::CompressionLevel::Fastest),
         )
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            crate::limits::REQUEST_TIMEOUT,
+        ))
+        // Outermost: every answer carries them, the layers' own early ones included.
+        .layer(axum::middleware::from_fn_with_state(
+            crate::headers::Https(state.cookies.secure),
+            crate::headers::layer,
+        ))
         .with_state(options)
 }
 

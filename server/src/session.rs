@@ -1,7 +1,10 @@
 //! The session layer, in front of every route:
 //!
-//! 1. refuses cross-site mutations (CSRF): a non-GET request whose `Origin` is another host, or
-//!    whose `Sec-Fetch-Site` says cross-site, gets 403 — browsers always send one of them;
+//! 1. refuses cross-site mutations (CSRF, OWASP ASVS 5.0 V3.5): a request other than GET, HEAD
+//!    or OPTIONS gets 403 unless its `Origin` is exactly this site's (scheme, host and port; the
+//!    host from `Host`, or HTTP/2's `:authority`) or, without `Origin`, its `Sec-Fetch-Site` is
+//!    `same-origin`. With neither it is refused too: every browser this portal supports sends
+//!    at least one of them on a POST, so only a forged or non-browser request lacks both;
 //! 2. finds the live sessions named by the cookies (renewing their idle timers) and hands the
 //!    signed-in customer ([`SignedIn`], from the customer cookie) and the signed-in member of
 //!    staff ([`SignedInStaff`], from the staff cookie, if not disabled) to the pages and server
@@ -28,7 +31,9 @@ use selfcare_store::{Db, SessionRecord, StoreError};
 #[derive(Clone)]
 pub struct Layer {
     pub db: Db,
-    pub trust_proxy: bool,
+    /// Behind the operator's proxies: how many stand in front (`--trust-proxy`,
+    /// `--proxy-hops`); `None` when the peer is the client.
+    pub proxy_hops: Option<usize>,
     pub cookies: CookieSettings,
 }
 
@@ -55,7 +60,12 @@ pub async fn layer(State(layer): State<Layer>, mut req: Request, next: Next) -> 
     if path == "/healthz" || path.starts_with("/pkg/") {
         return next.run(req).await;
     }
-    if !is_same_origin(req.method(), req.headers()) {
+    if !is_same_origin(
+        req.method(),
+        req.uri(),
+        req.headers(),
+        &scheme(&req, &layer),
+    ) {
         tracing::warn!(%path, "refused a cross-site request");
         return (
             StatusCode::FORBIDDEN,
@@ -64,7 +74,7 @@ pub async fn layer(State(layer): State<Layer>, mut req: Request, next: Next) -> 
             .into_response();
     }
 
-    let ip = client_ip(&req, layer.trust_proxy);
+    let ip = client_ip(&req, layer.proxy_hops);
     req.extensions_mut().insert(ClientIp(ip));
 
     let now = chrono::Utc::now();
@@ -135,19 +145,28 @@ pub async fn layer(State(layer): State<Layer>, mut req: Request, next: Next) -> 
             .into_response();
     }
 
-    let mut response = next.run(req).await;
-    let headers = response.headers_mut();
-    // Pages carry one customer's data: never cache them in shared caches.
-    if !headers.contains_key(header::CACHE_CONTROL) {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    headers.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
-    response
+    next.run(req).await
+}
+
+/// The scheme browsers reach this site by: `https` behind HTTPS (`--secure-cookies`), or what
+/// a trusted proxy says in `X-Forwarded-Proto`; else `http`.
+fn scheme(req: &Request, layer: &Layer) -> String {
+    let forwarded = layer.proxy_hops.and_then(|_| {
+        req.headers()
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .map(|v| v.trim().to_ascii_lowercase())
+            .filter(|v| v == "http" || v == "https")
+    });
+    forwarded.unwrap_or_else(|| {
+        if layer.cookies.secure {
+            "https"
+        } else {
+            "http"
+        }
+        .to_string()
+    })
 }
 
 /// The member of staff a staff cookie's session belongs to: `None` for no live session, for a
@@ -193,8 +212,14 @@ fn lookup_failed(e: &StoreError, path: &str) -> Response {
         .into_response()
 }
 
-/// Whether a request may change things: safe methods always; others only from this site.
-fn is_same_origin(method: &Method, headers: &HeaderMap) -> bool {
+/// Whether a request may change things: safe methods always; others only from this site,
+/// whose scheme is `scheme`.
+fn is_same_origin(
+    method: &Method,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+    scheme: &str,
+) -> bool {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return true;
     }
@@ -204,42 +229,74 @@ fn is_same_origin(method: &Method, headers: &HeaderMap) -> bool {
             .and_then(|v: &HeaderValue| v.to_str().ok())
     };
     if let Some(site) = value("sec-fetch-site") {
-        if !matches!(site, "same-origin" | "none") {
+        if site != "same-origin" {
             return false;
         }
     }
-    match (value("origin"), value("host")) {
+    // HTTP/1.1 names the host in `Host`; HTTP/2 in the `:authority` pseudo-header, which
+    // hyper puts in the URI.
+    let host = value("host").or_else(|| uri.authority().map(|a| a.as_str()));
+    match (value("origin"), host) {
         (Some(origin), Some(host)) => {
-            let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
-            origin_host.eq_ignore_ascii_case(host)
+            match (origin_of(origin), origin_of(&format!("{scheme}://{host}"))) {
+                (Some(theirs), Some(ours)) => theirs == ours,
+                _ => false,
+            }
         }
-        // `Origin: null` (sandboxed or privacy-stripped) or no Host: not provably ours.
+        // `Origin: null` (sandboxed or privacy-stripped) or no host: not provably ours.
         (Some(_), None) => false,
-        // No Origin: not a browser (browsers send it on every POST), so no ambient cookie to abuse.
-        (None, _) => true,
+        // No Origin: only a browser's own `Sec-Fetch-Site: same-origin` vouches for it.
+        (None, _) => value("sec-fetch-site") == Some("same-origin"),
     }
 }
 
-fn client_ip(req: &Request, trust_proxy: bool) -> String {
-    if trust_proxy {
-        let forwarded = req
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok());
-        if let Some(first) = forwarded
-            .and_then(|v| v.split(',').next())
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            return first.to_string();
-        }
+/// An origin as `scheme://host:port`, lower-case, the default port written out, so that
+/// `https://Portal.example` and `https://portal.example:443` compare equal and
+/// `http://portal.example` and `https://portal.example:8443` do not.
+fn origin_of(text: &str) -> Option<String> {
+    let uri: axum::http::Uri = text.parse().ok()?;
+    let scheme = uri.scheme_str()?.to_ascii_lowercase();
+    let authority = uri.authority()?;
+    if authority.as_str().contains('@') || uri.path().len() > 1 {
+        return None;
     }
-    req.extensions()
+    let port = authority.port_u16().or(match scheme.as_str() {
+        "http" => Some(80),
+        "https" => Some(443),
+        _ => None,
+    })?;
+    Some(format!(
+        "{scheme}://{}:{port}",
+        authority.host().to_ascii_lowercase()
+    ))
+}
+
+/// The client's address: the peer's, or behind `hops` trusted proxies the `X-Forwarded-For`
+/// entry that many from the right. Each proxy appends the address it was reached from, so the
+/// entries left of that one are whatever the client chose to send, and never used. A missing
+/// or malformed entry falls back to the peer (the nearest proxy).
+fn client_ip(req: &Request, hops: Option<usize>) -> String {
+    let peer = req
+        .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(
-            || "unknown".to_string(),
-            |ConnectInfo(addr)| addr.ip().to_string(),
-        )
+        .map(|ConnectInfo(addr)| addr.ip());
+    let forwarded = hops.and_then(|hops| forwarded_client(req.headers(), hops));
+    forwarded
+        .or(peer)
+        .map_or_else(|| "unknown".to_string(), |ip| ip.to_string())
+}
+
+/// The `X-Forwarded-For` entry `hops` from the right, over every such header in order.
+fn forwarded_client(headers: &HeaderMap, hops: usize) -> Option<std::net::IpAddr> {
+    let entries: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let entry = entries.len().checked_sub(hops).map(|i| entries[i])?;
+    entry.parse().ok()
 }
 
 /// The page shown when the database cannot be reached.
@@ -271,24 +328,58 @@ mod tests {
         map
     }
 
+    fn allowed(pairs: &[(&'static str, &'static str)], scheme: &str) -> bool {
+        let uri: axum::http::Uri = "/api/login".parse().unwrap();
+        is_same_origin(&Method::POST, &uri, &headers(pairs), scheme)
+    }
+
     #[test]
     fn a_post_from_another_site_is_refused() {
-        let post = Method::POST;
-        assert!(!is_same_origin(
-            &post,
-            &headers(&[
-                ("origin", "https://evil.example"),
-                ("host", "portal.example")
-            ])
-        ));
-        assert!(!is_same_origin(
-            &post,
-            &headers(&[("sec-fetch-site", "cross-site"), ("host", "portal.example")])
-        ));
-        assert!(!is_same_origin(
-            &post,
-            &headers(&[("origin", "null"), ("host", "portal.example")])
-        ));
+        let host = ("host", "portal.example");
+        for refused in [
+            vec![("origin", "https://evil.example"), host],
+            vec![("sec-fetch-site", "cross-site"), host],
+            vec![
+                ("sec-fetch-site", "same-site"),
+                ("origin", "https://portal.example"),
+                host,
+            ],
+            vec![("origin", "null"), host],
+            // Neither Origin nor Sec-Fetch-Site: not a browser's own post.
+            vec![host],
+            // Same host, other scheme or port.
+            vec![("origin", "http://portal.example"), host],
+            vec![("origin", "https://portal.example:8443"), host],
+        ] {
+            assert!(!allowed(&refused, "https"), "{refused:?}");
+        }
+    }
+
+    #[test]
+    fn an_http2_post_names_its_host_in_the_authority() {
+        let uri: axum::http::Uri = "https://portal.example/api/login".parse().unwrap();
+        let origin = headers(&[("origin", "https://portal.example")]);
+        assert!(is_same_origin(&Method::POST, &uri, &origin, "https"));
+        let evil = headers(&[("origin", "https://evil.example")]);
+        assert!(!is_same_origin(&Method::POST, &uri, &evil, "https"));
+    }
+
+    #[test]
+    fn origins_compare_with_default_ports_written_out() {
+        assert_eq!(
+            origin_of("https://Portal.Example").as_deref(),
+            Some("https://portal.example:443")
+        );
+        assert_eq!(
+            origin_of("https://portal.example:443"),
+            origin_of("https://portal.example")
+        );
+        assert_ne!(
+            origin_of("http://portal.example"),
+            origin_of("https://portal.example")
+        );
+        assert_eq!(origin_of("null"), None);
+        assert_eq!(origin_of("https://a@portal.example"), None);
     }
 
     #[test]
@@ -304,19 +395,58 @@ mod tests {
     }
 
     #[test]
+    fn behind_a_proxy_the_client_is_the_entry_the_proxy_added() {
+        let forwarded = |values: &[&'static str], hops| {
+            let mut map = HeaderMap::new();
+            for v in values {
+                map.append("x-forwarded-for", HeaderValue::from_static(v));
+            }
+            forwarded_client(&map, hops).map(|ip| ip.to_string())
+        };
+        // The client sent a made-up entry; the proxy appended the real address.
+        assert_eq!(
+            forwarded(&["6.6.6.6, 203.0.113.9"], 1).as_deref(),
+            Some("203.0.113.9")
+        );
+        assert_eq!(
+            forwarded(&["6.6.6.6", "203.0.113.9, 10.0.0.2"], 2).as_deref(),
+            Some("203.0.113.9")
+        );
+        assert_eq!(forwarded(&["203.0.113.9"], 2), None);
+        assert_eq!(forwarded(&["not an address"], 1), None);
+        assert_eq!(forwarded(&[], 1), None);
+    }
+
+    #[test]
     fn a_post_from_this_site_is_allowed() {
-        let post = Method::POST;
-        assert!(is_same_origin(
-            &post,
-            &headers(&[
+        assert!(allowed(
+            &[
                 ("origin", "http://127.0.0.1:3000"),
                 ("host", "127.0.0.1:3000"),
                 ("sec-fetch-site", "same-origin")
-            ])
+            ],
+            "http"
         ));
+        assert!(allowed(
+            &[
+                ("origin", "https://portal.example:443"),
+                ("host", "portal.example")
+            ],
+            "https"
+        ));
+        assert!(allowed(
+            &[
+                ("sec-fetch-site", "same-origin"),
+                ("host", "portal.example")
+            ],
+            "https"
+        ));
+        let uri: axum::http::Uri = "/".parse().unwrap();
         assert!(is_same_origin(
             &Method::GET,
-            &headers(&[("origin", "https://evil.example")])
+            &uri,
+            &headers(&[("origin", "https://evil.example")]),
+            "https"
         ));
     }
 }

@@ -1,6 +1,6 @@
 //! Start-up, in one place: [`Application::build`] connects to the database, migrates it (or
 //! keeps retrying in the background while it is unreachable), loads the demo data into an empty
-//! SQLite database, reads the payee, builds the router, starts the background jobs and binds the
+//! database when asked to (`--demo`; never by itself: its passwords are public), reads the payee, builds the router, starts the background jobs and binds the
 //! listener (port 0 picks a free one); [`Application::run_until_stopped`] serves until SIGINT or
 //! SIGTERM. `main` (through the CLI's `serve`) and every HTTP test start the portal this way, so
 //! the tests run what production runs, jobs included.
@@ -24,6 +24,9 @@ pub struct Application {
     address: SocketAddr,
     router: axum::Router,
     db: Db,
+    /// Connections one client address may hold; `None` behind a proxy (every connection is
+    /// the proxy's).
+    per_address: Option<usize>,
 }
 
 impl Application {
@@ -52,8 +55,17 @@ impl Application {
             }
             Err(e) => return Err(e).context("migrating the database"),
         }
-        if matches!(db, Db::Sqlite(_)) && db.is_empty().await? {
-            tracing::info!("empty SQLite database: loading the demo data");
+        // Read while the database answers; when it does not (the retry above), as a real one.
+        let load_demo = config.demo && db.is_empty().await.unwrap_or(false);
+        if config.demo && !load_demo && !db.has_demo_data().await.unwrap_or(false) {
+            tracing::warn!("--demo ignored: this database holds real accounts");
+        }
+        let secret = server_secret(&db, &config, load_demo).await?;
+        if !selfcare_store::secrets::install_secret(secret) {
+            tracing::warn!("another server secret is in use in this process (tests only)");
+        }
+        if load_demo {
+            tracing::info!("empty database and --demo: loading the demo data");
             seed_with_progress(&db, config.demo_customers, 1).await?;
         }
 
@@ -81,6 +93,10 @@ impl Application {
                 secure: config.secure_cookies,
             },
             payee: payee.map(std::sync::Arc::new),
+            limits: selfcare::auth::Limits {
+                per_address: config.address_failures.max(selfcare::auth::MAX_FAILURES),
+                ..Default::default()
+            },
         };
         let router = crate::router::app(state, options, &config);
 
@@ -91,6 +107,7 @@ impl Application {
             address,
             router,
             db,
+            per_address: (!config.trust_proxy).then_some(crate::limits::CONNECTIONS_PER_ADDRESS),
         })
     }
 
@@ -104,25 +121,115 @@ impl Application {
         &self.db
     }
 
-    /// Serves until SIGINT or SIGTERM, then closes the database pool.
+    /// Serves until SIGINT or SIGTERM, then lets open requests finish (ten seconds at most)
+    /// and closes the database pool. Each connection must send its headers within
+    /// [`crate::limits::HEADER_TIMEOUT`]; a client address (not loopback, not behind a proxy)
+    /// holds at most [`crate::limits::CONNECTIONS_PER_ADDRESS`] connections.
     ///
     /// # Errors
-    /// When serving fails.
+    /// Never after start; kept for the callers' `?`.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+        use tower::ServiceExt;
+
         tracing::info!(
             "Selfcare listening on http://{} ({} database)",
             self.address,
             self.db.engine()
         );
-        axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+        let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+        builder
+            .http1()
+            .timer(TokioTimer::new())
+            .header_read_timeout(crate::limits::HEADER_TIMEOUT);
+        let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+        let connections = crate::limits::Connections::default();
+        let mut stop = std::pin::pin!(shutdown_signal());
+        loop {
+            let (stream, peer) = tokio::select! {
+                accepted = self.listener.accept() => match accepted {
+                    Ok(accepted) => accepted,
+                    Err(e) => {
+                        // Out of file descriptors, mostly: wait a moment rather than spin.
+                        tracing::warn!(error = %e, "accepting a connection failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                () = &mut stop => break,
+            };
+            let limit = self.per_address.filter(|_| !peer.ip().is_loopback());
+            let held = match limit {
+                Some(max) => match connections.open(peer.ip(), max) {
+                    Some(held) => Some(held),
+                    None => {
+                        tracing::warn!(%peer, "refused a connection: too many from one address");
+                        continue;
+                    }
+                },
+                None => None,
+            };
+            let router = self.router.clone();
+            let service = hyper::service::service_fn(
+                move |mut req: hyper::Request<hyper::body::Incoming>| {
+                    req.extensions_mut()
+                        .insert(axum::extract::ConnectInfo(peer));
+                    router.clone().oneshot(req.map(axum::body::Body::new))
+                },
+            );
+            let connection = builder
+                .serve_connection_with_upgrades(TokioIo::new(stream), service)
+                .into_owned();
+            let connection = graceful.watch(connection);
+            tokio::spawn(async move {
+                let _held = held;
+                if let Err(e) = connection.await {
+                    tracing::debug!(error = %e, %peer, "connection ended with an error");
+                }
+            });
+        }
+        drop(self.listener);
+        tokio::select! {
+            () = graceful.shutdown() => {}
+            () = tokio::time::sleep(Duration::from_secs(10)) => {
+                tracing::warn!("requests still open after ten seconds; stopping anyway");
+            }
+        }
         self.db.close().await;
         Ok(())
+    }
+}
+
+/// The server secret: `SELFCARE_SECRET` (with `SELFCARE_SECRET_PREVIOUS`) when set; on a demo
+/// database, or one the demo is about to be loaded into, the one it keeps (made on first use).
+///
+/// # Errors
+/// On a real database without `SELFCARE_SECRET`, or with one too short.
+pub async fn server_secret(
+    db: &Db,
+    config: &ServeConfig,
+    loading_demo: bool,
+) -> anyhow::Result<selfcare_store::secrets::ServerSecret> {
+    use selfcare_store::secrets::ServerSecret;
+    if let Some(secret) = config.secret.as_deref() {
+        return ServerSecret::new(secret, config.secret_previous.as_deref())
+            .map_err(anyhow::Error::msg);
+    }
+    match db.has_demo_data().await {
+        Ok(demo) if demo || loading_demo => {
+            let stored = db.demo_secret().await?;
+            ServerSecret::new(&stored, None).map_err(anyhow::Error::msg)
+        }
+        Ok(_) => anyhow::bail!(
+            "SELFCARE_SECRET is not set: a real install needs a server secret of at least {} \
+             characters (for example `openssl rand -hex 32`); see the README's Security section",
+            selfcare_store::secrets::MIN_SECRET_LEN
+        ),
+        // Unreachable at start: serve (503 until it is back) under a secret of this process.
+        Err(e) => {
+            tracing::error!(error = %e, "cannot tell whether SELFCARE_SECRET is needed; set it");
+            ServerSecret::new(&ServerSecret::generate(), None).map_err(anyhow::Error::msg)
+        }
     }
 }
 

@@ -230,28 +230,7 @@ async fn every_page_reads_big_tables_through_indexes() {
         .fetch_one(&pool)
         .await
         .unwrap();
-    let (code, _) = db
-        .issue_code(
-            selfcare::ids::CustomerId::trusted(customer),
-            selfcare::services::requests::Channel::Phone,
-            None,
-            chrono::Utc::now(),
-        )
-        .await
-        .unwrap();
-    let id = customer.to_string();
-    let res = app
-        .post(
-            "/api/staff/verify_code",
-            &[
-                ("customer", &id),
-                ("channel", "phone"),
-                ("code", &code.display()),
-            ],
-            Some(&staff),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::FOUND);
+    app.verify_by_code(&staff, customer).await;
     visits.push((staff.clone(), format!("/staff/customers/{customer}")));
     for page in customer_pages(&pool, &email).await {
         let (path, query) = page.split_once('?').unwrap_or((&page, ""));

@@ -293,9 +293,6 @@ async fn customer_id(db: &Db, email: &str) -> i64 {
 /// act for anyone, and an access to one customer opens no other.
 #[tokio::test]
 async fn a_customers_pages_open_in_the_console_only_after_verification() {
-    use selfcare::ids::CustomerId;
-    use selfcare::services::requests::Channel;
-
     let app = spawn_app().await;
     let staff = app
         .staff_cookie(
@@ -313,28 +310,7 @@ async fn a_customers_pages_open_in_the_console_only_after_verification() {
     let page = res.text().await.unwrap();
     assert!(page.contains("Verify the caller first"), "{page}");
 
-    let (code, _) = app
-        .db
-        .issue_code(
-            CustomerId::trusted(jana),
-            Channel::Phone,
-            None,
-            chrono::Utc::now(),
-        )
-        .await
-        .unwrap();
-    let res = app
-        .post(
-            "/api/staff/verify_code",
-            &[
-                ("customer", &jana.to_string()),
-                ("channel", "phone"),
-                ("code", &code.display()),
-            ],
-            Some(&staff),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::FOUND);
+    app.verify_by_code(&staff, jana).await;
 
     for (path, shows) in [
         ("invoices", "Paid invoices"),

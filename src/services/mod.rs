@@ -18,6 +18,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::locale::Language;
+use crate::money::Money;
 use requests::RequestKind;
 
 /// What a service request asked for, as data: stored with the request (and in the audit entry
@@ -74,6 +75,11 @@ pub enum Failure {
     RefusedOnItsDay { refusal: addons::Refusal },
     /// Scheduled, but the line was no longer active on its day.
     LineGone,
+    /// Scheduled at one price, due at another on its day (the catalog changed): never charged
+    /// silently; the customer asks again at the new price if they want it.
+    PriceChanged { confirmed: Money, current: Money },
+    /// Could not be applied on its day for a reason on the operator's side (logged).
+    NotApplied,
     /// A failure recorded before failures were stored as data, as it was written.
     AsWritten { text: String },
 }
@@ -85,6 +91,17 @@ impl Failure {
                 refusal.message(language)
             }
             Self::LineGone => "The line is no longer active.".into(),
+            Self::PriceChanged { confirmed, current } => format!(
+                "The price changed from {} to {} since it was asked for, so nothing was \
+                 changed or charged. Ask again to accept the new price.",
+                confirmed.format(language),
+                current.format(language)
+            ),
+            Self::NotApplied => {
+                "It could not be applied on its day because of a fault on our side; nothing \
+                 was changed or charged."
+                    .into()
+            }
             Self::AsWritten { text } => text.clone(),
         }
     }

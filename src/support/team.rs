@@ -133,6 +133,8 @@ pub enum TeamRefusal {
     EmailTaken,
     /// Admins change other accounts only.
     Yourself,
+    /// The one asking is no longer an active admin (another admin changed them meanwhile).
+    NoLongerAdmin,
 }
 
 impl fmt::Display for TeamRefusal {
@@ -141,6 +143,7 @@ impl fmt::Display for TeamRefusal {
             Self::NoSuchMember => "There is no such member of staff.",
             Self::EmailTaken => "A member of staff already has this email address.",
             Self::Yourself => "You can't change your own account here: ask another admin.",
+            Self::NoLongerAdmin => "You are no longer an admin, so nothing was changed.",
         })
     }
 }

@@ -3,6 +3,12 @@
 //! quote inside written twice. Figures are for machines, not people: ISO 8601 instants in UTC,
 //! quantities in their stored unit with a column naming it, amounts with a dot and two decimals,
 //! no thousands separators.
+//!
+//! A field a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, a tab or a
+//! CR) is neutralised with a leading `'` (OWASP's CSV-injection rule), unless it is a plain
+//! number: `-12.50` and `+420601123456` stay as they are, `=HYPERLINK(...)` and `-2+3` do not.
+//! A line's label is the customer's own text, and a counterpart can be anything a network
+//! hands over.
 
 use std::borrow::Cow;
 
@@ -14,13 +20,36 @@ use crate::balances::{Allowance, AllowanceKind};
 use crate::dashboard::LineOverview;
 use crate::money::round;
 
-/// One field, quoted if it must be.
+/// One field, neutralised if a spreadsheet would run it, quoted if it must be.
 pub fn field(text: &str) -> Cow<'_, str> {
+    let text: Cow<'_, str> = if is_formula(text) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    };
     if text.contains([',', '"', '\r', '\n']) {
         Cow::Owned(format!("\"{}\"", text.replace('"', "\"\"")))
     } else {
-        Cow::Borrowed(text)
+        text
     }
+}
+
+/// Whether a spreadsheet would take the text for a formula: it starts with one of
+/// `= + - @ \t \r` and is not a plain number (a sign, digits, at most one dot).
+fn is_formula(text: &str) -> bool {
+    let Some(first) = text.chars().next() else {
+        return false;
+    };
+    if !matches!(first, '=' | '+' | '-' | '@' | '\t' | '\r') {
+        return false;
+    }
+    let digits = &text[1..];
+    let is_number = matches!(first, '+' | '-')
+        && !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && digits.bytes().filter(|b| *b == b'.').count() <= 1
+        && digits.bytes().any(|b| b.is_ascii_digit());
+    !is_number
 }
 
 /// One row, CRLF-terminated.
@@ -133,6 +162,27 @@ mod tests {
     use crate::money::{Currency, Money};
     use crate::usage::UsageKind;
     use chrono::DateTime;
+
+    #[test]
+    fn a_field_a_spreadsheet_would_run_is_neutralised() {
+        for (text, written) in [
+            (
+                "=HYPERLINK(\"http://evil.example\")",
+                "\"'=HYPERLINK(\"\"http://evil.example\"\")\"",
+            ),
+            ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\r=1", "\"'\r=1\""),
+            ("-", "'-"),
+        ] {
+            assert_eq!(field(text), written, "{text:?}");
+        }
+        for plain in ["-12.50", "+420601123456", "12", "Jana's phone", ""] {
+            assert_eq!(field(plain), plain);
+        }
+    }
 
     #[test]
     fn fields_are_quoted_only_when_they_must_be() {

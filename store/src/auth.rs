@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{on_db, Db, Result};
-use selfcare::auth::{session_ends_at, RecentFailures, StaffRole, THROTTLE_WINDOW};
+use super::{on_db, Db, Result, StoreError};
+use selfcare::auth::{session_ends_at, Limits, RecentFailures, StaffRole, THROTTLE_WINDOW};
 use selfcare::ids::{CustomerId, LoginIdentifier, StaffId};
 
 /// A customer who may sign in, with the stored password hash (never sent anywhere).
@@ -13,8 +13,13 @@ pub struct LoginCandidate {
     pub password_hash: String,
 }
 
+/// A password check the throttle let through ([`Db::reserve_attempt`]); a failure until
+/// [`Db::attempt_succeeded`] says otherwise.
+#[derive(Debug)]
+pub struct AttemptId(i64);
+
 /// A live session, as found from its token hash.
-#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionRecord {
     pub customer_id: Option<CustomerId>,
     pub staff_id: Option<StaffId>,
@@ -49,56 +54,79 @@ impl Db {
         }))
     }
 
-    pub async fn record_login_attempt(
+    /// Reserves a password check for `account` from `address` (a throttling bucket:
+    /// [`selfcare::auth::address_bucket`]) at `now`: the attempt is written first, as a failure,
+    /// and only then are the window's failures counted, itself included. However many
+    /// requests race, each counts every reservation committed before its own, so no more than
+    /// `limits` get through to a check. Answers the reservation, or when the next attempt may
+    /// be made (the refused reservation withdrawn: waiting attempts do not extend the lock).
+    pub async fn reserve_attempt(
         &self,
-        identifier: &str,
-        ip: &str,
-        at: DateTime<Utc>,
-        succeeded: bool,
-    ) -> Result<()> {
-        on_db!(self, |pool| {
-            sqlx::query("INSERT INTO login_attempts (identifier, ip, at, succeeded) VALUES ($1, $2, $3, $4)")
-                .bind(identifier)
-                .bind(ip)
-                .bind(at)
-                .bind(succeeded)
-                .execute(pool)
-                .await?.rows_affected()
-        });
-        Ok(())
-    }
-
-    /// Failed attempts for one identifier and from one address inside the throttling window.
-    pub async fn recent_failures(
-        &self,
-        identifier: &str,
-        ip: &str,
+        account: &str,
+        address: &str,
         now: DateTime<Utc>,
-    ) -> Result<(RecentFailures, RecentFailures)> {
-        let since = now - THROTTLE_WINDOW;
-        let by_identifier: (i64, Option<DateTime<Utc>>) = on_db!(self, |pool| {
-            sqlx::query_as(
-                "SELECT COUNT(*), MIN(at) FROM login_attempts \
-                 WHERE identifier = $1 AND at > $2 AND NOT succeeded",
+        limits: Limits,
+    ) -> Result<std::result::Result<AttemptId, DateTime<Utc>>> {
+        let id: i64 = on_db!(self, |pool| {
+            sqlx::query_scalar(
+                "INSERT INTO login_attempts (identifier, ip, at, succeeded) \
+                 VALUES ($1, $2, $3, FALSE) RETURNING id",
             )
-            .bind(identifier)
-            .bind(since)
+            .bind(account)
+            .bind(address)
+            .bind(now)
             .fetch_one(pool)
             .await?
         });
-        let by_ip: (i64, Option<DateTime<Utc>>) = on_db!(self, |pool| {
-            sqlx::query_as("SELECT COUNT(*), MIN(at) FROM login_attempts WHERE ip = $1 AND at > $2 AND NOT succeeded")
-                .bind(ip)
-                .bind(since)
-                .fetch_one(pool)
+        let since = now - THROTTLE_WINDOW;
+        let count = |column: &'static str, value: &str| {
+            let sql = format!(
+                "SELECT COUNT(*), MIN(at) FROM login_attempts \
+                 WHERE {column} = $1 AND at > $2 AND NOT succeeded"
+            );
+            let value = value.to_string();
+            async move {
+                let (count, oldest): (i64, Option<DateTime<Utc>>) = on_db!(self, |pool| {
+                    sqlx::query_as(&sql)
+                        .bind(&value)
+                        .bind(since)
+                        .fetch_one(pool)
+                        .await?
+                });
+                Ok::<_, StoreError>(RecentFailures { count, oldest })
+            }
+        };
+        let for_account = count("identifier", account).await?;
+        let from_address = count("ip", address).await?;
+        match limits.refused_until(for_account, from_address, now) {
+            None => Ok(Ok(AttemptId(id))),
+            Some(until) => {
+                on_db!(self, |pool| sqlx::query(
+                    "DELETE FROM login_attempts WHERE id = $1"
+                )
+                .bind(id)
+                .execute(pool)
                 .await?
-        });
-        let as_failures =
-            |(count, oldest): (i64, Option<DateTime<Utc>>)| RecentFailures { count, oldest };
-        Ok((as_failures(by_identifier), as_failures(by_ip)))
+                .rows_affected());
+                Ok(Err(until))
+            }
+        }
     }
 
-    /// Starts a customer session; only the token's hash is stored.
+    /// Marks a reserved attempt as a success: it no longer counts as a failure.
+    pub async fn attempt_succeeded(&self, attempt: AttemptId) -> Result<()> {
+        on_db!(self, |pool| sqlx::query(
+            "UPDATE login_attempts SET succeeded = TRUE WHERE id = $1"
+        )
+        .bind(attempt.0)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// Starts a customer session; only the token's hash is stored, and a fingerprint of the
+    /// password it was opened with (see [`Db::use_session`]).
     pub async fn create_session(
         &self,
         customer: CustomerId,
@@ -119,7 +147,8 @@ impl Db {
     }
 
     /// A session row for the customer or member of staff in `owner_column` (`customer_id` or
-    /// `staff_id`: one table, one of the two set), ending at the absolute timeout at the latest.
+    /// `staff_id`: one table, one of the two set), ending at the absolute timeout at the latest,
+    /// holding the fingerprint of the owner's password as it is now.
     pub(crate) async fn insert_session(
         &self,
         owner_column: &'static str,
@@ -130,9 +159,23 @@ impl Db {
         user_agent: &str,
     ) -> Result<()> {
         let expires_at = now + selfcare::auth::ABSOLUTE_TIMEOUT;
+        let table = match owner_column {
+            "staff_id" => "staff_users",
+            _ => "customers",
+        };
+        let password: Option<String> = on_db!(self, |pool| {
+            sqlx::query_scalar(&format!("SELECT password_hash FROM {table} WHERE id = $1"))
+                .bind(owner)
+                .fetch_optional(pool)
+                .await?
+        })
+        .flatten();
+        let credential = password
+            .as_deref()
+            .map(crate::secrets::credential_fingerprint);
         let sql = format!(
-            "INSERT INTO sessions (token_hash, {owner_column}, created_at, last_seen_at, expires_at, ip, user_agent) \
-             VALUES ($1, $2, $3, $3, $4, $5, $6)"
+            "INSERT INTO sessions (token_hash, {owner_column}, created_at, last_seen_at, expires_at, ip, user_agent, credential) \
+             VALUES ($1, $2, $3, $3, $4, $5, $6, $7)"
         );
         on_db!(self, |pool| {
             sqlx::query(&sql)
@@ -142,6 +185,7 @@ impl Db {
                 .bind(expires_at)
                 .bind(ip)
                 .bind(user_agent)
+                .bind(&credential)
                 .execute(pool)
                 .await?
                 .rows_affected()
@@ -150,24 +194,48 @@ impl Db {
     }
 
     /// The live session with this token hash, marked as used `now`. An idle or expired session
-    /// is deleted and `None` returned.
+    /// is deleted and `None` returned, and so is one whose owner's password is no longer the
+    /// one it was opened with (changed, or portal access revoked): a session ends with the
+    /// credential that opened it, at its next request, on every app server.
     pub async fn use_session(
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<SessionRecord>> {
-        let found: Option<SessionRecord> = on_db!(self, |pool| {
+        type Found = (
+            Option<CustomerId>,
+            Option<StaffId>,
+            DateTime<Utc>,
+            DateTime<Utc>,
+            Option<String>,
+            Option<String>,
+        );
+        let found: Option<Found> = on_db!(self, |pool| {
             sqlx::query_as(
-                "SELECT customer_id, staff_id, created_at, last_seen_at FROM sessions WHERE token_hash = $1",
+                "SELECT s.customer_id, s.staff_id, s.created_at, s.last_seen_at, s.credential, \
+                 COALESCE(c.password_hash, u.password_hash) \
+                 FROM sessions s LEFT JOIN customers c ON c.id = s.customer_id \
+                 LEFT JOIN staff_users u ON u.id = s.staff_id WHERE s.token_hash = $1",
             )
             .bind(token_hash)
             .fetch_optional(pool)
             .await?
         });
-        let Some(record) = found else {
+        let Some((customer_id, staff_id, created_at, last_seen_at, credential, password)) = found
+        else {
             return Ok(None);
         };
-        if record.ends_at() <= now {
+        let record = SessionRecord {
+            customer_id,
+            staff_id,
+            created_at,
+            last_seen_at,
+        };
+        let same_credential = matches!(
+            (&credential, password.as_deref().map(crate::secrets::credential_fingerprint)),
+            (Some(opened), Some(now)) if *opened == now
+        );
+        if !same_credential || record.ends_at() <= now {
             self.delete_session(token_hash).await?;
             return Ok(None);
         }

@@ -197,18 +197,53 @@ impl Db {
         Ok(changed)
     }
 
-    /// Wrong voucher codes tried on a line within the throttling window.
-    async fn voucher_failures(&self, line: LineId, now: DateTime<Utc>) -> Result<RecentFailures> {
+    /// Reserves a voucher attempt on `line` before its code is tried, and counts the customer's
+    /// attempts in the window (this one included; across all their lines, so more lines do
+    /// not buy more guesses). Parallel requests each count every reservation committed before
+    /// their own, so no more than the limit are ever tried. Answers the reservation, or when
+    /// trying may go on (the refused reservation withdrawn).
+    async fn reserve_voucher_attempt(
+        &self,
+        customer: CustomerId,
+        line: LineId,
+        now: DateTime<Utc>,
+    ) -> Result<std::result::Result<i64, DateTime<Utc>>> {
+        let id: i64 = on_db!(self, |pool| sqlx::query_scalar(
+            "INSERT INTO voucher_attempts (line_id, at) VALUES ($1, $2) RETURNING id"
+        )
+        .bind(line)
+        .bind(now)
+        .fetch_one(pool)
+        .await?);
         let (count, oldest): (i64, Option<DateTime<Utc>>) = on_db!(self, |pool| {
             sqlx::query_as(
-                "SELECT COUNT(*), MIN(at) FROM voucher_attempts WHERE line_id = $1 AND at > $2",
+                "SELECT COUNT(*), MIN(a.at) FROM voucher_attempts a JOIN lines l ON l.id = a.line_id \
+                 WHERE l.customer_id = $1 AND a.at > $2",
             )
-            .bind(line)
+            .bind(customer)
             .bind(now - VOUCHER_WINDOW)
             .fetch_one(pool)
             .await?
         });
-        Ok(RecentFailures { count, oldest })
+        match voucher_throttled_until(RecentFailures { count, oldest }, now) {
+            None => Ok(Ok(id)),
+            Some(until) => {
+                self.withdraw_voucher_attempt(id).await?;
+                Ok(Err(until))
+            }
+        }
+    }
+
+    /// Forgets a reserved attempt that was not a wrong guess.
+    async fn withdraw_voucher_attempt(&self, id: i64) -> Result<()> {
+        on_db!(self, |pool| sqlx::query(
+            "DELETE FROM voucher_attempts WHERE id = $1"
+        )
+        .bind(id)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(())
     }
 
     /// Redeems a voucher on one of the customer's prepaid lines.
@@ -237,13 +272,16 @@ impl Db {
             }
             Err(e) => return Err(e),
         };
-        if let Some(until) = voucher_throttled_until(self.voucher_failures(line, now).await?, now) {
-            return Ok(Err(VoucherRefused::Throttled(
-                selfcare::auth::wait_in_words(until, now),
-            )));
-        }
+        let attempt = match self.reserve_voucher_attempt(customer, line, now).await? {
+            Ok(attempt) => attempt,
+            Err(until) => {
+                return Ok(Err(VoucherRefused::Throttled(
+                    selfcare::auth::wait_in_words(until, now),
+                )))
+            }
+        };
         let today = now.date_naive();
-        let hash = crate::secrets::voucher_hash(code);
+        let hashes = crate::secrets::voucher_hashes(code);
         let currency = target.credit.currency;
         let entry = AuditEntry {
             at: now,
@@ -261,14 +299,16 @@ impl Db {
             // The only statement that can win a voucher: unredeemed, still valid, same currency.
             let won: Option<i64> = sqlx::query_scalar(
                 "UPDATE vouchers SET redeemed_at = $1, redeemed_line_id = $2 \
-                 WHERE code_hash = $3 AND redeemed_at IS NULL AND expires_on >= $4 AND currency = $5 \
-                 RETURNING amount_cents",
+                 WHERE code_hash IN ($3, $6, $7) AND redeemed_at IS NULL AND expires_on >= $4 \
+                 AND currency = $5 RETURNING amount_cents",
             )
             .bind(now)
             .bind(line)
-            .bind(&hash)
+            .bind(&hashes[0])
             .bind(today)
             .bind(currency.code())
+            .bind(&hashes[1])
+            .bind(&hashes[2])
             .fetch_optional(&mut *tx)
             .await?;
             match won {
@@ -311,6 +351,7 @@ impl Db {
             }
         });
         if let Some((amount, balance, expires_on)) = credited {
+            self.withdraw_voucher_attempt(attempt).await?;
             return Ok(Ok(TopUp::Credited {
                 amount: Money::from_cents(amount, currency),
                 balance: Money::from_cents(balance, currency),
@@ -322,41 +363,40 @@ impl Db {
         let found: Option<VoucherRow> = on_db!(self, |pool| {
             sqlx::query_as(
                 "SELECT currency, amount_cents, expires_on, redeemed_at, redeemed_line_id \
-                 FROM vouchers WHERE code_hash = $1",
+                 FROM vouchers WHERE code_hash IN ($1, $2, $3)",
             )
-            .bind(&hash)
+            .bind(&hashes[0])
+            .bind(&hashes[1])
+            .bind(&hashes[2])
             .fetch_optional(pool)
             .await?
         });
-        let refusal = match found {
-            None => VoucherRefused::Unknown,
-            Some(v) => match (v.redeemed_at, v.redeemed_line_id) {
-                (Some(at), Some(by)) if by == line => {
-                    return Ok(Ok(TopUp::AlreadyCredited {
-                        amount: Money::from_cents(v.amount_cents, currency),
-                        at,
-                    }))
-                }
-                (Some(_), _) => VoucherRefused::Spent,
-                (None, _) if v.currency != currency.code() => VoucherRefused::OtherCurrency,
-                (None, _) if v.expires_on < today => {
-                    VoucherRefused::Expired(v.expires_on.format("%Y-%m-%d").to_string())
-                }
-                // Valid and unredeemed, yet not won: cannot happen outside a failed write.
-                (None, _) => return Err(StoreError::Conflict("voucher not redeemed")),
-            },
-        };
-        if refusal.counts_as_guess() {
-            on_db!(self, |pool| sqlx::query(
-                "INSERT INTO voucher_attempts (line_id, at) VALUES ($1, $2)"
-            )
-            .bind(line)
-            .bind(now)
-            .execute(pool)
-            .await?
-            .rows_affected());
+        // A spent, expired or other-currency voucher answers like an unknown code, and counts
+        // as a guess: the answer must not tell a guesser that a code exists.
+        match found {
+            Some(VoucherRow {
+                redeemed_at: Some(at),
+                redeemed_line_id: Some(by),
+                amount_cents,
+                ..
+            }) if by == line => {
+                self.withdraw_voucher_attempt(attempt).await?;
+                Ok(Ok(TopUp::AlreadyCredited {
+                    amount: Money::from_cents(amount_cents, currency),
+                    at,
+                }))
+            }
+            // Valid and unredeemed, yet not won: cannot happen outside a failed write.
+            Some(v)
+                if v.redeemed_at.is_none()
+                    && v.currency == currency.code()
+                    && v.expires_on >= today =>
+            {
+                self.withdraw_voucher_attempt(attempt).await?;
+                Err(StoreError::Conflict("voucher not redeemed"))
+            }
+            _ => Ok(Err(VoucherRefused::Unknown)),
         }
-        Ok(Err(refusal))
     }
 
     async fn owns_line(&self, customer: CustomerId, line: LineId) -> Result<bool> {

@@ -305,10 +305,28 @@ impl Db {
         Ok(found.is_some())
     }
 
-    /// Whether no customer exists yet (a fresh database).
+    /// The server secret a demo database keeps for itself, made and stored on first use (two
+    /// servers starting at once keep the first one written).
+    pub async fn demo_secret(&self) -> Result<String> {
+        let fresh = crate::secrets::ServerSecret::generate();
+        let stored: String = on_db!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO app_meta (key, value) VALUES ('secret', $1) ON CONFLICT (key) DO NOTHING",
+            )
+            .bind(&fresh)
+            .execute(pool)
+            .await?;
+            sqlx::query_scalar("SELECT value FROM app_meta WHERE key = 'secret'")
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(stored)
+    }
+
+    /// Whether no customer and no member of staff exists yet (a fresh database).
     pub async fn is_empty(&self) -> Result<bool> {
         let any: Option<i64> = on_db!(self, |pool| sqlx::query_scalar(
-            "SELECT id FROM customers LIMIT 1"
+            "SELECT id FROM customers UNION ALL SELECT id FROM staff_users LIMIT 1"
         )
         .fetch_optional(pool)
         .await?);

@@ -630,11 +630,35 @@ impl Db {
         });
         let mut applied = 0;
         for (id, customer, line) in due {
-            if self.apply_scheduled(id, customer, line, now).await? {
-                applied += 1;
+            match self.apply_scheduled(id, customer, line, now).await {
+                Ok(true) => applied += 1,
+                Ok(false) => {}
+                // The database is gone: the next run picks the batch up again.
+                Err(e) if e.is_unavailable() => return Err(e),
+                // One request that cannot be applied (a stored value the code does not know,
+                // say) fails on its own; the rest of the batch runs.
+                Err(e) => {
+                    tracing::error!(error = %e, request = %id, "a scheduled change could not be applied");
+                    self.fail_scheduled(id, &Failure::NotApplied, now).await?;
+                }
             }
         }
         Ok(applied)
+    }
+
+    /// Records a scheduled request as failed without applying it.
+    async fn fail_scheduled(&self, id: RequestId, why: &Failure, now: DateTime<Utc>) -> Result<()> {
+        on_db!(self, |pool| sqlx::query(
+            "UPDATE service_requests SET status = 'failed', failure = $1, completed_at = $2 \
+             WHERE id = $3 AND status = 'scheduled'"
+        )
+        .bind(failure_json(why))
+        .bind(now)
+        .bind(id)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(())
     }
 
     /// Applies one scheduled request, if no one else has; answers whether this call did.
@@ -655,17 +679,19 @@ impl Db {
                 String,
                 String,
                 NaiveDate,
+                i64,
             );
             let claimed: Option<Claimed> = sqlx::query_as(
                 "UPDATE service_requests SET status = 'done', completed_at = $1 \
                  WHERE id = $2 AND status = 'scheduled' \
-                 RETURNING addon_id, line_addon_id, asked, kind, effective_on",
+                 RETURNING addon_id, line_addon_id, asked, kind, effective_on, charge_cents",
             )
             .bind(now)
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
-            let Some((addon, line_addon, asked, kind, effective_on)) = claimed else {
+            let Some((addon, line_addon, asked, kind, effective_on, confirmed_cents)) = claimed
+            else {
                 tx.rollback().await?;
                 return Ok(false);
             };
@@ -695,6 +721,11 @@ impl Db {
                 None => Some(Failure::LineGone),
                 Some(state) => match state.preview(change) {
                     Err(refusal) => Some(Failure::RefusedOnItsDay { refusal }),
+                    // The customer confirmed another price: never charge what they did not see.
+                    Ok(p) if p.charge.cents() != confirmed_cents => Some(Failure::PriceChanged {
+                        confirmed: Money::from_cents(confirmed_cents, p.charge.currency),
+                        current: p.charge,
+                    }),
                     Ok(p) => {
                         apply_now(&mut *tx, state, &p, now).await?;
                         sqlx::query("UPDATE service_requests SET charge_cents = $1 WHERE id = $2")

@@ -105,6 +105,78 @@ impl Db {
         Ok((code, expires_at))
     }
 
+    /// Keeps the code just issued for `channel` for the customer's next page (a form posted
+    /// without JavaScript is answered with a redirect): sealed under the server secret, never
+    /// in a cookie. [`Db::take_shown_code`] reads it once.
+    pub async fn keep_code_for_display(
+        &self,
+        customer: CustomerId,
+        channel: Channel,
+        code: &OneTimeCode,
+    ) -> Result<()> {
+        on_db!(self, |pool| {
+            let row: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM verification_codes WHERE customer_id = $1 AND channel = $2 \
+                 AND used_at IS NULL AND revoked_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 1",
+            )
+            .bind(customer)
+            .bind(channel.as_str())
+            .fetch_optional(pool)
+            .await?;
+            if let Some(row) = row {
+                sqlx::query("UPDATE verification_codes SET sealed = $1 WHERE id = $2")
+                    .bind(crate::secrets::seal_code(code, customer, row))
+                    .bind(row)
+                    .execute(pool)
+                    .await?;
+            }
+        });
+        Ok(())
+    }
+
+    /// The code kept for display ([`Db::keep_code_for_display`]), once: its channel and expiry.
+    /// Every kept code of the customer's is cleared; one used, revoked or expired is not shown.
+    pub async fn take_shown_code(
+        &self,
+        customer: CustomerId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(Channel, OneTimeCode, DateTime<Utc>)>> {
+        type Kept = (i64, String, String, DateTime<Utc>, bool);
+        // Read, then clear what was read, each on its own: no transaction that would have to
+        // turn a read into a write (SQLite refuses that under concurrency), and no write at all
+        // on the usual visit with nothing kept. Two visits at once may both show the code, to
+        // the same customer.
+        let kept: Vec<Kept> = on_db!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, channel, sealed, expires_at, \
+                 (used_at IS NULL AND revoked_at IS NULL AND expires_at > $2) \
+                 FROM verification_codes WHERE customer_id = $1 AND sealed IS NOT NULL",
+            )
+            .bind(customer)
+            .bind(now)
+            .fetch_all(pool)
+            .await?
+        });
+        for (id, ..) in &kept {
+            on_db!(self, |pool| sqlx::query(
+                "UPDATE verification_codes SET sealed = NULL WHERE id = $1"
+            )
+            .bind(id)
+            .execute(pool)
+            .await?
+            .rows_affected());
+        }
+        let shown = kept
+            .into_iter()
+            .filter(|(.., live)| *live)
+            .max_by_key(|(id, ..)| *id)
+            .and_then(|(id, channel, sealed, expires_at, _)| {
+                let code = crate::secrets::unseal_code(&sealed, customer, id)?;
+                Some((channel_of(&channel).ok()?, code, expires_at))
+            });
+        Ok(shown)
+    }
+
     /// An agent types the code a customer read out. A right code opens the customer's data to
     /// that agent for 30 minutes; anything else counts as a wrong code (see the module docs).
     ///
@@ -118,7 +190,7 @@ impl Db {
         code: &OneTimeCode,
         now: DateTime<Utc>,
     ) -> Result<std::result::Result<StaffAccess, CodeRefused>> {
-        let hash = crate::secrets::code_hash(code, customer);
+        let [hash, previous] = crate::secrets::code_hashes(code, customer);
         on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
             let exists = sqlx::query(
@@ -149,7 +221,7 @@ impl Db {
             }
             let used: Option<i64> = sqlx::query_scalar(
                 "UPDATE verification_codes SET used_at = $1, verified_by = $2 \
-                 WHERE customer_id = $3 AND channel = $4 AND code_hash = $5 AND used_at IS NULL \
+                 WHERE customer_id = $3 AND channel = $4 AND code_hash IN ($5, $6) AND used_at IS NULL \
                  AND revoked_at IS NULL AND expires_at > $1 RETURNING id",
             )
             .bind(now)
@@ -157,6 +229,7 @@ impl Db {
             .bind(customer)
             .bind(channel.as_str())
             .bind(&hash)
+            .bind(&previous)
             .fetch_optional(&mut *tx)
             .await?;
             sqlx::query(
@@ -225,6 +298,9 @@ impl Db {
 
     /// A supervisor opens a customer's data without a code, for a reason the customer will
     /// read. The caller checks the role (`may_open_without_code`).
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] when there is no such customer (nothing is written).
     pub async fn open_without_code(
         &self,
         staff: StaffId,
@@ -254,7 +330,7 @@ impl Db {
         };
         on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
-            sqlx::query(
+            let opened = sqlx::query(
                 "INSERT INTO staff_access (staff_id, customer_id, channel, via, reason, opened_at, expires_at) \
                  SELECT $1, id, $2, 'override', $3, $4, $5 FROM customers WHERE id = $6",
             )
@@ -265,7 +341,13 @@ impl Db {
             .bind(access.expires_at)
             .bind(customer)
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
+            // No such customer: nothing opened, nothing audited.
+            if opened == 0 {
+                tx.rollback().await?;
+                return Err(StoreError::NotFound);
+            }
             insert_audit(&mut *tx, &entry).await?;
             tx.commit().await?;
         });

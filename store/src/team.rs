@@ -168,13 +168,30 @@ impl Db {
             return Ok(Err(TeamRefusal::Yourself));
         }
         let select = format!("SELECT {ACCOUNT_COLUMNS} FROM staff_users WHERE id = $1");
+        // Every admin's row and the member's are locked before anything is read, so two admins
+        // changing each other run in turn, and the second finds it is no longer an admin: there
+        // is always an active admin left (the one whose change went through). PostgreSQL locks
+        // the rows in id order (no deadlock between two such changes); SQLite's first write
+        // takes the database's one write lock.
+        let lock = match self {
+            Db::Postgres(_) => {
+                "SELECT id FROM staff_users WHERE role = 'admin' OR id = $1 ORDER BY id FOR UPDATE"
+            }
+            Db::Sqlite(_) => "UPDATE staff_users SET role = role WHERE id = $1",
+        };
         Ok(on_db!(self, |pool| {
             let mut tx = pool.begin().await?;
-            // The row's lock (SQLite: the write lock), so two admins' changes run in turn.
-            sqlx::query("UPDATE staff_users SET role = role WHERE id = $1")
-                .bind(member)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(lock).bind(member).execute(&mut *tx).await?;
+            let still_admin: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM staff_users WHERE id = $1 AND role = 'admin' AND disabled_at IS NULL",
+            )
+            .bind(admin)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if still_admin.is_none() {
+                tx.rollback().await?;
+                return Ok(Err(TeamRefusal::NoLongerAdmin));
+            }
             let row: Option<AccountRow> = sqlx::query_as(&select)
                 .bind(member)
                 .fetch_optional(&mut *tx)
@@ -262,6 +279,12 @@ impl Db {
             sqlx::query("DELETE FROM sessions WHERE staff_id = $1 AND token_hash <> $2")
                 .bind(id)
                 .bind(keep)
+                .execute(&mut *tx)
+                .await?;
+            // The session kept is now one of the new password's.
+            sqlx::query("UPDATE sessions SET credential = $2 WHERE token_hash = $1")
+                .bind(keep)
+                .bind(crate::secrets::credential_fingerprint(password_hash))
                 .execute(&mut *tx)
                 .await?;
             insert_audit(&mut *tx, &entry).await?;

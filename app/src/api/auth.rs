@@ -67,10 +67,11 @@ pub async fn login(
             .await?
             .map(|c| (c.customer_id, c.password_hash)))
     };
-    let customer = match check_password(who.key(), &ip, now, password, candidate).await? {
-        Ok(customer) => customer,
-        Err(why) => return CUSTOMERS.refuse(why, &identifier, next),
-    };
+    let customer =
+        match check_password("customer", who.key(), &ip, now, password, candidate).await? {
+            Ok(customer) => customer,
+            Err(why) => return CUSTOMERS.refuse(why, &identifier, next),
+        };
 
     let token = new_session(ssr::session().as_ref().map(|s| s.token_hash.as_str())).await?;
     state
@@ -115,7 +116,7 @@ pub async fn logout() -> Result<(), AppError> {
             .await?;
     }
     ssr::set_cookie(&state.cookies.clear_session());
-    leptos_axum::redirect("/login");
+    crate::ssr::redirect("/login");
     Ok(())
 }
 

@@ -152,14 +152,17 @@ pub async fn load_invoice(
     number: String,
     acting_for: Option<CustomerId>,
 ) -> Result<InvoicePage, AppError> {
-    let looked_at = selfcare::audit::Page::Invoice {
-        number: number.clone(),
-    };
-    let customer = crate::ssr::subject_logging_view(acting_for, looked_at)
-        .await?
-        .customer;
+    let subject = crate::ssr::subject(acting_for).await?;
     let state = crate::ssr::state()?;
-    let detail = state.db.invoice(customer, &number).await?;
+    let detail = state.db.invoice(subject.customer, &number).await?;
+    // Only an invoice that exists goes into the access log, by its own number: nothing typed
+    // into a URL is ever written there.
+    if let selfcare_store::Actor::Staff(staff) = subject.by.actor {
+        let looked_at = selfcare::audit::Page::Invoice {
+            number: detail.summary.number.clone(),
+        };
+        crate::ssr::record_staff_view(staff, subject.customer, looked_at).await?;
+    }
     Ok(InvoicePage {
         pay: ssr::pay_box(&state, &detail.summary),
         detail,
@@ -216,7 +219,7 @@ pub async fn set_paper_invoices(account: AccountId, paper: bool) -> Result<bool,
     // A plain form post (no JavaScript) goes back to the list, which shows the setting now in
     // force, or that the change was not saved.
     if crate::ssr::is_plain_form_post() {
-        leptos_axum::redirect(if saved.is_ok() {
+        crate::ssr::redirect(if saved.is_ok() {
             "/invoices#electronic-billing"
         } else {
             "/invoices?paper=failed#electronic-billing"

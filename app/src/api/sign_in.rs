@@ -1,11 +1,12 @@
 //! What customers' sign-in at `/login` and staff's at `/staff/login` share: the same rules
-//! (argon2id off the async workers, five failures per account or address in fifteen minutes, a
+//! (argon2id off the async workers, five failures per account in fifteen minutes and many more
+//! per address, reserved before the check (`selfcare::auth`), a
 //! new session id at every sign-in) and the same post/redirect/get, each through its own
 //! [`Door`]: its page and where it may lead. A refusal goes back to the page as a
 //! [`SignInRefusal`] reply (`ssr::reply`).
 
 use chrono::{DateTime, Utc};
-use selfcare::auth::{throttled_until, wait_in_words};
+use selfcare::auth::{address_bucket, wait_in_words};
 use selfcare_store::secrets::{spend_a_verification, verify_password, SessionToken};
 
 use serde::{Deserialize, Serialize};
@@ -98,7 +99,7 @@ impl Door {
         invalid: &str,
     ) -> Result<SignInPage, AppError> {
         if signed_in {
-            leptos_axum::redirect(&self.next(next));
+            crate::ssr::redirect(&self.next(next));
         }
         let mut page = SignInPage {
             demo: ssr::state()?.db.has_demo_data().await?,
@@ -126,31 +127,45 @@ impl Door {
     pub fn enter(&self, session_cookie: &str, next: Option<&str>) -> Result<(), AppError> {
         ssr::set_cookie(session_cookie);
         reply::clear();
-        leptos_axum::redirect(&self.next(next));
+        crate::ssr::redirect(&self.next(next));
         Ok(())
     }
 }
 
-/// Checks a password for the account `key` (an identifier's key, `staff:<email>` for staff)
-/// from `ip`: throttled after too many failures, then against the candidate's hash (`None`: no
-/// such account, which takes as long), and records the attempt. Answers the account's id.
+/// Checks a password for an account of `kind` (`customer` or `staff`) from `ip`. `candidate`
+/// is the account the visitor named (`None`: no such account, which takes as long), `typed`
+/// what named it. The throttle counts per account, so its email and each of its numbers share
+/// one counter; a name that is no account's is counted by itself. The attempt is reserved
+/// before argon2 runs ([`selfcare_store::Db::reserve_attempt`]), so parallel requests never
+/// check more passwords than the limit. Answers the account's id.
 ///
 /// # Errors
 /// When the store fails.
-pub async fn check_password<I: Send + 'static>(
-    key: &str,
+pub async fn check_password<I: std::fmt::Display + Send + 'static>(
+    kind: &str,
+    typed: &str,
     ip: &str,
     now: DateTime<Utc>,
     password: String,
     candidate: impl std::future::Future<Output = Result<Option<(I, String)>, AppError>>,
 ) -> Result<Result<I, Refusal>, AppError> {
-    let db = ssr::state()?.db;
-    let (for_account, from_address) = db.recent_failures(key, ip, now).await?;
-    if let Some(until) = throttled_until(for_account, from_address, now) {
-        tracing::warn!(%ip, "sign-in throttled");
-        return Ok(Err(Refusal::Throttled(wait_in_words(until, now))));
-    }
+    let state = ssr::state()?;
     let candidate = candidate.await?;
+    let account = match &candidate {
+        Some((id, _)) => format!("{kind}:{id}"),
+        None => format!("{kind}?{typed}"),
+    };
+    let attempt = match state
+        .db
+        .reserve_attempt(&account, &address_bucket(ip), now, state.limits)
+        .await?
+    {
+        Ok(attempt) => attempt,
+        Err(until) => {
+            tracing::warn!(%ip, "sign-in throttled");
+            return Ok(Err(Refusal::Throttled(wait_in_words(until, now))));
+        }
+    };
     // argon2 takes tens of milliseconds of CPU: keep it off the async workers.
     let verified = tokio::task::spawn_blocking(move || match candidate {
         Some((id, hash)) if verify_password(&password, &hash) => Some(id),
@@ -162,8 +177,9 @@ pub async fn check_password<I: Send + 'static>(
     })
     .await
     .map_err(|_| AppError::Internal)?;
-    db.record_login_attempt(key, ip, now, verified.is_some())
-        .await?;
+    if verified.is_some() {
+        state.db.attempt_succeeded(attempt).await?;
+    }
     Ok(verified.ok_or(Refusal::Invalid))
 }
 

@@ -80,7 +80,6 @@ pub async fn staff_login(
     // Counted apart from customers' attempts: a customer with the same email never locks
     // a member of staff out, nor the other way round. Disabled staff are not candidates: they
     // fail like a wrong password.
-    let key = format!("staff:{normalised}");
     let candidate = async {
         Ok(state
             .db
@@ -88,7 +87,7 @@ pub async fn staff_login(
             .await?
             .map(|c| (c.staff_id, c.password_hash)))
     };
-    let staff = match check_password(&key, &ip, now, password, candidate).await? {
+    let staff = match check_password("staff", &normalised, &ip, now, password, candidate).await? {
         Ok(staff) => staff,
         Err(why) => return STAFF.refuse(why, &email, next),
     };
@@ -137,7 +136,7 @@ pub async fn staff_logout() -> Result<(), AppError> {
             .await?;
     }
     ssr::set_cookie(&state.cookies.clear_staff_session());
-    leptos_axum::redirect("/staff/login");
+    crate::ssr::redirect("/staff/login");
     Ok(())
 }
 

@@ -73,9 +73,14 @@ pub async fn load_staff_customer(id: CustomerId) -> Result<StaffCustomer, AppErr
     let lines = db.service_lines(customer).await?;
     let access = db.staff_access(me.staff, customer, now).await?;
     let state = db.verify_state(customer, now).await?;
+    // What was looked at is part of the customer's access log: before verification too, the
+    // name and lines, like a search that found them.
+    let looked_at = match access {
+        Some(_) => selfcare::audit::Page::Overview,
+        None => selfcare::audit::Page::Lookup,
+    };
+    crate::ssr::record_staff_view(me.staff, customer, looked_at).await?;
     let (overview, timeline) = if access.is_some() {
-        // What was looked at is part of the customer's access log.
-        crate::ssr::record_staff_view(me.staff, customer, selfcare::audit::Page::Overview).await?;
         (
             Some(super::dashboard::ssr::overview(customer).await?),
             selfcare::support::access::AccessEntry::of_records(
@@ -146,6 +151,7 @@ pub async fn open_customer(
         (Ok(channel), Ok(reason)) => (channel, reason),
         (Err(e), _) | (_, Err(e)) => return Ok(answer(refused(e.message), customer)),
     };
+    // A customer that does not exist is a 404, with nothing written.
     db.open_without_code(me.staff, customer, channel, &reason, chrono::Utc::now())
         .await?;
     Ok(answer(

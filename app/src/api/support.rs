@@ -34,6 +34,24 @@ pub struct VerifyLive {
     pub locked_until: Option<String>,
 }
 
+impl IssuedCode {
+    /// The code as the page shows it.
+    #[cfg(feature = "ssr")]
+    fn of(
+        code: &selfcare::support::codes::OneTimeCode,
+        channel: selfcare::services::requests::Channel,
+        expires_at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            code: code.display(),
+            channel: channel.as_str().into(),
+            channel_label: channel.label().into(),
+            expires_at: expires_at.timestamp(),
+            expires: clock(expires_at),
+        }
+    }
+}
+
 /// `14:05:09 UTC`.
 pub fn clock(at: chrono::DateTime<chrono::Utc>) -> String {
     at.format("%H:%M:%S UTC").to_string()
@@ -66,7 +84,7 @@ impl VerifyLive {
 pub struct VerifyPage {
     pub profile: Profile,
     pub state: VerifyState,
-    /// After a code was asked for without JavaScript: that code.
+    /// After a code was asked for without JavaScript: that code, once.
     pub issued: Option<IssuedCode>,
     pub now: DateTime<Utc>,
 }
@@ -84,7 +102,10 @@ pub async fn load_verify() -> Result<VerifyPage, AppError> {
     let customer = crate::ssr::customer()?;
     let db = crate::ssr::state()?.db;
     let now = chrono::Utc::now();
-    let issued = crate::ssr::reply::take::<IssuedCode>().filter(|i| i.expires_at > now.timestamp());
+    let issued = db
+        .take_shown_code(customer, now)
+        .await?
+        .map(|(channel, code, expires_at)| IssuedCode::of(&code, channel, expires_at));
     Ok(VerifyPage {
         profile: db.profile(customer).await?,
         state: db.verify_state(customer, now).await?,
@@ -107,14 +128,18 @@ pub async fn issue_code(channel: String) -> Result<IssuedCode, AppError> {
             chrono::Utc::now(),
         )
         .await?;
-    let issued = IssuedCode {
-        code: code.display(),
-        channel: channel.as_str().into(),
-        channel_label: channel.label().into(),
-        expires_at: expires_at.timestamp(),
-        expires: clock(expires_at),
-    };
-    Ok(crate::ssr::reply::answer(issued, "/verify#code"))
+    let issued = IssuedCode::of(&code, channel, expires_at);
+    // Without JavaScript the page after the redirect shows the code: it waits there sealed in
+    // the database, never in a cookie (nor in this answer's body).
+    if crate::ssr::is_plain_form_post() {
+        db.keep_code_for_display(customer, channel, &code).await?;
+        crate::ssr::redirect("/verify#code");
+        return Ok(IssuedCode {
+            code: String::new(),
+            ..issued
+        });
+    }
+    Ok(issued)
 }
 
 /// Every code issued and checked and every staff access to the customer's account.

@@ -272,8 +272,7 @@ pub async fn change_staff_password(
             .await?
             .map(|hash| (me.staff, hash)))
     };
-    let key = format!("staff:{}", member.email);
-    match check_password(&key, &ip, now, current, candidate).await? {
+    match check_password("staff", &member.email, &ip, now, current, candidate).await? {
         Ok(_) => {}
         Err(Refusal::Throttled(wait)) => {
             return Ok(answer(

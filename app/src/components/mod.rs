@@ -74,7 +74,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
     {
         if error == AppError::Unauthorized {
-            leptos_axum::redirect(if crate::acting::in_staff_console() {
+            crate::ssr::redirect(if crate::acting::in_staff_console() {
                 "/staff/login"
             } else {
                 "/login"

@@ -70,17 +70,73 @@ pub fn set_status(code: u16) {
     }
 }
 
-/// Keeps a post-sign-in destination on this site: a path, never another host.
-pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.contains('\\')
-                && !n.starts_with("/login") =>
-        {
-            n.to_string()
+/// The Content-Security-Policy of every response that is not a page: no script at all but the
+/// site's own files, no framing, no plugins, no `<base>`, forms only to this site. Inline
+/// styles stay allowed (the 503 page has one; style cannot run code).
+pub const DEFAULT_POLICY: &str = "default-src 'self'; script-src 'self'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; \
+    base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// A page's Content-Security-Policy: [`DEFAULT_POLICY`], and inline scripts only with this
+/// response's `nonce` (Leptos's hydration loader carries it); WebAssembly may compile.
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Sets the page being rendered's Content-Security-Policy from its nonce.
+pub fn set_page_policy() {
+    if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<ResponseOptions>())
+    {
+        if let Ok(value) = HeaderValue::from_str(&page_policy(&nonce)) {
+            res.insert_header(header::CONTENT_SECURITY_POLICY, value);
         }
+    }
+}
+
+/// Sends the visitor to `to`, a path on this site. Never panics: a byte a `Location` header
+/// cannot carry (a control character, a space, anything not ASCII) goes out percent-encoded.
+pub fn redirect(to: &str) {
+    leptos_axum::redirect(&header_safe(to));
+}
+
+/// `path` with every byte outside visible ASCII percent-encoded.
+fn header_safe(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            0x21..=0x7e => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// `next` if it is a path on this site, else `None`. Browsers drop tabs and newlines from a
+/// URL and read `\` as `/`, so `/\t/evil.example` and `/\\evil.example` lead to another host:
+/// any control character or backslash, raw or percent-encoded, refuses the path, as do a
+/// leading `//` and an encoded slash (`/%2F/evil.example` is decoded by some proxies).
+fn local_path(next: Option<&str>) -> Option<&str> {
+    let next = next?;
+    let lower = next.to_ascii_lowercase();
+    let encoded_trick = ["%2f", "%5c", "%7f"].iter().any(|e| lower.contains(e))
+        || lower
+            .match_indices('%')
+            .any(|(i, _)| matches!(lower.as_bytes().get(i + 1), Some(b'0' | b'1')));
+    let is_local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control)
+        && !encoded_trick;
+    is_local.then_some(next)
+}
+
+/// Keeps a post-sign-in destination on this site: a path, never another host, never the
+/// sign-in page itself.
+pub fn safe_next(next: Option<&str>) -> String {
+    match local_path(next) {
+        Some(n) if !n.starts_with("/login") => n.to_string(),
         _ => "/".to_string(),
     }
 }
@@ -88,11 +144,10 @@ pub fn safe_next(next: Option<&str>) -> String {
 /// Where to go after a staff sign-in: a staff page, never the sign-in page itself, never
 /// another host or a customer page.
 pub fn staff_next(next: Option<&str>) -> String {
-    match next {
+    match local_path(next) {
         Some(n)
             if (n == "/staff" || n.starts_with("/staff/") || n.starts_with("/staff?"))
-                && !n.starts_with("/staff/login")
-                && !n.contains('\\') =>
+                && !n.starts_with("/staff/login") =>
         {
             n.to_string()
         }
@@ -126,6 +181,44 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn control_characters_backslashes_and_encoded_slashes_never_lead_away() {
+        for trick in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\nSet-Cookie: x=1",
+            "/%09/evil.example",
+            "/%0d%0aSet-Cookie:x",
+            "/%2F/evil.example",
+            "/%2f%2fevil.example",
+            "/%5C/evil.example",
+            "/\\evil.example",
+            "/\u{0}x",
+            "\\\\evil.example",
+            " //evil.example",
+        ] {
+            assert_eq!(safe_next(Some(trick)), "/", "{trick:?}");
+            assert_eq!(
+                staff_next(Some(&format!("/staff{trick}"))),
+                "/staff",
+                "{trick:?}"
+            );
+        }
+        assert_eq!(safe_next(Some("/usage?q=a%20b")), "/usage?q=a%20b");
+    }
+
+    #[test]
+    fn a_redirect_target_always_fits_a_location_header() {
+        assert_eq!(
+            header_safe("/staff?q=Dvořák x"),
+            "/staff?q=Dvo%C5%99%C3%A1k%20x"
+        );
+        assert_eq!(header_safe("/a\r\nb"), "/a%0D%0Ab");
+        for path in ["/staff?q=Dvořák x", "/a\r\nb", "/ok"] {
+            assert!(axum::http::HeaderValue::from_str(&header_safe(path)).is_ok());
+        }
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! The form round trip, in one place: a form posted without JavaScript is answered with a
 //! redirect back to its page, and the reply travels in **one** one-minute cookie
-//! (`selfcare_reply`) that the page reads once. A call from the server-function client (the
-//! island) gets the reply itself and no cookie.
+//! (`selfcare_reply`, `__Host-` prefixed behind HTTPS) that the page reads once. A call from
+//! the server-function client (the island) gets the reply itself and no cookie.
 //!
 //! A reply is an [`crate::api::Reply<T>`] (or, for the few answers that are not a notice, any
-//! serde type: a code just issued, a sign-in refused): [`answer`] writes it as
+//! serde type: a sign-in refused). No secret ever rides it: a code just issued waits for the
+//! verify page sealed in the database (`Db::keep_code_for_display`). [`answer`] writes it as
 //! `<tag>.<JSON as hex>` (hex keeps any character cookie-safe), where the tag names the reply's
 //! type, and [`take::<T>`] reads only a reply of type `T`: a page never shows (nor clears) a
 //! reply meant for another page's type. So the forms of one page answer the same type.
@@ -16,8 +17,6 @@ use super::http::{cookie, is_plain_form_post, set_cookie};
 use super::state::state;
 use crate::error::AppError;
 
-/// The one cookie replies travel in.
-const COOKIE: &str = "selfcare_reply";
 /// What a cookie value may hold; a larger reply is not sent (browsers drop cookies over 4 KB).
 const MAX_VALUE: usize = 3_500;
 
@@ -26,9 +25,9 @@ const MAX_VALUE: usize = 3_500;
 pub fn answer<T: Serialize>(reply: T, back_to: &str) -> T {
     if is_plain_form_post() {
         if let (Some(value), Ok(state)) = (encode(&reply), state()) {
-            set_cookie(&state.cookies.flash(COOKIE, &value));
+            set_cookie(&state.cookies.reply(&value));
         }
-        leptos_axum::redirect(back_to);
+        crate::ssr::redirect(back_to);
     }
     reply
 }
@@ -37,26 +36,25 @@ pub fn answer<T: Serialize>(reply: T, back_to: &str) -> T {
 /// redirect to the server-function client too).
 pub fn redirect_with<T: Serialize>(reply: &T, to: &str) -> Result<(), AppError> {
     if let Some(value) = encode(reply) {
-        set_cookie(&state()?.cookies.flash(COOKIE, &value));
+        set_cookie(&state()?.cookies.reply(&value));
     }
-    leptos_axum::redirect(to);
+    crate::ssr::redirect(to);
     Ok(())
 }
 
 /// The reply of type `T` sent back to this page, once (the cookie is cleared when read).
 pub fn take<T: DeserializeOwned>() -> Option<T> {
-    let reply = decode(&cookie(COOKIE)?)?;
-    if let Ok(state) = state() {
-        set_cookie(&state.cookies.clear_flash(COOKIE));
-    }
+    let state = state().ok()?;
+    let reply = decode(&cookie(state.cookies.reply_name())?)?;
+    set_cookie(&state.cookies.clear_reply());
     Some(reply)
 }
 
 /// Forgets any reply waiting for a page (after a sign-in, the refusal before it).
 pub fn clear() {
-    if cookie(COOKIE).is_some() {
-        if let Ok(state) = state() {
-            set_cookie(&state.cookies.clear_flash(COOKIE));
+    if let Ok(state) = state() {
+        if cookie(state.cookies.reply_name()).is_some() {
+            set_cookie(&state.cookies.clear_reply());
         }
     }
 }

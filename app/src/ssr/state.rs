@@ -13,6 +13,8 @@ pub struct AppState {
     pub cookies: CookieSettings,
     /// The operator's bank details; `None` when not configured (no payment instructions).
     pub payee: Option<std::sync::Arc<selfcare::billing::payments::Payee>>,
+    /// The sign-in throttle's limits.
+    pub limits: selfcare::auth::Limits,
 }
 
 /// How the session cookie is written. Behind HTTPS it is `Secure` and named with the
@@ -78,15 +80,29 @@ impl CookieSettings {
         format!("{}=; Max-Age=0; {}", self.session_name(), self.attributes())
     }
 
+    /// The reply cookie's name (`ssr::reply`): behind HTTPS `__Host-` prefixed like the
+    /// session's, so no other host or insecure page can plant a reply.
+    pub fn reply_name(&self) -> &'static str {
+        if self.secure {
+            "__Host-selfcare_reply"
+        } else {
+            "selfcare_reply"
+        }
+    }
+
     /// A one-minute cookie carrying the outcome of a form post to the page it redirects to
     /// (post/redirect/get without JavaScript). HttpOnly and set by the server only, so a link
     /// cannot fake a message.
-    pub fn flash(&self, name: &str, value: &str) -> String {
-        format!("{name}={value}; Max-Age=60; {}", self.attributes())
+    pub fn reply(&self, value: &str) -> String {
+        format!(
+            "{}={value}; Max-Age=60; {}",
+            self.reply_name(),
+            self.attributes()
+        )
     }
 
-    pub fn clear_flash(&self, name: &str) -> String {
-        format!("{name}=; Max-Age=0; {}", self.attributes())
+    pub fn clear_reply(&self) -> String {
+        format!("{}=; Max-Age=0; {}", self.reply_name(), self.attributes())
     }
 }
 
@@ -118,6 +134,9 @@ mod tests {
         assert!(secure
             .session("abc")
             .starts_with("__Host-selfcare_session=abc; Path=/; HttpOnly; SameSite=Lax; Secure"));
+        assert!(secure.reply("x").starts_with(
+            "__Host-selfcare_reply=x; Max-Age=60; Path=/; HttpOnly; SameSite=Lax; Secure"
+        ));
         let plain = CookieSettings { secure: false };
         assert_eq!(
             plain.session("abc"),

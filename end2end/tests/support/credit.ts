@@ -1,7 +1,7 @@
 // Prepaid credit as the database holds it, what the credit page and the overview's warnings
 // must show of it, and test vouchers. The rules here are the UI contract's (issue 5), written
 // again independently of the Rust code.
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { customerByEmail, Customer, execute, lit, one, query } from './db';
 import { Currency, Language, displayMsisdn, formatDate, formatMoney, formatSignedMoney, groupDigits, norm, todayUtc } from './format';
 import { Period, currentPeriod } from './usage';
@@ -13,9 +13,14 @@ export function voucherDigits(code: string): string {
   return code.replace(/[\s-]/g, '');
 }
 
-/** What the database keeps of a code: the hex SHA-256 of its 16 digits. */
+/**
+ * What the database keeps of a code: the hex HMAC-SHA256 of its 16 digits under the server
+ * secret, which a demo database keeps in `app_meta` (issue 18: a copy of the table without the
+ * secret yields no voucher).
+ */
 export function voucherHash(code: string): string {
-  return createHash('sha256').update(voucherDigits(code)).digest('hex');
+  const secret = one<{ value: string }>(`SELECT value FROM app_meta WHERE key = 'secret'`).value;
+  return createHmac('sha256', secret).update(voucherDigits(code)).digest('hex');
 }
 
 /** `•••• 2048`: how the portal names a voucher. */

@@ -1,5 +1,6 @@
 // Once per run (per shard): seeds the template database every test starts from. The server is
-// started once on an empty SQLite file, which it creates, migrates and fills with the demo data,
+// started once with SELFCARE_DEMO=1 on an empty SQLite file, which it creates, migrates and fills
+// with the demo data,
 // and stopped; the file is then compacted into one self-contained `template.db` (VACUUM INTO
 // reads through the write-ahead log, so no -wal/-shm file is needed beside it). fixtures.ts
 // copies it for each test. The run's folder is removed at the end.
@@ -18,7 +19,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const started = Date.now();
   try {
     // Seeding writes hundreds of customers with their bills and usage: give it time.
-    const server = await startServer(seeded, log, 180_000);
+    const server = await startServer(seeded, log, 180_000, { SELFCARE_DEMO: '1' });
     await server.stop();
     execFileSync('sqlite3', [seeded, `VACUUM INTO '${template}'`]);
     for (const file of [seeded, `${seeded}-wal`, `${seeded}-shm`]) fs.rmSync(file, { force: true });

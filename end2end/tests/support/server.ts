@@ -55,13 +55,18 @@ process.on('exit', () => {
 class PortTaken extends Error {}
 
 /**
- * Starts `selfcare serve` on 127.0.0.1 with the SQLite database `dbFile` (created, migrated and
- * seeded when empty), its output appended to `logFile`, and waits until it answers /healthz.
+ * Starts `selfcare serve` on 127.0.0.1 with the SQLite database `dbFile` (created and migrated
+ * when missing; seeded when empty and `env` asks for the demo with SELFCARE_DEMO=1), its output appended to `logFile`, and waits until it answers /healthz.
  *
  * It is ready only once its own output says it listens on the port and /healthz answers 200:
  * a 200 alone could come from another process that took the port first.
  */
-export async function startServer(dbFile: string, logFile: string, timeoutMs = 20_000): Promise<Server> {
+export async function startServer(
+  dbFile: string,
+  logFile: string,
+  timeoutMs = 20_000,
+  env: Record<string, string> = {},
+): Promise<Server> {
   if (!fs.existsSync(serverBin)) {
     throw new Error(
       `no server binary at ${serverBin}: build it (cargo leptos build --release) or set SELFCARE_BIN ` +
@@ -70,14 +75,20 @@ export async function startServer(dbFile: string, logFile: string, timeoutMs = 2
   }
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOn(await freePort(), dbFile, logFile, timeoutMs);
+      return await startOn(await freePort(), dbFile, logFile, timeoutMs, env);
     } catch (e) {
       if (!(e instanceof PortTaken) || attempt === 5) throw e;
     }
   }
 }
 
-async function startOn(port: number, dbFile: string, logFile: string, timeoutMs: number): Promise<Server> {
+async function startOn(
+  port: number,
+  dbFile: string,
+  logFile: string,
+  timeoutMs: number,
+  env: Record<string, string>,
+): Promise<Server> {
   const started = Date.now();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(serverBin, ['serve', '--addr', `127.0.0.1:${port}`], {
@@ -87,6 +98,7 @@ async function startOn(port: number, dbFile: string, logFile: string, timeoutMs:
       LEPTOS_SITE_ROOT: siteRoot,
       RUST_LOG: 'info',
       NO_COLOR: '1',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -15,10 +15,15 @@ pub struct TestApp {
     pub client: reqwest::Client,
 }
 
-/// The portal as production starts it ([`Application::build`]: migrations, the first run's demo
-/// data, the payee, the background jobs), on a fresh SQLite database under the temp folder
-/// with the demo data and three generated customers, on a free port.
+/// The portal as production starts it ([`Application::build`]: migrations, the demo data asked
+/// for with `--demo`, the payee, the background jobs), on a fresh SQLite database under the
+/// temp folder with the demo data and three generated customers, on a free port.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_on(&fresh_sqlite_url(), 3).await
+}
+
+/// A SQLite database under the temp folder that does not exist yet.
+pub fn fresh_sqlite_url() -> String {
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let nanos = std::time::SystemTime::now()
@@ -29,17 +34,28 @@ pub async fn spawn_app() -> TestApp {
         "selfcare-http-{}-{n}-{nanos}.db",
         std::process::id()
     ));
-    let path = path.display().to_string();
-    spawn_app_on(&format!("sqlite://{path}"), 3).await
+    format!("sqlite://{}", path.display())
 }
 
-/// The portal over the database at `url` (a PostgreSQL one is never seeded by start-up;
-/// `demo_customers` is what an empty SQLite one gets).
+/// The portal over the database at `url`, started with `--demo`: an empty database gets the
+/// demo data and `demo_customers` generated customers.
 pub async fn spawn_app_on(url: &str, demo_customers: u64) -> TestApp {
+    spawn_app_with(
+        url,
+        ServeConfig {
+            demo: true,
+            demo_customers,
+            ..ServeConfig::default()
+        },
+    )
+    .await
+}
+
+/// The portal over the database at `url` with `config`, on a free port.
+pub async fn spawn_app_with(url: &str, config: ServeConfig) -> TestApp {
     let config = ServeConfig {
         addr: "127.0.0.1:0".parse().unwrap(),
-        demo_customers,
-        ..ServeConfig::default()
+        ..config
     };
     let application = Application::build(url, config).await.unwrap();
     let addr = application.address();
@@ -131,6 +147,33 @@ impl TestApp {
             None,
         )
         .await
+    }
+
+    /// The customer asks for a phone code and reads it out; the member of staff signed in with
+    /// `staff` (a `Cookie` header) types it, which opens the customer's data to them.
+    pub async fn verify_by_code(&self, staff: &str, customer: i64) {
+        let (code, _) = self
+            .db
+            .issue_code(
+                selfcare::ids::CustomerId::trusted(customer),
+                selfcare::services::requests::Channel::Phone,
+                None,
+                chrono::Utc::now(),
+            )
+            .await
+            .unwrap();
+        let res = self
+            .post(
+                "/api/staff/verify_code",
+                &[
+                    ("customer", &customer.to_string()),
+                    ("channel", "phone"),
+                    ("code", &code.display()),
+                ],
+                Some(staff),
+            )
+            .await;
+        assert_eq!(res.status(), reqwest::StatusCode::FOUND);
     }
 
     /// The `Cookie` header of a signed-in member of staff.

@@ -166,12 +166,19 @@ const EXPLICIT_ID_TABLES: [&str; 9] = [
 /// random customers.
 ///
 /// Runs again safely: the catalog is only completed, the demo is not duplicated, and new
-/// customers take ids, numbers and emails after the existing ones.
+/// customers take ids, numbers and emails after the existing ones. Only into an empty database
+/// or one the demo was loaded into: demo sign-ins and seeded customers share published
+/// passwords, which must never sit beside an operator's real accounts.
 ///
 /// # Errors
-/// When the database fails, when the demo emails or numbers are already taken by other
+/// `Conflict` on a database with real accounts; when the database fails, when the demo emails or numbers are already taken by other
 /// customers, or when a reserved number range is exhausted (about ten million lines).
 pub async fn seed(db: &Db, options: &SeedOptions, progress: &ProgressBar) -> Result<SeedReport> {
+    if !db.has_demo_data().await? && !db.is_empty().await? {
+        return Err(StoreError::Conflict(
+            "real accounts: no demo data beside them",
+        ));
+    }
     let now = DateTime::from_timestamp(options.now.timestamp(), 0).unwrap_or(options.now);
     // One hash for every seeded customer: argon2 takes ~60 ms on purpose, which per customer
     // would turn minutes into hours, and they all share the demo password anyway.
@@ -205,12 +212,14 @@ pub async fn seed(db: &Db, options: &SeedOptions, progress: &ProgressBar) -> Res
     let mut voucher_rng = ChaCha8Rng::seed_from_u64(options.seed ^ 0x0076_6f75_6368_6572);
     voucher_rng.set_stream(last_id_before_random.unsigned_abs());
     // Vouchers nobody holds, about one per four customers, so the table has a realistic size.
+    // Their codes come from the operating system, not from the (public) seed: whoever knows
+    // the seed must not be able to redeem them.
     let mut vouchers: Vec<VoucherRow> = (0..options.customers / 4)
         .map(|_| {
             let currency =
                 [Currency::Czk, Currency::Pln, Currency::Eur][voucher_rng.gen_range(0..3)];
             let code: String = (0..16)
-                .map(|_| char::from(b'0' + voucher_rng.gen_range(0..10u8)))
+                .map(|_| char::from(b'0' + rand::rngs::OsRng.gen_range(0..10u8)))
                 .collect();
             VoucherRow {
                 code,

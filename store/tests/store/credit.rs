@@ -110,7 +110,8 @@ async fn a_voucher_credits_the_line_once() {
     .await;
 }
 
-/// Spent, expired, unknown and other-currency vouchers are refused and change nothing.
+/// Spent, expired, unknown and other-currency vouchers are refused alike (a guesser cannot
+/// tell a real code from a wrong one) and change nothing.
 #[tokio::test]
 async fn refused_vouchers_change_nothing() {
     for_each_engine(|db| async move {
@@ -126,22 +127,18 @@ async fn refused_vouchers_change_nothing() {
                     .unwrap()
             }
         };
-        assert_eq!(
-            try_code(demo_code(Currency::Pln, true, true)).await,
-            Err(VoucherRefused::Spent)
-        );
-        assert!(matches!(
-            try_code(demo_code(Currency::Pln, false, false)).await,
-            Err(VoucherRefused::Expired(_))
-        ));
-        assert_eq!(
-            try_code("0000 0000 0000 0001").await,
-            Err(VoucherRefused::Unknown)
-        );
-        assert_eq!(
-            try_code(demo_code(Currency::Czk, false, true)).await,
-            Err(VoucherRefused::OtherCurrency)
-        );
+        for refused in [
+            demo_code(Currency::Pln, true, true),
+            demo_code(Currency::Pln, false, false),
+            "0000 0000 0000 0001",
+            demo_code(Currency::Czk, false, true),
+        ] {
+            assert_eq!(
+                try_code(refused).await,
+                Err(VoucherRefused::Unknown),
+                "{refused}"
+            );
+        }
         assert_eq!(db.credit_line(who, line).await.unwrap(), before);
         assert_eq!(ledger_rows(&db, line).await, rows);
 
@@ -176,20 +173,38 @@ async fn refused_vouchers_change_nothing() {
     .await;
 }
 
-/// Five wrong codes in an hour pause redeeming on that line, even for a good code; the pause
-/// lifts an hour after the first wrong one.
+/// A second prepaid line of `who`, a copy of `line` under another number.
+async fn second_line(db: &Db, line: LineId) -> LineId {
+    on_db!(db, |pool| {
+        sqlx::query_scalar(
+        "INSERT INTO lines (customer_id, account_id, msisdn, label, plan_id, payment_type, status, \
+         activated_on, credit_cents, credit_expires_on, created_at) \
+         SELECT customer_id, account_id, '+48509999999', label, plan_id, payment_type, status, \
+         activated_on, credit_cents, credit_expires_on, created_at FROM lines WHERE id = $1 \
+         RETURNING id"
+    )
+    .bind(line)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+    })
+}
+
+/// Five wrong codes in an hour pause redeeming for the customer, on any of their lines, even
+/// for a good code; the pause lifts an hour after the first wrong one.
 #[tokio::test]
-async fn wrong_codes_are_throttled_per_line() {
+async fn wrong_codes_are_throttled_per_customer() {
     for_each_engine(|db| async move {
         demo(&db).await;
         let (who, line) = piotr(&db).await;
+        let other = second_line(&db, line).await;
         for i in 0..5 {
             let wrong = code(&format!("1111 2222 3333 000{i}"));
             let at = now() + Duration::minutes(i);
+            // Spread over both lines: more lines do not buy more guesses.
+            let on = if i % 2 == 0 { line } else { other };
             assert_eq!(
-                db.redeem_voucher(who, line, &wrong, None, at)
-                    .await
-                    .unwrap(),
+                db.redeem_voucher(who, on, &wrong, None, at).await.unwrap(),
                 Err(VoucherRefused::Unknown)
             );
         }
@@ -259,7 +274,8 @@ async fn a_voucher_redeemed_concurrently_credits_exactly_once() {
         assert_eq!(credited.len(), 1, "{outcomes:?}");
         assert!(outcomes.iter().all(|o| matches!(
             o,
-            Ok(TopUp::Credited { .. } | TopUp::AlreadyCredited { .. }) | Err(VoucherRefused::Spent)
+            Ok(TopUp::Credited { .. } | TopUp::AlreadyCredited { .. })
+                | Err(VoucherRefused::Unknown | VoucherRefused::Throttled(_))
         )), "{outcomes:?}");
         let Ok(TopUp::Credited { amount, .. }) = credited[0] else { unreachable!() };
         // Whoever won, the two lines together gained the voucher's value once, in one row.
@@ -275,6 +291,47 @@ async fn a_voucher_redeemed_concurrently_credits_exactly_once() {
         .await
         .unwrap());
         assert_eq!(redeemed, 1, "one top-up in the whole database");
+    })
+    .await;
+}
+
+/// Fifty wrong codes at the same moment from one customer: no more than five are tried, the
+/// others wait, and only the tried ones count.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_parallel_wrong_codes_try_no_more_than_five() {
+    for_each_engine(|db| async move {
+        demo(&db).await;
+        let (who, line) = piotr(&db).await;
+        let start = Arc::new(tokio::sync::Barrier::new(50));
+        let tasks: Vec<_> = (0..50)
+            .map(|i| {
+                let (db, start) = (db.clone(), start.clone());
+                tokio::spawn(async move {
+                    let wrong = code(&format!("9999 8888 7777 {i:04}"));
+                    start.wait().await;
+                    db.redeem_voucher(who, line, &wrong, None, now())
+                        .await
+                        .unwrap()
+                })
+            })
+            .collect();
+        let (mut tried, mut waited) = (0, 0);
+        for task in tasks {
+            match task.await.unwrap() {
+                Err(VoucherRefused::Unknown) => tried += 1,
+                Err(VoucherRefused::Throttled(_)) => waited += 1,
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(tried <= 5, "{tried} codes tried");
+        assert_eq!(tried + waited, 50);
+        let counted: i64 = on_db!(&db, |pool| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM voucher_attempts"
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap());
+        assert_eq!(counted, tried);
     })
     .await;
 }

@@ -3,6 +3,7 @@
 
 use crate::common::{for_each_engine, on_db};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use selfcare::auth::Limits;
 use selfcare::customer::PaymentType;
 use selfcare::ids::{CustomerId, LoginIdentifier};
 use selfcare_store::seed::{seed, SeedOptions};
@@ -138,38 +139,79 @@ async fn sessions_end_when_idle_or_too_old() {
     .await;
 }
 
-/// Failures are counted per identifier and per address, only inside the 15-minute window.
+/// A reserved attempt counts as a failure per account and per address inside the 15-minute
+/// window until it succeeds; the attempt after the limit waits until the oldest failure leaves
+/// the window, and is not counted itself.
 #[tokio::test]
-async fn failed_attempts_are_counted_in_the_window() {
+async fn sign_in_attempts_are_reserved_and_counted_in_the_window() {
     for_each_engine(|db| async move {
-        for minute in [0, 5, 10] {
-            db.record_login_attempt(
-                "a@x.cz",
-                "1.1.1.1",
-                now() + Duration::minutes(minute),
-                false,
-            )
-            .await
-            .unwrap();
+        let limits = Limits {
+            per_account: 5,
+            per_address: 8,
+        };
+        let reserve = |account: &'static str, address: &'static str, minute: i64| {
+            let db = db.clone();
+            async move {
+                db.reserve_attempt(account, address, now() + Duration::minutes(minute), limits)
+                    .await
+                    .unwrap()
+            }
+        };
+        let good = reserve("customer:1", "1.1.1.1", 0).await.unwrap();
+        db.attempt_succeeded(good).await.unwrap();
+        for minute in 1..=5 {
+            assert!(reserve("customer:1", "1.1.1.1", minute).await.is_ok());
         }
-        db.record_login_attempt("b@x.cz", "1.1.1.1", now() + Duration::minutes(11), false)
+        // From any address: one counter per account.
+        assert_eq!(
+            reserve("customer:1", "2.2.2.2", 6).await.unwrap_err(),
+            now() + Duration::minutes(16)
+        );
+        // Other accounts from the same address go on, up to the address's own limit.
+        for account in ["customer:2", "customer:3", "customer:4"] {
+            assert!(reserve(account, "1.1.1.1", 7).await.is_ok(), "{account}");
+        }
+        assert!(
+            reserve("customer:5", "1.1.1.1", 7).await.is_err(),
+            "the address's ninth"
+        );
+        assert!(reserve("customer:5", "3.3.3.3", 7).await.is_ok());
+        // The first failure (minute 1) leaves the window at minute 16.
+        assert!(reserve("customer:1", "2.2.2.2", 16).await.is_ok());
+    })
+    .await;
+}
+
+/// Fifty sign-in attempts for one account at the same moment: no more than five get through
+/// to a password check (when all fifty are reserved before any counts, none does), and the
+/// refused ones leave nothing behind: the next attempt is checked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_parallel_attempts_reserve_no_more_than_five_checks() {
+    for_each_engine(|db| async move {
+        let start = std::sync::Arc::new(tokio::sync::Barrier::new(50));
+        let tasks: Vec<_> = (0..50)
+            .map(|i| {
+                let (db, start) = (db.clone(), start.clone());
+                tokio::spawn(async move {
+                    start.wait().await;
+                    let address = format!("10.0.0.{i}");
+                    db.reserve_attempt("customer:1", &address, now(), Limits::default())
+                        .await
+                        .unwrap()
+                        .is_ok()
+                })
+            })
+            .collect();
+        let mut checked = 0;
+        for task in tasks {
+            checked += usize::from(task.await.unwrap());
+        }
+        assert!(checked <= 5, "{checked} checks");
+        let next = db
+            .reserve_attempt("customer:1", "10.0.1.1", now(), Limits::default())
             .await
             .unwrap();
-        db.record_login_attempt("a@x.cz", "2.2.2.2", now() + Duration::minutes(12), true)
-            .await
-            .unwrap();
-        let (account, address) = db
-            .recent_failures("a@x.cz", "1.1.1.1", now() + Duration::minutes(14))
-            .await
-            .unwrap();
-        assert_eq!(account.count, 3);
-        assert_eq!(account.oldest, Some(now()));
-        assert_eq!(address.count, 4);
-        let (account, _) = db
-            .recent_failures("a@x.cz", "1.1.1.1", now() + Duration::minutes(16))
-            .await
-            .unwrap();
-        assert_eq!(account.count, 2, "the first failure left the window");
+        assert_eq!(next.is_ok(), checked < 5, "{checked} checked before");
     })
     .await;
 }

@@ -537,3 +537,38 @@ async fn seeding_many_customers_into_postgres() {
     })
     .await;
 }
+
+/// The seed never puts demo sign-ins (with their published passwords) beside real accounts:
+/// after the operator's first admin, seeding is refused and nothing is added.
+#[tokio::test]
+async fn a_database_with_real_accounts_is_never_seeded() {
+    for_each_engine(|db| async move {
+        let first =
+            selfcare::support::team::NewStaff::parse("boss@operator.cz", "Boss", "admin").unwrap();
+        db.add_staff_member(
+            selfcare_store::Actor::System,
+            &first,
+            "not a real hash",
+            Utc::now(),
+            None,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let options = SeedOptions {
+            customers: 3,
+            seed: 1,
+            today: Utc::now().date_naive(),
+            now: Utc::now(),
+        };
+        let refused = seed(&db, &options, &ProgressBar::hidden()).await;
+        assert!(
+            matches!(refused, Err(selfcare_store::StoreError::Conflict(_))),
+            "{refused:?}"
+        );
+        assert_eq!(count(&db, "SELECT COUNT(*) FROM customers").await, 0);
+        assert_eq!(count(&db, "SELECT COUNT(*) FROM staff_users").await, 1);
+        assert!(!db.has_demo_data().await.unwrap());
+    })
+    .await;
+}

@@ -784,3 +784,100 @@ async fn a_cancellation_and_the_job_on_the_day_never_both_happen() {
     })
     .await;
 }
+
+/// Sets one column of a request, as a test that fakes what the job meets on its day.
+async fn set_request(db: &Db, request: selfcare::ids::RequestId, sql: &str) {
+    on_db!(db, |pool| sqlx::query(sql)
+        .bind(request)
+        .execute(pool)
+        .await
+        .unwrap()
+        .rows_affected());
+}
+
+async fn status_of(db: &Db, request: selfcare::ids::RequestId) -> String {
+    on_db!(db, |pool| sqlx::query_scalar(
+        "SELECT status FROM service_requests WHERE id = $1"
+    )
+    .bind(request)
+    .fetch_one(pool)
+    .await
+    .unwrap())
+}
+
+/// A request the job cannot apply (a stored value it cannot read) fails on its own, and the
+/// rest of the batch still runs.
+#[tokio::test]
+async fn one_failing_scheduled_change_does_not_stop_the_batch() {
+    for_each_engine(|db| async move {
+        demo(&db).await;
+        let (_, _, _, broken, day) = schedule_calls(&db).await;
+        let (piotr, piotr_line, services) = first_line(&db, "prepaid@example.com").await;
+        let data = addon_id(&services, "-data-20gb");
+        let change = Change::Activate {
+            addon: data,
+            when: When::NextPeriod,
+        };
+        let p = preview(&db, piotr, piotr_line, change).await;
+        let other = db
+            .change_addon(
+                piotr,
+                piotr_line,
+                change,
+                p.charge,
+                "later-too",
+                Requester::customer(piotr),
+                None,
+                now(),
+            )
+            .await
+            .unwrap()
+            .request
+            .id;
+        set_request(
+            &db,
+            broken,
+            "UPDATE service_requests SET asked = 'not json' WHERE id = $1",
+        )
+        .await;
+        let later = day.max(p.effective_on.and_hms_opt(0, 1, 0).unwrap().and_utc());
+        db.run_scheduled_changes(later).await.unwrap();
+        assert_eq!(status_of(&db, broken).await, "failed");
+        assert_ne!(
+            status_of(&db, other).await,
+            "scheduled",
+            "the batch went on"
+        );
+        assert_eq!(
+            db.run_scheduled_changes(later).await.unwrap(),
+            0,
+            "nothing left"
+        );
+    })
+    .await;
+}
+
+/// On its day the change costs more than the customer confirmed (the catalog changed): it is
+/// refused and recorded, and nothing is added or charged.
+#[tokio::test]
+async fn a_scheduled_change_is_never_applied_at_another_price() {
+    for_each_engine(|db| async move {
+        demo(&db).await;
+        let (who, line, calls, request, day) = schedule_calls(&db).await;
+        on_db!(&db, |pool| sqlx::query(
+            "UPDATE addons SET price_cents = price_cents + 1000 WHERE id = $1"
+        )
+        .bind(calls)
+        .execute(pool)
+        .await
+        .unwrap()
+        .rows_affected());
+        db.run_scheduled_changes(day).await.unwrap();
+        let request = db.service_request(who, request).await.unwrap();
+        assert_eq!(request.status, RequestStatus::Failed);
+        let why = request.failure_text(Language::En).unwrap();
+        assert!(why.contains("The price changed from"), "{why}");
+        assert_eq!(active_rows(&db, line, calls, day).await, 0);
+    })
+    .await;
+}

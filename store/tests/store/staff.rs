@@ -3,7 +3,7 @@
 
 use crate::common::{customer, for_each_engine, now, on_db, seeded};
 use chrono::Duration;
-use selfcare::auth::{throttled_until, StaffRole};
+use selfcare::auth::StaffRole;
 use selfcare::customer::SEARCH_LIMIT;
 use selfcare::demo::password_of;
 use selfcare::ids::{AccountId, CustomerQuery};
@@ -122,40 +122,6 @@ async fn a_disabled_member_of_staff_cannot_sign_in_or_stay_signed_in() {
             .unwrap()
             .is_none());
         assert!(db.active_staff(agent.staff_id).await.unwrap().is_none());
-    })
-    .await;
-}
-
-/// Staff failures are counted under `staff:<email>`, apart from a customer's with the same
-/// email, and the fifth locks the account as for customers.
-#[tokio::test]
-async fn staff_sign_in_failures_are_throttled_apart_from_customers() {
-    for_each_engine(|db| async move {
-        for minute in 0..5 {
-            db.record_login_attempt(
-                "staff:agent@example.com",
-                "10.0.0.9",
-                now() + Duration::minutes(minute),
-                false,
-            )
-            .await
-            .unwrap();
-        }
-        let at = now() + Duration::minutes(5);
-        let (account, address) = db
-            .recent_failures("staff:agent@example.com", "10.0.0.2", at)
-            .await
-            .unwrap();
-        assert_eq!(account.count, 5);
-        assert_eq!(
-            throttled_until(account, address, at),
-            Some(now() + Duration::minutes(15))
-        );
-        let (customer_account, _) = db
-            .recent_failures("agent@example.com", "10.0.0.2", at)
-            .await
-            .unwrap();
-        assert_eq!(customer_account.count, 0);
     })
     .await;
 }

@@ -354,3 +354,65 @@ async fn a_broken_unique_constraint_says_which_it_is() {
     })
     .await;
 }
+
+/// Two admins demote each other at the same moment, many times over: every admin's row is
+/// locked first, so one change goes through and the other finds its admin demoted; there is
+/// always an active admin left.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_admins_demoting_each_other_at_once_leave_an_admin() {
+    for_each_engine(|db| async move {
+        seeded(&db, 0).await;
+        let first = staff(&db, "admin@example.com").await;
+        let new = NewStaff::parse("second.admin@example.com", "Second Admin", "admin").unwrap();
+        let second = db
+            .add_staff_member(Actor::Staff(first), &new, &hash_password("x"), now(), None)
+            .await
+            .unwrap()
+            .unwrap();
+        for round in 0..5 {
+            let demote = |by: StaffId, whom: StaffId| {
+                let db = db.clone();
+                tokio::spawn(async move {
+                    db.change_staff_member(by, whom, TeamChange::Role(StaffRole::Agent), now(), "")
+                        .await
+                        .unwrap()
+                })
+            };
+            let (a, b) = (demote(first, second), demote(second, first));
+            let outcomes = [a.await.unwrap(), b.await.unwrap()];
+            let admins: i64 = on_db!(&db, |pool| sqlx::query_scalar(
+                "SELECT COUNT(*) FROM staff_users WHERE role = 'admin' AND disabled_at IS NULL"
+            )
+            .fetch_one(pool)
+            .await
+            .unwrap());
+            assert_eq!(admins, 1, "round {round}: {outcomes:?}");
+            assert_eq!(
+                outcomes.iter().filter(|o| o.is_ok()).count(),
+                1,
+                "{outcomes:?}"
+            );
+            assert!(
+                outcomes.contains(&Err(TeamRefusal::NoLongerAdmin)),
+                "{outcomes:?}"
+            );
+            // Back to two admins for the next round: the remaining one promotes the other.
+            let (admin, demoted) = if outcomes[0].is_ok() {
+                (first, second)
+            } else {
+                (second, first)
+            };
+            db.change_staff_member(
+                admin,
+                demoted,
+                TeamChange::Role(StaffRole::Admin),
+                now(),
+                "",
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        }
+    })
+    .await;
+}
