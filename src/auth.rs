@@ -61,16 +61,12 @@ impl Limits {
         from_address: RecentFailures,
         now: DateTime<Utc>,
     ) -> Option<DateTime<Utc>> {
-        let before = |f: RecentFailures| RecentFailures {
-            count: f.count - 1,
-            ..f
-        };
         [
-            (before(for_account), self.per_account),
-            (before(from_address), self.per_address),
+            (for_account, self.per_account),
+            (from_address, self.per_address),
         ]
         .into_iter()
-        .filter_map(|(f, max)| lock_lifts_at(f, max, THROTTLE_WINDOW, now))
+        .filter_map(|(f, max)| reservation_waits_until(f, max, THROTTLE_WINDOW, now))
         .max()
     }
 }
@@ -103,6 +99,22 @@ pub struct RecentFailures {
     pub count: i64,
     /// The oldest failure still inside the window.
     pub oldest: Option<DateTime<Utc>>,
+}
+
+/// [`lock_lifts_at`] for a count that includes the attempt being made (the store writes an
+/// attempt before it counts, so that parallel requests cannot all slip under the limit): the
+/// limit's own attempt goes through, the one after it waits.
+pub fn reservation_waits_until(
+    reserved: RecentFailures,
+    max: i64,
+    window: Duration,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let before = RecentFailures {
+        count: reserved.count - 1,
+        ..reserved
+    };
+    lock_lifts_at(before, max, window, now)
 }
 
 /// The one throttling rule: after `max` failures within `window`, wait until the oldest of them

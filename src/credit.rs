@@ -20,17 +20,12 @@ pub const VOUCHER_MAX_FAILURES: i64 = 5;
 pub const VOUCHER_WINDOW: Duration = Duration::hours(1);
 
 /// Whether a reserved voucher attempt may be tried now; if not, when one may. The count
-/// includes the reservation itself (the store writes it before counting, so parallel requests
-/// cannot all slip under the limit): the limit's own attempt is tried, the next one waits.
+/// includes the reservation itself ([`crate::auth::reservation_waits_until`]).
 pub fn voucher_throttled_until(
     reserved: RecentFailures,
     now: DateTime<Utc>,
 ) -> Option<DateTime<Utc>> {
-    let before = RecentFailures {
-        count: reserved.count - 1,
-        ..reserved
-    };
-    crate::auth::lock_lifts_at(before, VOUCHER_MAX_FAILURES, VOUCHER_WINDOW, now)
+    crate::auth::reservation_waits_until(reserved, VOUCHER_MAX_FAILURES, VOUCHER_WINDOW, now)
 }
 
 /// A voucher code as printed on the card: 16 digits, typed with or without spaces and dashes.

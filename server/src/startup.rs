@@ -1,7 +1,8 @@
 //! Start-up, in one place: [`Application::build`] connects to the database, migrates it (or
-//! keeps retrying in the background while it is unreachable), loads the demo data into an empty
-//! database when asked to (`--demo`; never by itself: its passwords are public), reads the payee, builds the router, starts the background jobs and binds the
-//! listener (port 0 picks a free one); [`Application::run_until_stopped`] serves until SIGINT or
+//! keeps retrying in the background while it is unreachable), settles the server secret, loads
+//! the demo data into an empty database when asked to (`--demo`; never by itself: its
+//! passwords are public), reads the payee, builds the router, starts the background jobs and
+//! binds the listener (port 0 picks a free one); [`Application::run_until_stopped`] serves until SIGINT or
 //! SIGTERM. `main` (through the CLI's `serve`) and every HTTP test start the portal this way, so
 //! the tests run what production runs, jobs included.
 

@@ -353,15 +353,7 @@ async fn the_attack_battery_finds_no_leak_no_5xx_and_no_panic() {
     // What the sign-in pages show anyone (the demo sign-ins) is not a leak.
     let mut public = String::new();
     for page in ["/login", "/staff/login"] {
-        public += &app
-            .client
-            .get(app.url(page))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        public += &app.public_text(page).await;
     }
     let mut victims = Vec::new();
     for id in all

@@ -65,15 +65,7 @@ async fn a_fresh_install_has_no_demo_accounts_unless_asked() {
     let app = spawn_app_with(&url, real.clone()).await;
     assert!(app.db.is_empty().await.unwrap());
     for page in ["/login", "/staff/login"] {
-        let html = app
-            .client
-            .get(app.url(page))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = app.public_text(page).await;
         assert!(!html.contains("example.com"), "{page} lists demo sign-ins");
     }
     let admin = "admin@example.com";

@@ -96,11 +96,16 @@ fn secret() -> &'static ServerSecret {
     })
 }
 
-fn keyed(key: &[u8], text: &str) -> String {
+/// HMAC-SHA256 of `text` under `key`.
+fn mac(key: &[u8], text: &str) -> [u8; 32] {
     // HMAC takes a key of any length.
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
     mac.update(text.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    mac.finalize().into_bytes().into()
+}
+
+fn keyed(key: &[u8], text: &str) -> String {
+    hex::encode(mac(key, text))
 }
 
 /// Hashes a password with argon2id at the crate's defaults (m = 19 MiB, t = 2, p = 1),
@@ -249,11 +254,8 @@ pub fn unseal_code(sealed: &str, customer: CustomerId, row: i64) -> Option<OneTi
     OneTimeCode::parse(std::str::from_utf8(&digits).ok()?).ok()
 }
 
-fn keystream(nonce: &str, customer: CustomerId, row: i64) -> Vec<u8> {
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(&secret().current).expect("HMAC takes any key length");
-    mac.update(format!("seal:{nonce}:{customer}:{row}").as_bytes());
-    mac.finalize().into_bytes().to_vec()
+fn keystream(nonce: &str, customer: CustomerId, row: i64) -> [u8; 32] {
+    mac(&secret().current, &format!("seal:{nonce}:{customer}:{row}"))
 }
 
 /// A short phrase both the agent's and the customer's screens show after a verification: two

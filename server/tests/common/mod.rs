@@ -115,6 +115,12 @@ impl TestApp {
         req.send().await.unwrap()
     }
 
+    /// A page as a signed-out visitor reads it.
+    pub async fn public_text(&self, path: &str) -> String {
+        let res = self.client.get(self.url(path)).send().await.unwrap();
+        res.text().await.unwrap()
+    }
+
     pub async fn get(&self, path: &str, cookie: &str) -> reqwest::Response {
         self.client
             .get(self.url(path))
