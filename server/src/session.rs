@@ -3,8 +3,9 @@
 //! 1. refuses cross-site mutations (CSRF, OWASP ASVS 5.0 V3.5): a request other than GET, HEAD
 //!    or OPTIONS gets 403 unless its `Origin` is exactly this site's (scheme, host and port; the
 //!    host from `Host`, or HTTP/2's `:authority`) or, without `Origin`, its `Sec-Fetch-Site` is
-//!    `same-origin`. With neither it is refused too: every browser this portal supports sends
-//!    at least one of them on a POST, so only a forged or non-browser request lacks both;
+//!    `same-origin`. A post with neither (an old browser, or a privacy tool that strips them)
+//!    goes through only with the `csrf` form field every form carries (`PostForm`): the
+//!    token of one of this browser's live sessions. Signed out, there is no token to carry;
 //! 2. finds the live sessions named by the cookies (renewing their idle timers) and hands the
 //!    signed-in customer ([`SignedIn`], from the customer cookie) and the signed-in member of
 //!    staff ([`SignedInStaff`], from the staff cookie, if not disabled) to the pages and server
@@ -60,18 +61,14 @@ pub async fn layer(State(layer): State<Layer>, mut req: Request, next: Next) -> 
     if path == "/healthz" || path.starts_with("/pkg/") {
         return next.run(req).await;
     }
-    if !is_same_origin(
+    let provenance = provenance(
         req.method(),
         req.uri(),
         req.headers(),
         &scheme(&req, &layer),
-    ) {
-        tracing::warn!(%path, "refused a cross-site request");
-        return (
-            StatusCode::FORBIDDEN,
-            "Cross-site requests are not allowed.\n",
-        )
-            .into_response();
+    );
+    if provenance == Provenance::Foreign {
+        return cross_site(&path);
     }
 
     let ip = client_ip(&req, layer.proxy_hops);
@@ -111,6 +108,24 @@ pub async fn layer(State(layer): State<Layer>, mut req: Request, next: Next) -> 
             }
             Ok(None) => {}
             Err(e) => return lookup_failed(&e, &path),
+        }
+    }
+
+    if provenance == Provenance::Unstated {
+        let sessions: Vec<String> = [
+            req.extensions()
+                .get::<SignedIn>()
+                .map(|s| s.token_hash.clone()),
+            req.extensions()
+                .get::<SignedInStaff>()
+                .map(|s| s.token_hash.clone()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        match with_csrf_token(req, &sessions).await {
+            Some(vouched) => req = vouched,
+            None => return cross_site(&path),
         }
     }
 
@@ -212,31 +227,50 @@ fn lookup_failed(e: &StoreError, path: &str) -> Response {
         .into_response()
 }
 
-/// Whether a request may change things: safe methods always; others only from this site,
-/// whose scheme is `scheme`.
-fn is_same_origin(
+fn cross_site(path: &str) -> Response {
+    tracing::warn!(%path, "refused a cross-site request");
+    (
+        StatusCode::FORBIDDEN,
+        "Cross-site requests are not allowed.\n",
+    )
+        .into_response()
+}
+
+/// Where a request comes from, as far as CSRF goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Provenance {
+    /// A safe method, or a browser says this site sent it.
+    Ours,
+    /// A browser says another site (or an opaque origin) sent it.
+    Foreign,
+    /// A mutation with neither `Origin` nor `Sec-Fetch-Site`: only a CSRF token vouches for it.
+    Unstated,
+}
+
+/// Where a request comes from: safe methods are always ours; others by their `Origin`
+/// against this site, whose scheme is `scheme`, or by `Sec-Fetch-Site`.
+fn provenance(
     method: &Method,
     uri: &axum::http::Uri,
     headers: &HeaderMap,
     scheme: &str,
-) -> bool {
+) -> Provenance {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
-        return true;
+        return Provenance::Ours;
     }
     let value = |name| {
         headers
             .get(name)
             .and_then(|v: &HeaderValue| v.to_str().ok())
     };
-    if let Some(site) = value("sec-fetch-site") {
-        if site != "same-origin" {
-            return false;
-        }
+    let site = value("sec-fetch-site");
+    if site.is_some_and(|site| site != "same-origin") {
+        return Provenance::Foreign;
     }
     // HTTP/1.1 names the host in `Host`; HTTP/2 in the `:authority` pseudo-header, which
     // hyper puts in the URI.
     let host = value("host").or_else(|| uri.authority().map(|a| a.as_str()));
-    match (value("origin"), host) {
+    let ours = match (value("origin"), host) {
         (Some(origin), Some(host)) => {
             match (origin_of(origin), origin_of(&format!("{scheme}://{host}"))) {
                 (Some(theirs), Some(ours)) => theirs == ours,
@@ -245,9 +279,43 @@ fn is_same_origin(
         }
         // `Origin: null` (sandboxed or privacy-stripped) or no host: not provably ours.
         (Some(_), None) => false,
-        // No Origin: only a browser's own `Sec-Fetch-Site: same-origin` vouches for it.
-        (None, _) => value("sec-fetch-site") == Some("same-origin"),
+        // No Origin: a browser's own `Sec-Fetch-Site: same-origin` vouches for it.
+        (None, _) if site.is_some() => true,
+        (None, _) => return Provenance::Unstated,
+    };
+    if ours {
+        Provenance::Ours
+    } else {
+        Provenance::Foreign
     }
+}
+
+/// The request again if its url-encoded form carries the CSRF token of one of `sessions`
+/// (hashes of this browser's live session tokens); `None` otherwise. The body was already
+/// read into memory, within the limit, by the limits layer.
+async fn with_csrf_token(req: Request, sessions: &[String]) -> Option<Request> {
+    if sessions.is_empty() {
+        return None;
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return None;
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, crate::limits::MAX_BODY)
+        .await
+        .ok()?;
+    let token = form_urlencoded::parse(&bytes)
+        .find(|(name, _)| name == "csrf")
+        .map(|(_, value)| value.into_owned())?;
+    sessions
+        .iter()
+        .any(|hash| selfcare_store::secrets::csrf_token_matches(hash, &token))
+        .then(|| Request::from_parts(parts, axum::body::Body::from(bytes)))
 }
 
 /// An origin as `scheme://host:port`, lower-case, the default port written out, so that
@@ -330,7 +398,7 @@ mod tests {
 
     fn allowed(pairs: &[(&'static str, &'static str)], scheme: &str) -> bool {
         let uri: axum::http::Uri = "/api/login".parse().unwrap();
-        is_same_origin(&Method::POST, &uri, &headers(pairs), scheme)
+        provenance(&Method::POST, &uri, &headers(pairs), scheme) == Provenance::Ours
     }
 
     #[test]
@@ -345,23 +413,33 @@ mod tests {
                 host,
             ],
             vec![("origin", "null"), host],
-            // Neither Origin nor Sec-Fetch-Site: not a browser's own post.
-            vec![host],
             // Same host, other scheme or port.
             vec![("origin", "http://portal.example"), host],
             vec![("origin", "https://portal.example:8443"), host],
         ] {
             assert!(!allowed(&refused, "https"), "{refused:?}");
         }
+        // Neither Origin nor Sec-Fetch-Site: it takes a CSRF token.
+        let uri: axum::http::Uri = "/api/login".parse().unwrap();
+        assert_eq!(
+            provenance(&Method::POST, &uri, &headers(&[host]), "https"),
+            Provenance::Unstated
+        );
     }
 
     #[test]
     fn an_http2_post_names_its_host_in_the_authority() {
         let uri: axum::http::Uri = "https://portal.example/api/login".parse().unwrap();
         let origin = headers(&[("origin", "https://portal.example")]);
-        assert!(is_same_origin(&Method::POST, &uri, &origin, "https"));
+        assert_eq!(
+            provenance(&Method::POST, &uri, &origin, "https"),
+            Provenance::Ours
+        );
         let evil = headers(&[("origin", "https://evil.example")]);
-        assert!(!is_same_origin(&Method::POST, &uri, &evil, "https"));
+        assert_eq!(
+            provenance(&Method::POST, &uri, &evil, "https"),
+            Provenance::Foreign
+        );
     }
 
     #[test]
@@ -442,11 +520,14 @@ mod tests {
             "https"
         ));
         let uri: axum::http::Uri = "/".parse().unwrap();
-        assert!(is_same_origin(
-            &Method::GET,
-            &uri,
-            &headers(&[("origin", "https://evil.example")]),
-            "https"
-        ));
+        assert_eq!(
+            provenance(
+                &Method::GET,
+                &uri,
+                &headers(&[("origin", "https://evil.example")]),
+                "https"
+            ),
+            Provenance::Ours
+        );
     }
 }

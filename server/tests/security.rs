@@ -394,6 +394,58 @@ async fn a_post_without_origin_or_fetch_metadata_is_refused() {
     assert!(set_cookie(&fetched, "selfcare_session").is_some());
 }
 
+/// Without `Origin` and `Sec-Fetch-Site`, a post goes through only with the CSRF token the
+/// forms of this browser's session carry; a made-up token or another session's is refused.
+#[tokio::test]
+async fn a_post_without_origin_goes_through_with_its_sessions_csrf_token() {
+    let app = spawn_app().await;
+    let mine = app.customer_cookie("demo@example.com").await;
+    let theirs = app.customer_cookie("business@example.com").await;
+    let token = |html: String| {
+        html.split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the sign-out form carries a CSRF token")
+            .to_string()
+    };
+    let my_token = token(app.get("/", &mine).await.text().await.unwrap());
+    let their_token = token(app.get("/", &theirs).await.text().await.unwrap());
+    assert_ne!(my_token, their_token);
+    let bare_sign_out = |csrf: Option<String>| {
+        let mut req = app
+            .client
+            .post(app.url("/api/logout"))
+            .header(COOKIE, &mine)
+            .header("accept", "text/html");
+        req = match csrf {
+            Some(csrf) => req.form(&[("csrf", csrf)]),
+            None => req.form(&[("nothing", "")]),
+        };
+        req.send()
+    };
+    for refused in [
+        None,
+        Some("00".repeat(32)),
+        Some(their_token),
+        Some("not hex".into()),
+    ] {
+        let res = bare_sign_out(refused.clone()).await.unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{refused:?}");
+        assert_eq!(
+            app.get("/", &mine).await.status(),
+            StatusCode::OK,
+            "still signed in"
+        );
+    }
+    let res = bare_sign_out(Some(my_token)).await.unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    assert_eq!(
+        app.get("/", &mine).await.status(),
+        StatusCode::SEE_OTHER,
+        "signed out by the post with its token"
+    );
+}
+
 /// A customer whose portal access is revoked, or whose password changes, is signed out at the
 /// next request, in every session.
 #[tokio::test]

@@ -258,6 +258,26 @@ fn keystream(nonce: &str, customer: CustomerId, row: i64) -> [u8; 32] {
     mac(&secret().current, &format!("seal:{nonce}:{customer}:{row}"))
 }
 
+/// The CSRF token of the session whose token hashes to `session_hash`: HMAC-SHA256 under the
+/// server secret, so only this server can make it and it dies with the session. Forms carry
+/// it for the browsers that send neither `Origin` nor `Sec-Fetch-Site`.
+pub fn csrf_token(session_hash: &str) -> String {
+    keyed(&secret().current, &format!("csrf:{session_hash}"))
+}
+
+/// Whether `given` is the CSRF token of the session `session_hash`, under the current or the
+/// previous secret; compared in constant time.
+pub fn csrf_token_matches(session_hash: &str, given: &str) -> bool {
+    let Ok(given) = hex::decode(given) else {
+        return false;
+    };
+    secret().keys().any(|key| {
+        let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+        mac.update(format!("csrf:{session_hash}").as_bytes());
+        mac.verify_slice(&given).is_ok()
+    })
+}
+
 /// A short phrase both the agent's and the customer's screens show after a verification: two
 /// words of [`CHECK_WORDS`], 4 096 combinations, enough to tell a real agent (who sees it) from
 /// an impostor (who does not) without being something to remember.

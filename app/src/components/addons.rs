@@ -18,6 +18,7 @@ use crate::api::services::{
     PreviewView,
 };
 use crate::api::Reply;
+use crate::components::post_form::PostForm;
 
 /// The facts of a previewed change (worded by the server: `api::services::words`).
 pub fn preview_facts(view: &ChangeView, preview: &PreviewView) -> impl IntoView {
@@ -93,14 +94,15 @@ pub fn preview_page(view: ChangeView) -> impl IntoView {
                     </nav>
                 }
             });
+            let fields = confirm_fields(&view, &preview);
             Either::Right(view! {
                 {choice}
                 {preview_facts(&view, &preview)}
-                <form method="post" action=ChangeAddon::url() class="confirm">
-                    {confirm_fields(&view, &preview)}
+                <PostForm action=ChangeAddon::url() class="confirm">
+                    {fields}
                     <button type="submit" class="primary">{preview.confirm_label.clone()}</button>
                     <a href=back data-swap="addons" class="button secondary">"Cancel"</a>
-                </form>
+                </PostForm>
             })
         }
     };

@@ -7,6 +7,7 @@ pub mod enhance;
 pub mod idle_warning;
 pub mod line_focus;
 pub mod paper_invoices;
+pub mod post_form;
 pub mod roaming;
 pub mod sign_in;
 pub mod top_up;

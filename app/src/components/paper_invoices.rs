@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use crate::api::billing::SetPaperInvoices;
+use crate::components::post_form::PostForm;
 
 #[component]
 pub fn PaperInvoices(account: i64, account_name: String, paper: bool) -> impl IntoView {
@@ -19,7 +20,7 @@ pub fn PaperInvoices(account: i64, account_name: String, paper: bool) -> impl In
                     "You receive invoices electronically only."
                 }}
             </p>
-            <form action=SetPaperInvoices::url() method="post">
+            <PostForm action=SetPaperInvoices::url()>
                 <input type="hidden" name="account" value=account />
                 <input type="hidden" name="paper" value=(!paper).to_string() />
                 <button type="submit" class="secondary">
@@ -29,7 +30,7 @@ pub fn PaperInvoices(account: i64, account_name: String, paper: bool) -> impl In
                         "Also send paper invoices by post"
                     }}
                 </button>
-            </form>
+            </PostForm>
         </div>
     }
 }

@@ -15,6 +15,7 @@ use selfcare::ids::LineId;
 use selfcare::services::roaming::{CapState, RoamingAction};
 
 use crate::api::roaming::{load_roaming, ChangeRoaming, RoamingView};
+use crate::components::post_form::PostForm;
 use crate::components::ErrorNotice;
 
 /// Roaming, data roaming and the spending cap of `line` (one of the signed-in customer's, or
@@ -54,14 +55,15 @@ fn change_form(
     change: RoamingAction,
     children: AnyView,
 ) -> impl IntoView {
+    let key = key.to_string();
     view! {
-        <form action=ChangeRoaming::url() method="post" class=class>
+        <PostForm action=ChangeRoaming::url() class=class>
             <input type="hidden" name="line" value=line.get() />
-            <input type="hidden" name="key" value=key.to_string() />
+            <input type="hidden" name="key" value=key />
             <input type="hidden" name="change" value=change.as_str() />
             <crate::acting::ActingField />
             {children}
-        </form>
+        </PostForm>
     }
 }
 

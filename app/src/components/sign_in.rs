@@ -2,6 +2,8 @@
 //! on a database that holds the demo data.
 
 use leptos::prelude::*;
+
+use crate::components::post_form::PostForm;
 use selfcare::demo::DemoSignIn;
 
 /// The account field of a sign-in form: its name, label, input type and keyboard.
@@ -25,7 +27,7 @@ pub fn sign_in_form(
         {error.map(|message| view! {
             <p class="notice error" role="alert" id="login-error">{message}</p>
         })}
-        <form method="post" action=action class="card form">
+        <PostForm action=action class="card form">
             <input type="hidden" name="next" value=next />
             <label for=field.name>{field.label}</label>
             <input id=field.name name=field.name type=field.kind required
@@ -35,7 +37,7 @@ pub fn sign_in_form(
             <input id="password" name="password" type="password" required
                 autocomplete="current-password" />
             <button type="submit" class="primary">"Sign in"</button>
-        </form>
+        </PostForm>
     }
 }
 

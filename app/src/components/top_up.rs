@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use crate::api::credit::RedeemVoucher;
+use crate::components::post_form::PostForm;
 
 #[component]
 pub fn TopUp(line: i64, balance: String, expires: Option<String>) -> impl IntoView {
@@ -15,7 +16,7 @@ pub fn TopUp(line: i64, balance: String, expires: Option<String>) -> impl IntoVi
             <dt>"Valid until"</dt>
             <dd>{expires.unwrap_or_else(|| "No expiry".into())}</dd>
         </dl>
-        <form action=RedeemVoucher::url() method="post">
+        <PostForm action=RedeemVoucher::url()>
             <input type="hidden" name="line" value=line />
             <div class="voucher">
                 <label for="voucher-code">"Voucher code"</label>
@@ -25,6 +26,6 @@ pub fn TopUp(line: i64, balance: String, expires: Option<String>) -> impl IntoVi
                 <button type="submit" class="primary">"Top up"</button>
             </div>
             <p id="voucher-help" class="muted">"The 16 digits under the scratch panel of your voucher."</p>
-        </form>
+        </PostForm>
     }
 }

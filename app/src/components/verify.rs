@@ -9,6 +9,7 @@ use leptos::server_fn::ServerFn;
 use selfcare::support::codes::SUPPORT_CHANNELS;
 
 use crate::api::support::{IssueCode, IssuedCode, VerifyLive};
+use crate::components::post_form::PostForm;
 
 /// The verification (who, channel, when, check phrase), or nothing.
 pub fn verified_view(state: &VerifyLive) -> impl IntoView {
@@ -54,7 +55,7 @@ pub fn CodePanel(
                 </p>
             </section>
         })}
-        <form action=IssueCode::url() method="post" class="form">
+        <PostForm action=IssueCode::url() class="form">
             <fieldset class="channels">
                 <legend>"Who are you talking to?"</legend>
                 {SUPPORT_CHANNELS.iter().enumerate().map(|(i, c)| view! {
@@ -63,6 +64,6 @@ pub fn CodePanel(
             </fieldset>
             <button type="submit" class="primary">"Get a code"</button>
             <p class="muted">"A new code for the same channel replaces the one before. We never ask for your password."</p>
-        </form>
+        </PostForm>
     }
 }

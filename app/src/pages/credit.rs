@@ -7,6 +7,7 @@ use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::credit::{load_credit, CreditOverview, SetLowCreditThreshold};
+use crate::components::post_form::PostForm;
 use crate::components::top_up::TopUp;
 use crate::components::{ErrorNotice, Outcome, Pager};
 use crate::pages::portal::Portal;
@@ -128,13 +129,13 @@ fn credit_page(page: CreditOverview, first_page: bool) -> impl IntoView {
                     None => "The warning is off.".to_string(),
                 }}</p>
                 {acting_for().is_none().then(|| view! {
-                <form method="post" action=SetLowCreditThreshold::url() class="form">
+                <PostForm action=SetLowCreditThreshold::url() class="form">
                     <label for="threshold">{format!("Warn me when credit falls below ({currency})")}</label>
                     <input id="threshold" name="amount" type="text" inputmode="decimal" value=threshold_value
                         aria-describedby="threshold-help" />
                     <p id="threshold-help" class="muted">"Leave it empty to turn the warning off."</p>
                     <button type="submit" class="secondary">"Save warning"</button>
-                </form>
+                </PostForm>
                 })}
             </section>
         </div>

@@ -8,6 +8,7 @@ use leptos::server_fn::ServerFn;
 
 use crate::api::auth::{portal_header, Logout};
 use crate::components::idle_warning::IdleWarning;
+use crate::components::post_form::PostForm;
 use crate::pages::staff::frame::{ActingBar, CustomerNav, StaffFrame};
 
 /// In the staff console (see [`crate::acting`]), the staff frame with the customer's navigation.
@@ -49,9 +50,9 @@ pub fn Portal(title: &'static str, children: Children) -> impl IntoView {
                     header.await.ok().map(|info| view! {
                         <div class="who">
                             <span class="name">{info.name}</span>
-                            <form method="post" action=Logout::url()>
+                            <PostForm action=Logout::url()>
                                 <button type="submit" class="link">"Sign out"</button>
-                            </form>
+                            </PostForm>
                         </div>
                         <IdleWarning seconds_left=info.seconds_left staff=false />
                     })

@@ -7,6 +7,7 @@ use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::requests::{load_requests, CancelRequest, RequestsPage as Data};
+use crate::components::post_form::PostForm;
 use crate::components::{ErrorNotice, Outcome, Pager};
 use crate::pages::portal::Portal;
 use selfcare::services::requests::RequestStatus;
@@ -76,13 +77,15 @@ fn requests(page: Data, first_page: bool) -> impl IntoView {
                     <td data-label="Asked by"><span>{r.requested_by.label()}<br/><span class="muted">{r.channel.label()}</span></span></td>
                     <td data-label="Status"><span><span class=status_class>{r.status_text(lang)}</span>
                         {(!times.is_empty()).then(|| view! { <br/><span class="muted">{times}</span> })}
-                        {(r.status == RequestStatus::Scheduled).then(|| view! {
-                            <form method="post" action=CancelRequest::url() class="cancel">
+                        {(r.status == RequestStatus::Scheduled).then(|| {
+                            let (request, label) = (r.id.get(), format!("Cancel: {}", r.summary(lang)));
+                            view! {
+                            <PostForm action=CancelRequest::url() class="cancel">
                                 <ActingField />
-                                <input type="hidden" name="request" value=r.id.get() />
-                                <button type="submit" class="secondary" aria-label=format!("Cancel: {}", r.summary(lang))>"Cancel"</button>
-                            </form>
-                        })}
+                                <input type="hidden" name="request" value=request />
+                                <button type="submit" class="secondary" aria-label=label>"Cancel"</button>
+                            </PostForm>
+                        }})}
                     </span></td>
                     <td class="num" data-label="Charge">{charge}</td>
                 </tr>

@@ -12,6 +12,7 @@ use selfcare::support::codes::SUPPORT_CHANNELS;
 use crate::api::staff_customer::{
     load_staff_customer, OpenCustomer, StaffCustomer, VerifyCustomerCode,
 };
+use crate::components::post_form::PostForm;
 use crate::components::{ErrorNotice, Outcome};
 use crate::pages::staff::frame::{CustomerNav, StaffFrame};
 
@@ -74,23 +75,23 @@ fn customer(c: StaffCustomer) -> impl IntoView {
                 {c.locked_until.map(|until| view! {
                     <p class="notice error" role="alert">{format!("Codes are locked until {} UTC after five wrong codes.", until.format("%H:%M"))}</p>
                 })}
-                <form method="post" action=VerifyCustomerCode::url() class="form">
+                <PostForm action=VerifyCustomerCode::url() class="form">
                     <input type="hidden" name="customer" value=c.id.get() />
                     {channel_choice()}
                     <label for="code">"Code the customer reads out"</label>
                     <input id="code" name="code" type="text" inputmode="numeric" autocomplete="off" maxlength="12" required />
                     <button type="submit" class="primary">"Check the code"</button>
-                </form>
+                </PostForm>
                 {c.may_open_without_code.then(|| view! {
                     <details class="override">
                         <summary>"Open without a code (supervisors)"</summary>
-                        <form method="post" action=OpenCustomer::url() class="form">
+                        <PostForm action=OpenCustomer::url() class="form">
                             <input type="hidden" name="customer" value=c.id.get() />
                             {channel_choice()}
                             <label for="reason">"Reason (the customer will read it)"</label>
                             <textarea id="reason" name="reason" required minlength="10" maxlength="500"></textarea>
                             <button type="submit" class="secondary">"Open with this reason"</button>
-                        </form>
+                        </PostForm>
                     </details>
                 })}
             </section>

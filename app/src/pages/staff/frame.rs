@@ -11,6 +11,7 @@ use crate::acting::{href, StaffConsole};
 use crate::api::staff::{role_name, staff_header, StaffLogout};
 use crate::api::staff_customer::acting_header;
 use crate::components::idle_warning::IdleWarning;
+use crate::components::post_form::PostForm;
 
 #[component]
 pub fn StaffFrame(title: &'static str, children: Children) -> impl IntoView {
@@ -37,9 +38,9 @@ pub fn StaffFrame(title: &'static str, children: Children) -> impl IntoView {
                             <span class="name">{me.name}</span>
                             <span class="role">{role_name(me.role)}</span>
                             <a href="/staff/password">"Password"</a>
-                            <form method="post" action=StaffLogout::url()>
+                            <PostForm action=StaffLogout::url()>
                                 <button type="submit" class="link">"Sign out"</button>
-                            </form>
+                            </PostForm>
                         </div>
                         <IdleWarning seconds_left=me.seconds_left staff=true />
                     })

@@ -16,6 +16,7 @@ use crate::api::team::{
     ChangeTeamMember, Member, Team,
 };
 use crate::api::Reply;
+use crate::components::post_form::PostForm;
 use crate::components::{ErrorNotice, Outcome};
 use crate::pages::staff::frame::StaffFrame;
 
@@ -104,7 +105,7 @@ fn team_view(team: Team) -> impl IntoView {
     let add = team.may_manage.then(|| view! {
         <section class="card" aria-labelledby="add-heading">
             <h2 id="add-heading">"Add a member of staff"</h2>
-            <form method="post" action=AddTeamMember::url() class="form">
+            <PostForm action=AddTeamMember::url() class="form">
                 <label for="email">"Work email"</label>
                 <input id="email" name="email" type="email" autocomplete="off" required />
                 <label for="name">"Name customers will see"</label>
@@ -116,7 +117,7 @@ fn team_view(team: Team) -> impl IntoView {
                     required minlength=MIN_STAFF_PASSWORD aria-describedby="password-hint" />
                 <p id="password-hint" class="muted">{format!("At least {MIN_STAFF_PASSWORD} characters. Pass it on in person or by phone, never by email.")}</p>
                 <button type="submit" class="primary">"Add"</button>
-            </form>
+            </PostForm>
         </section>
     });
     view! {
@@ -154,7 +155,7 @@ fn member_view(page: Member) -> impl IntoView {
         view! {
             <section class="card" aria-labelledby="change-heading">
                 <h2 id="change-heading">"Change"</h2>
-                <form method="post" action=ChangeTeamMember::url() class="form">
+                <PostForm action=ChangeTeamMember::url() class="form">
                     <input type="hidden" name="member" value=m.id.get() />
                     <input type="hidden" name="change" value="role" />
                     <label for="role">"Role"</label>
@@ -162,8 +163,8 @@ fn member_view(page: Member) -> impl IntoView {
                         {role_choice("role", m.role)}
                         <button type="submit" class="secondary">"Change the role"</button>
                     </div>
-                </form>
-                <form method="post" action=ChangeTeamMember::url() class="form">
+                </PostForm>
+                <PostForm action=ChangeTeamMember::url() class="form">
                     <input type="hidden" name="member" value=m.id.get() />
                     <input type="hidden" name="change" value=change />
                     <p class="muted">{if change == "disable" {
@@ -172,7 +173,7 @@ fn member_view(page: Member) -> impl IntoView {
                         "They can sign in again with their password."
                     }}</p>
                     <button type="submit" class=if change == "disable" { "danger" } else { "secondary" }>{label}</button>
-                </form>
+                </PostForm>
             </section>
         }
     });
@@ -231,7 +232,7 @@ pub fn StaffPasswordPage() -> impl IntoView {
                         Ok(page) => view! {
                             <div id="password-change" data-region>
                                 {notice(page.notice)}
-                                <form method="post" action=ChangeStaffPassword::url() class="card form">
+                                <PostForm action=ChangeStaffPassword::url() class="card form">
                                     <label for="current">"Current password"</label>
                                     <input id="current" name="current" type="password" autocomplete="current-password" required />
                                     <label for="new">"New password"</label>
@@ -241,7 +242,7 @@ pub fn StaffPasswordPage() -> impl IntoView {
                                     <label for="again">"New password again"</label>
                                     <input id="again" name="again" type="password" autocomplete="new-password" required minlength=MIN_STAFF_PASSWORD />
                                     <button type="submit" class="primary">"Change the password"</button>
-                                </form>
+                                </PostForm>
                             </div>
                         }.into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
