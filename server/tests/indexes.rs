@@ -148,19 +148,7 @@ async fn every_page_reads_big_tables_through_indexes() {
         return;
     };
     let name = format!("selfcare_test_indexes_{}", std::process::id());
-    let admin = PgPool::connect(&server).await.unwrap();
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let url = match server.rsplit_once('/') {
-        Some((base, _)) => format!("{base}/{name}"),
-        None => unreachable!("a PostgreSQL URL names a database"),
-    };
+    let url = common::fresh_postgres_database(&server, &name).await;
     let db = Db::connect(&url).await.unwrap();
     db.migrate().await.unwrap();
     server::startup::seed_with_progress(&db, CUSTOMERS, 7)
@@ -284,6 +272,7 @@ async fn every_page_reads_big_tables_through_indexes() {
     }
     app.db.close().await;
     db.close().await;
+    let admin = PgPool::connect(&server).await.unwrap();
     let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         .execute(&admin)
         .await;

@@ -6,34 +6,13 @@
 
 mod common;
 
-use common::{fresh_sqlite_url, location, set_cookie, spawn_app, spawn_app_with, TestApp};
+use common::{
+    count, execute, fresh_sqlite_url, location, set_cookie, spawn_app, spawn_app_with, TestApp,
+};
 use reqwest::header::{COOKIE, ORIGIN};
 use reqwest::StatusCode;
-use selfcare_store::{Actor, Db};
+use selfcare_store::Actor;
 use server::config::ServeConfig;
-
-/// A query on whichever engine the app runs, for one number.
-async fn count(db: &Db, sql: &str) -> i64 {
-    match db {
-        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-    }
-}
-
-async fn execute(db: &Db, sql: &str) {
-    match db {
-        Db::Sqlite(pool) => sqlx::query(sql)
-            .execute(pool)
-            .await
-            .unwrap()
-            .rows_affected(),
-        Db::Postgres(pool) => sqlx::query(sql)
-            .execute(pool)
-            .await
-            .unwrap()
-            .rows_affected(),
-    };
-}
 
 async fn sign_in(app: &TestApp, identifier: &str, password: &str) -> reqwest::Response {
     app.post(

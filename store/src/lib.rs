@@ -216,6 +216,15 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::Database(ref db) if db.is_unique_violation() => {
                 Self::Duplicate(Unique::of(db.as_ref()))
             }
+            // PostgreSQL going away under a connection: a connection exception (class 08) or
+            // the server shutting down or starting (57P01 to 57P03, as on a restart).
+            sqlx::Error::Database(ref db)
+                if db
+                    .code()
+                    .is_some_and(|c| c.starts_with("08") || c.starts_with("57P")) =>
+            {
+                Self::Unavailable(e.to_string())
+            }
             other => Self::Other(other),
         }
     }

@@ -189,3 +189,43 @@ impl TestApp {
         set_cookie(&res, "selfcare_staff").expect("a staff session cookie")
     }
 }
+
+/// A query on whichever engine the app runs, for one number.
+pub async fn count(db: &Db, sql: &str) -> i64 {
+    match db {
+        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+    }
+}
+
+pub async fn execute(db: &Db, sql: &str) {
+    match db {
+        Db::Sqlite(pool) => sqlx::query(sql)
+            .execute(pool)
+            .await
+            .unwrap()
+            .rows_affected(),
+        Db::Postgres(pool) => sqlx::query(sql)
+            .execute(pool)
+            .await
+            .unwrap()
+            .rows_affected(),
+    };
+}
+
+/// A new, empty database `name` on the PostgreSQL server at `server` (a URL naming any of its
+/// databases), dropped first if an earlier run left it; answers its URL.
+pub async fn fresh_postgres_database(server: &str, name: &str) -> String {
+    let admin = sqlx::PgPool::connect(server).await.unwrap();
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    let (base, _) = server.rsplit_once('/').expect("a URL naming a database");
+    format!("{base}/{name}")
+}
